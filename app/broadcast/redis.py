@@ -1,0 +1,388 @@
+"""redis.asyncio engine: pub/sub between the processes that serve one deployment.
+
+Theory of operation
+-------------------
+Each engine (one per process) holds two Redis clients: a small pool that sends PUBLISH, and
+one pub/sub connection that is read by a single reader task. Local subscriptions are counted
+per channel: the first local subscriber of a channel sends ``SUBSCRIBE``, later ones only
+join the local set, and the last one to leave sends ``UNSUBSCRIBE``. So Redis sees one
+subscription per channel per process, however many sockets watch a room.
+
+The reader takes each message off the connection and hands it to every local subscription of
+its channel with ``Subscription.deliver()``, which never waits (the queues are bounded; see
+``base.py``). One slow room cannot hold up the others.
+
+``SUBSCRIBE`` answers arrive on the same connection as messages, so the reader also matches
+them, in order, to the subscribers waiting for them: ``subscribe()`` returns only after Redis
+has confirmed, so a message published after that point is received.
+
+When the connection drops (Redis restarts, a network blip, or no answer to a liveness PING),
+the reader closes it and opens a new one with exponential backoff and jitter, subscribes to
+every channel that still has local subscribers, and, once Redis confirms, marks those
+subscriptions lagged: anything published while we were away is lost (pub/sub keeps nothing),
+so consumers re-read the database. Redis-py's own silent reconnect is switched off on the
+pub/sub connection so that no outage goes unnoticed.
+
+Only the reader task opens and replaces the pub/sub connection; ``_lock`` orders that with
+``SUBSCRIBE``/``UNSUBSCRIBE`` from subscribers so the reference counts and Redis agree.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import deque
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Final, Self
+from urllib.parse import urlsplit, urlunsplit
+
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from app.broadcast.base import (
+    SUBSCRIBER_QUEUE_LIMIT,
+    BroadcastUnavailable,
+    Subscription,
+    check_message,
+)
+
+logger = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT: Final = 1.0
+"""Seconds to open a TCP connection to Redis."""
+COMMAND_TIMEOUT: Final = 1.0
+"""Seconds to wait for the answer to PUBLISH (the hub publishes after commit; keep it short)."""
+PUBLISH_RETRIES: Final = 1
+"""Extra attempts, on a fresh connection, after a PUBLISH fails on a dropped connection."""
+SUBSCRIBE_CONFIRM_TIMEOUT: Final = 5.0
+"""Longest wait for Redis to confirm a SUBSCRIBE before ``subscribe()`` returns anyway."""
+LIVENESS_INTERVAL: Final = 10.0
+"""Seconds of silence after which the reader PINGs; a second silent interval means dead."""
+RECONNECT_DELAY_MIN: Final = 0.05
+RECONNECT_DELAY_MAX: Final = 5.0
+"""Reconnect backoff: doubles from the minimum up to the maximum, each delay with jitter."""
+
+_CONNECTION_ERRORS: Final = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+@dataclass(frozen=True, slots=True)
+class _PendingSubscribe:
+    """A SUBSCRIBE sent and not yet confirmed; ``resync`` marks the channel lagged on confirm."""
+
+    confirmed: asyncio.Future[None]
+    resync: bool
+
+
+class RedisBroadcast:
+    """Pub/sub over Redis: one pub/sub connection and one SUBSCRIBE per channel per process."""
+
+    def __init__(self, url: str, *, queue_limit: int = SUBSCRIBER_QUEUE_LIMIT) -> None:
+        self._url = url
+        self._queue_limit = queue_limit
+        self._publisher: Redis | None = None
+        self._listener: Redis | None = None
+        self._pubsub: PubSub | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+        self._subscribers: dict[str, set[Subscription]] = {}
+        self._pending: dict[str, deque[_PendingSubscribe]] = {}
+        self.reconnects = 0
+        """How many times the pub/sub connection was lost and opened again."""
+
+    # Lifecycle
+
+    async def connect(self) -> None:
+        if self._reader is not None:
+            return
+        publisher = Redis.from_url(
+            self._url,
+            socket_connect_timeout=CONNECT_TIMEOUT,
+            socket_timeout=COMMAND_TIMEOUT,
+            retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), PUBLISH_RETRIES),
+        )
+        # No retries on the pub/sub connection: the reader handles every drop itself.
+        listener = Redis.from_url(
+            self._url,
+            socket_connect_timeout=CONNECT_TIMEOUT,
+            socket_keepalive=True,
+            retry=Retry(NoBackoff(), 0),
+        )
+        self._publisher, self._listener = publisher, listener
+        try:
+            await publisher.ping()
+            await self._open_pubsub(resync=False)
+        except _CONNECTION_ERRORS as error:
+            self._publisher = self._listener = None
+            await publisher.aclose()
+            await listener.aclose()
+            raise BroadcastUnavailable(
+                f"cannot reach Redis at {_redact(self._url)}: {error}"
+            ) from error
+        self._reader = asyncio.create_task(self._read_forever(), name="broadcast-redis-reader")
+
+    async def disconnect(self) -> None:
+        reader, self._reader = self._reader, None
+        try:
+            if reader is not None:
+                reader.cancel()
+                with suppress(asyncio.CancelledError):
+                    await reader
+        finally:
+            pubsub, self._pubsub = self._pubsub, None
+            if pubsub is not None:
+                await _close_quietly(pubsub)
+            self._confirm_all_pending()
+            for subscriptions in self._subscribers.values():
+                for subscription in subscriptions:
+                    subscription.close()
+            publisher, listener = self._publisher, self._listener
+            self._publisher = self._listener = None
+            for client in (publisher, listener):
+                if client is not None:
+                    with suppress(*_CONNECTION_ERRORS):
+                        await client.aclose()
+
+    async def __aenter__(self) -> Self:
+        await self.connect()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.disconnect()
+
+    # Publishing
+
+    async def publish(self, channel: str, message: bytes) -> None:
+        check_message(message)
+        publisher = self._publisher
+        if publisher is None:
+            raise BroadcastUnavailable("the Redis broadcast is not connected")
+        try:
+            await publisher.publish(channel, message)
+        except _CONNECTION_ERRORS as error:
+            raise BroadcastUnavailable(f"cannot publish to Redis: {error}") from error
+
+    # Subscribing
+
+    @asynccontextmanager
+    async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:
+        if self._listener is None:
+            raise RuntimeError("connect() the broadcast before subscribing")
+        subscription = Subscription(channel, self._queue_limit)
+        try:
+            confirmed = await self._join(subscription)
+            if confirmed is not None:
+                # asyncio.wait() leaves the future alone on timeout or cancellation.
+                await asyncio.wait({confirmed}, timeout=SUBSCRIBE_CONFIRM_TIMEOUT)
+            yield subscription
+        finally:
+            subscription.close()
+            await self._leave(subscription)
+
+    def subscriber_count(self, channel: str) -> int:
+        return len(self._subscribers.get(channel, ()))
+
+    async def _join(self, subscription: Subscription) -> asyncio.Future[None] | None:
+        """Add a local subscriber; the first one of a channel subscribes in Redis."""
+        channel = subscription.channel
+        async with self._lock:
+            local = self._subscribers.setdefault(channel, set())
+            local.add(subscription)
+            if len(local) > 1:
+                pending = self._pending.get(channel)
+                return pending[-1].confirmed if pending else None
+            pubsub = self._pubsub
+            if pubsub is None:
+                return None  # down: the reader subscribes on reconnect and marks us lagged
+            try:
+                [confirmed] = await self._send_subscribe(pubsub, [channel], resync=False)
+            except _CONNECTION_ERRORS:
+                await self._drop(pubsub)
+                return None
+            return confirmed
+
+    async def _leave(self, subscription: Subscription) -> None:
+        """Remove a local subscriber; the last one of a channel unsubscribes in Redis."""
+        channel = subscription.channel
+        local = self._subscribers.get(channel)
+        if local is None or subscription not in local:
+            return
+        local.discard(subscription)
+        if local:
+            return
+        del self._subscribers[channel]
+        async with self._lock:
+            if channel in self._subscribers:
+                return  # someone joined meanwhile; Redis is still subscribed for them
+            pubsub = self._pubsub
+            if pubsub is None:
+                return  # down: the reconnect subscribes only to channels still in use
+            try:
+                pass
+            except _CONNECTION_ERRORS:
+                await self._drop(pubsub)
+
+    async def _send_subscribe(
+        self, pubsub: PubSub, channels: Iterable[str], *, resync: bool
+    ) -> list[asyncio.Future[None]]:
+        """Send one SUBSCRIBE; the reader resolves the returned futures as Redis confirms.
+
+        The futures are registered before sending, because the answer may be read by the
+        reader task before the send returns. Called with ``_lock`` held.
+        """
+        loop = asyncio.get_running_loop()
+        channels = list(channels)
+        entries = [_PendingSubscribe(loop.create_future(), resync) for _ in channels]
+        for channel, entry in zip(channels, entries, strict=True):
+            self._pending.setdefault(channel, deque()).append(entry)
+        try:
+            await pubsub.subscribe(*channels)
+        except BaseException:
+            # Not sent, or the connection is about to be replaced: no answer will come.
+            for channel, entry in zip(channels, entries, strict=True):
+                self._forget_pending(channel, entry)
+            raise
+        return [entry.confirmed for entry in entries]
+
+    # The reader
+
+    async def _read_forever(self) -> None:
+        loop = asyncio.get_running_loop()
+        delay = RECONNECT_DELAY_MIN
+        while True:
+            pubsub = self._pubsub
+            if pubsub is None:
+                try:
+                    await self._open_pubsub(resync=True)
+                except Exception as error:
+                    logger.warning("Redis broadcast: reconnect failed (%s)", error)
+                    await asyncio.sleep(random.uniform(delay / 2, delay))
+                    delay = min(delay * 2, RECONNECT_DELAY_MAX)
+                    continue
+                self.reconnects += 1
+                logger.info("Redis broadcast: reconnected; local subscribers marked lagged")
+                continue
+            opened_at = loop.time()
+            try:
+                await self._read(pubsub)
+            except _CONNECTION_ERRORS as error:
+                logger.warning("Redis broadcast: connection lost (%s)", error)
+            except Exception:
+                logger.exception("Redis broadcast: unexpected error while reading")
+            await self._drop(pubsub)
+            # A connection that dies at once must not turn into a tight reconnect loop.
+            if loop.time() - opened_at > RECONNECT_DELAY_MAX:
+                delay = RECONNECT_DELAY_MIN
+            await asyncio.sleep(random.uniform(delay / 2, delay))
+            delay = min(delay * 2, RECONNECT_DELAY_MAX)
+
+    async def _read(self, pubsub: PubSub) -> None:
+        """Dispatch messages until the connection fails; PING when it has been quiet."""
+        awaiting_pong = False
+        while True:
+            message: dict[str, Any] | None = await pubsub.get_message(timeout=LIVENESS_INTERVAL)
+            if message is None:
+                if awaiting_pong:
+                    raise RedisTimeoutError("no answer to PING on the pub/sub connection")
+                await pubsub.ping()
+                awaiting_pong = True
+                continue
+            awaiting_pong = False
+            self._dispatch(message)
+
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind not in ("message", "subscribe"):
+            return  # "unsubscribe" answers and "pong"
+        channel = _text(message["channel"])
+        if kind == "message":
+            data = message["data"]
+            for subscription in self._subscribers.get(channel, ()):
+                subscription.deliver(data)
+            return
+        pending = self._pending.get(channel)
+        if not pending:
+            return
+        entry = pending.popleft()
+        if not pending:
+            del self._pending[channel]
+        if entry.resync:
+            for subscription in self._subscribers.get(channel, ()):
+                subscription.mark_lagged()
+        if not entry.confirmed.done():
+            entry.confirmed.set_result(None)
+
+    async def _open_pubsub(self, *, resync: bool) -> None:
+        """Open a pub/sub connection and subscribe to every channel in local use."""
+        listener = self._listener
+        if listener is None:
+            raise RuntimeError("the Redis broadcast is not connected")
+        async with self._lock:
+            pubsub = listener.pubsub()
+            try:
+                await pubsub.connect()  # type: ignore[no-untyped-call]
+                channels = sorted(self._subscribers)
+                if channels:
+                    await self._send_subscribe(pubsub, channels, resync=resync)
+            except BaseException:
+                await _close_quietly(pubsub)
+                raise
+            self._pubsub = pubsub
+
+    async def _drop(self, pubsub: PubSub) -> None:
+        """Forget a failed pub/sub connection; the reader opens a new one. Idempotent."""
+        if self._pubsub is pubsub:
+            self._pubsub = None
+            # No answer will come on this connection: let waiting subscribers go on. They are
+            # subscribed again, and marked lagged, when the reader reconnects.
+            self._confirm_all_pending()
+        await _close_quietly(pubsub)
+
+    def _confirm_all_pending(self) -> None:
+        for pending in self._pending.values():
+            for entry in pending:
+                if not entry.confirmed.done():
+                    entry.confirmed.set_result(None)
+        self._pending.clear()
+
+    def _forget_pending(self, channel: str, entry: _PendingSubscribe) -> None:
+        pending = self._pending.get(channel)
+        if pending is not None and entry in pending:
+            pending.remove(entry)
+            if not pending:
+                del self._pending[channel]
+        if not entry.confirmed.done():
+            entry.confirmed.set_result(None)
+
+
+async def _close_quietly(pubsub: PubSub) -> None:
+    with suppress(Exception):
+        await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _redact(url: str) -> str:
+    """The URL without its password, for error messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))

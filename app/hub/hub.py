@@ -1,0 +1,314 @@
+"""The one road: every change to a room goes through RoomHub.submit().
+
+Theory of operation
+-------------------
+Under the room's lock: a known operation id gets its earlier answer again; otherwise decide()
+turns the command into events, the store commits them (the room's sequence numbers are
+assigned in that transaction), and only then is the state advanced, every local viewer served
+and the other processes poked through the broadcast ("room R reached seq S"). A process that
+hears of a seq it does not have reads the missing events from the database: the database is
+the record, the broadcast only a hint. A conflict (another process wrote first) means catch
+up and decide again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import orjson
+
+from app.broadcast.base import Broadcast
+from app.hub import credentials
+from app.hub.live_room import LiveRoom, Operation
+from app.hub.ports import BoardInfo, Conflict, DuplicateOperation, RoomStore, Viewer
+from app.room import FACILITATOR, Actor, ErrorCode, Rejected, Role, decide, fold
+from app.room import commands as cmd
+from app.room.limits import MAX_CONNECTIONS_PER_ROOM, MAX_LIVE_ROOMS_PER_PROCESS
+from app.room.state import Language, Variant
+
+log = logging.getLogger("cirkelbord.hub")
+
+MAX_CONFLICT_RETRIES = 5
+IDLE_ROOM_SECONDS = 60.0
+SAFETY_POLL_SECONDS = 5.0
+
+
+def wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def actor_key(actor: Actor) -> str:
+    return actor.pid if actor.pid is not None else actor.role.value
+
+
+@dataclass(frozen=True, slots=True)
+class NewBoard:
+    room_id: str
+    join_code: str
+    facilitator_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """Who a hello turned out to be; `token` only for a participant just created."""
+
+    actor: Actor
+    token: str | None = None
+
+
+class RoomHub:
+    def __init__(
+        self,
+        store: RoomStore,
+        broadcast: Broadcast,
+        *,
+        clock: Callable[[], int] = wall_clock_ms,
+        poll_seconds: float | None = None,
+    ) -> None:
+        self.store = store
+        self.broadcast = broadcast
+        self.clock = clock
+        self.rooms: dict[str, LiveRoom] = {}
+        self._loading: dict[str, asyncio.Lock] = {}
+        self._listeners: dict[str, asyncio.Task[None]] = {}
+        self._evictions: dict[str, asyncio.TimerHandle] = {}
+        self._poll_seconds = poll_seconds
+
+    # -- boards --------------------------------------------------------------------------------
+
+    async def create_board(
+        self, topic: str, language: Language, anonymous: bool, variant: Variant = Variant.TEAM
+    ) -> NewBoard:
+        room_id = credentials.new_room_id()
+        token = credentials.new_token()
+        command = cmd.CreateBoard(room_id, topic, variant, language, anonymous)
+        events = decide(fold([]), FACILITATOR, command, self.clock())
+        now = datetime.now(UTC)
+        board = BoardInfo(
+            room_id=room_id,
+            join_code=credentials.new_join_code(),
+            facilitator_token_hash=credentials.hash_token(token),
+            epoch=credentials.new_epoch(),
+            created_at=now,
+            last_activity_at=now,
+        )
+        await self.store.create_board(board, events)
+        log.info("board created", extra={"room": room_id})
+        return NewBoard(room_id, board.join_code, token)
+
+    # -- connections ---------------------------------------------------------------------------
+
+    async def admit(
+        self,
+        room_id: str,
+        role: Role,
+        *,
+        token: str | None = None,
+        pid: str | None = None,
+        code: str | None = None,
+        name: str = "",
+    ) -> Admission:
+        """Check a hello's credentials; a participant without pid/token joins the room."""
+        board = await self.store.board(room_id)
+        if board is None:
+            raise Rejected(ErrorCode.UNKNOWN_ROOM)
+        code_ok = code is not None and credentials.normalise_code(code) == board.join_code
+        if role is Role.FACILITATOR:
+            if token is None or not credentials.token_matches(token, board.facilitator_token_hash):
+                raise Rejected(ErrorCode.BAD_CREDENTIALS)
+            return Admission(FACILITATOR)
+        if role is Role.SCREEN:
+            if not code_ok:
+                raise Rejected(ErrorCode.BAD_CREDENTIALS)
+            return Admission(Actor(Role.SCREEN))
+        room = await self.room(room_id)
+        if pid is not None and token is not None:
+            person = room.state.participants.get(pid)
+            if person is None or not credentials.token_matches(token, person.token_hash):
+                raise Rejected(ErrorCode.BAD_CREDENTIALS)
+            return Admission(Actor(Role.PARTICIPANT, pid))
+        if not code_ok:
+            raise Rejected(ErrorCode.BAD_CREDENTIALS)
+        new_pid, new_token = credentials.new_pid(), credentials.new_token()
+        actor = Actor(Role.PARTICIPANT, new_pid)
+        await self.submit(room_id, actor, None, cmd.Join(name, credentials.hash_token(new_token)))
+        return Admission(actor, new_token)
+
+    async def attach(
+        self, room_id: str, viewer: Viewer, last_seq: int | None, epoch: str | None
+    ) -> LiveRoom:
+        """Subscribe a viewer, then bring it up to date: nothing missed, nothing twice."""
+        room = await self.room(room_id)
+        async with room.lock:
+            if len(room.viewers) >= MAX_CONNECTIONS_PER_ROOM:
+                raise Rejected(ErrorCode.ROOM_FULL, "too many connections")
+            had = room.presence()
+            room.viewers.add(viewer)
+            self._cancel_eviction(room_id)
+            room.catch_up(viewer, last_seq, epoch)
+            if room.presence() != had:
+                room.announce_presence()
+        return room
+
+    async def detach(self, room_id: str, viewer: Viewer) -> None:
+        room = self.rooms.get(room_id)
+        if room is None:
+            return
+        async with room.lock:
+            had = room.presence()
+            room.viewers.discard(viewer)
+            if room.presence() != had:
+                room.announce_presence()
+            if not room.viewers:
+                self._schedule_eviction(room_id)
+
+    # -- the one road --------------------------------------------------------------------------
+
+    async def submit(
+        self, room_id: str, actor: Actor, cid: str | None, command: cmd.Command
+    ) -> int:
+        """Carry out a command; return the seq to acknowledge (after commit). Raises Rejected."""
+        room = await self.room(room_id)
+        key = actor_key(actor)
+        async with room.lock:
+            if cid is not None:
+                known = room.operations.get(cid)
+                if known is not None:
+                    return self._replayed(known.seq, known.actor, key)
+            for _ in range(MAX_CONFLICT_RETRIES):
+                events = decide(room.state, actor, command, self.clock())
+                if not events:
+                    return room.state.seq
+                try:
+                    last = await self.store.append(room_id, room.state.seq, events, cid, key)
+                except Conflict:
+                    await self._read_log(room)
+                    continue
+                except DuplicateOperation as stored:
+                    await self._read_log(room)
+                    return self._replayed(stored.seq, stored.actor, key)
+                if cid is not None:
+                    room.operations[cid] = Operation(last, key)
+                for event in events:
+                    room.advance(event)
+                await self._poke(room)
+                return last
+        raise Rejected(ErrorCode.INTERNAL, "the room is too busy, try again")
+
+    @staticmethod
+    def _replayed(seq: int, stored_actor: str | None, key: str) -> int:
+        if stored_actor != key:
+            raise Rejected(ErrorCode.DUPLICATE_OPERATION)
+        return seq
+
+    # -- live rooms ----------------------------------------------------------------------------
+
+    async def room(self, room_id: str) -> LiveRoom:
+        room = self.rooms.get(room_id)
+        if room is not None:
+            return room
+        lock = self._loading.setdefault(room_id, asyncio.Lock())
+        async with lock:
+            room = self.rooms.get(room_id)
+            if room is not None:
+                return room
+            if len(self.rooms) >= MAX_LIVE_ROOMS_PER_PROCESS:
+                raise Rejected(ErrorCode.SERVER_FULL)
+            board = await self.store.board(room_id)
+            if board is None:
+                raise Rejected(ErrorCode.UNKNOWN_ROOM)
+            room = LiveRoom(room_id, board.epoch, fold([]))
+            await self._read_log(room)
+            self.rooms[room_id] = room
+            self._listeners[room_id] = asyncio.create_task(self._listen(room))
+            self._schedule_eviction(room_id)
+        self._loading.pop(room_id, None)
+        return room
+
+    async def _read_log(self, room: LiveRoom) -> None:
+        """Apply whatever the database holds beyond our seq (caller holds the lock or is alone)."""
+        for logged in await self.store.load(room.room_id, room.state.seq):
+            if logged.seq != room.state.seq + 1:
+                break
+            if logged.cid is not None:
+                room.operations[logged.cid] = Operation(logged.seq, logged.actor)
+            room.advance(logged.event)
+
+    async def _poke(self, room: LiveRoom) -> None:
+        message = orjson.dumps({"room": room.room_id, "seq": room.state.seq})
+        try:
+            await self.broadcast.publish(channel(room.room_id), message)
+        except Exception:  # the poke is a hint; the safety poll and the next poke cover a loss
+            log.warning("broadcast publish failed", extra={"room": room.room_id}, exc_info=True)
+
+    async def _listen(self, room: LiveRoom) -> None:
+        """Follow other processes' pokes for this room, and poll now and then as a safety net."""
+        try:
+            async with self.broadcast.subscribe(channel(room.room_id)) as subscription:
+                await self._catch_up(room)  # anything committed before we subscribed
+                iterator = aiter(subscription)
+                while True:
+                    try:
+                        raw = await asyncio.wait_for(anext(iterator), self._poll_seconds)
+                    except TimeoutError:
+                        await self._catch_up(room)
+                        continue
+                    seq = int(orjson.loads(raw).get("seq", 0))
+                    if seq > room.state.seq or subscription.take_lagged():
+                        await self._catch_up(room)
+        except asyncio.CancelledError:
+            raise
+        except StopAsyncIteration:
+            return
+        except Exception:
+            log.exception("room listener failed", extra={"room": room.room_id})
+
+    async def _catch_up(self, room: LiveRoom) -> None:
+        async with room.lock:
+            await self._read_log(room)
+
+    def _schedule_eviction(self, room_id: str) -> None:
+        self._cancel_eviction(room_id)
+        loop = asyncio.get_running_loop()
+        self._evictions[room_id] = loop.call_later(
+            IDLE_ROOM_SECONDS, lambda: asyncio.ensure_future(self._evict(room_id))
+        )
+
+    def _cancel_eviction(self, room_id: str) -> None:
+        handle = self._evictions.pop(room_id, None)
+        if handle is not None:
+            handle.cancel()
+
+    async def _evict(self, room_id: str) -> None:
+        room = self.rooms.get(room_id)
+        if room is None or room.viewers:
+            return
+        self.rooms.pop(room_id, None)
+        self._evictions.pop(room_id, None)
+        task = self._listeners.pop(room_id, None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def close(self) -> None:
+        for handle in self._evictions.values():
+            handle.cancel()
+        self._evictions.clear()
+        for task in self._listeners.values():
+            task.cancel()
+        for task in list(self._listeners.values()):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._listeners.clear()
+        self.rooms.clear()
+
+
+def channel(room_id: str) -> str:
+    return f"room:{room_id}"

@@ -1,0 +1,96 @@
+"""One room as this process holds it: state, viewers, recent deliveries, and the room's lock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from dataclasses import dataclass, field
+
+from app.hub.ports import Viewer
+from app.realtime.codec import encode
+from app.room import Delivery, RoomState, apply, render, snapshot_for
+from app.room.events import Event
+from app.room.limits import REPLAY_LIMIT
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    seq: int
+    actor: str | None
+
+
+@dataclass
+class LiveRoom:
+    room_id: str
+    epoch: str
+    state: RoomState
+    operations: dict[str, Operation] = field(default_factory=dict)
+    viewers: set[Viewer] = field(default_factory=set)
+    recent: deque[tuple[int, Delivery]] = field(default_factory=lambda: deque(maxlen=REPLAY_LIMIT))
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _snapshots: dict[str | None, str] = field(default_factory=dict)
+    _snapshot_seq: int = -1
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def advance(self, event: Event) -> None:
+        """Apply one committed event and hand it to every local viewer."""
+        self.state = apply(self.state, event)
+        delivery = render(self.state, event)
+        self.recent.append((self.state.seq, delivery))
+        self._fan_out(self.state.seq, delivery)
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def snapshot_message(self, pid: str | None) -> str:
+        """The encoded snapshot for one viewer, cached per room version."""
+        if self._snapshot_seq != self.state.seq:
+            self._snapshots.clear()
+            self._snapshot_seq = self.state.seq
+        cached = self._snapshots.get(pid)
+        if cached is None:
+            cached = encode(
+                {
+                    "type": "snapshot",
+                    "seq": self.state.seq,
+                    "epoch": self.epoch,
+                    "board": snapshot_for(self.state, pid),
+                }
+            )
+            self._snapshots[pid] = cached
+        return cached
+
+    def _fan_out(self, seq: int, delivery: Delivery) -> None:
+        if delivery.needs_snapshot:
+            for viewer in list(self.viewers):
+                viewer.deliver(self.snapshot_message(viewer.pid))
+            return
+        encoded: dict[int, str] = {}
+        for viewer in list(self.viewers):
+            ops = delivery.for_viewer(viewer.pid)
+            message = encoded.get(id(ops))
+            if message is None:
+                message = encode({"type": "event", "seq": seq, "ops": ops})
+                encoded[id(ops)] = message
+            viewer.deliver(message)
+
+    def catch_up(self, viewer: Viewer, last_seq: int | None, epoch: str | None) -> None:
+        """Bring a (re)connecting viewer to the current seq: replay if we can, else snapshot."""
+        current = self.state.seq
+        if last_seq is not None and epoch == self.epoch and last_seq <= current:
+            missed = [(seq, d) for seq, d in self.recent if seq > last_seq]
+            complete = len(missed) == current - last_seq
+            if complete and not any(d.needs_snapshot for _, d in missed):
+                for seq, delivery in missed:
+                    ops = delivery.for_viewer(viewer.pid)
+                    viewer.deliver(encode({"type": "event", "seq": seq, "ops": ops}))
+                return
+        viewer.deliver(self.snapshot_message(viewer.pid))
+
+    def presence(self) -> int:
+        return len({v.pid for v in self.viewers if v.pid is not None})
+
+    def announce_presence(self) -> None:
+        message = encode({"type": "presence", "online": self.presence()})
+        for viewer in list(self.viewers):
+            viewer.deliver(message)

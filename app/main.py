@@ -1,0 +1,97 @@
+"""create_app(settings): the FastAPI app with its store, broadcast and hub, pages and routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from app import __version__
+from app.api import boards, exports, health, join
+from app.api.join import CodeGuard
+from app.broadcast import from_url
+from app.config import Settings
+from app.hub.hub import RoomHub
+from app.realtime import endpoint
+from app.store.database import migrate
+from app.store.room_store import SqlRoomStore
+
+log = logging.getLogger("cirkelbord")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+PAGES = {
+    "/": "index.html",
+    "/join": "phone.html",
+    "/j/{code}": "phone.html",
+    "/f/{room_id}": "screen.html",
+    "/s/{code}": "screen.html",
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            await migrate(settings.database_url)
+        broadcast = from_url(settings.broadcast_url)
+        async with SqlRoomStore(settings.database_url) as store, broadcast:
+            poll = None if settings.broadcast_url.startswith("memory") else 5.0
+            hub = RoomHub(store, broadcast, poll_seconds=poll)
+            app.state.store = store
+            app.state.hub = hub
+            try:
+                yield
+            finally:
+                await hub.close()
+
+    app = FastAPI(
+        title="Cirkelbord",
+        version=__version__,
+        description="A real-time board for the progress-focused circle technique.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.code_guard = CodeGuard()
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    for router in (boards.router, join.router, exports.router, health.router, endpoint.router):
+        app.include_router(router)
+
+    web = settings.web_dir
+    for path, page in PAGES.items():
+        app.add_api_route(path, _page(web / page), methods=["GET"], include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=web), name="static")
+    return app
+
+
+def _page(file: object) -> Callable[[], Awaitable[FileResponse]]:
+    async def serve() -> FileResponse:
+        return FileResponse(str(file), headers={"Cache-Control": "no-cache"})
+
+    return serve

@@ -1,0 +1,59 @@
+"""Protocol <-> core: client messages become core commands; server messages become bytes.
+
+The core never imports pydantic; this module is the only place the two meet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+
+from app.realtime import protocol as p
+from app.room import commands as c
+
+_CONVERT: dict[type[p.CommandMessage], Callable[[Any], c.Command]] = {
+    p.Rename: lambda m: c.Rename(m.name),
+    p.SetTopic: lambda m: c.SetTopic(m.topic),
+    p.ChangePhase: lambda m: c.ChangePhase(m.from_, m.to),
+    p.AddNote: lambda m: c.AddNote(m.id, m.circle, m.text),
+    p.EditNote: lambda m: c.EditNote(m.id, m.text),
+    p.DeleteNote: lambda m: c.DeleteNote(m.id),
+    p.HideNote: lambda m: c.HideNote(m.id, m.hidden),
+    p.MergeNote: lambda m: c.MergeNote(m.id, m.into),
+    p.MoveNote: lambda m: c.MoveNote(m.id, m.circle),
+    p.ShowItem: lambda m: c.ShowItem(m.target),
+    p.OpenVoting: lambda m: c.OpenVoting(m.dots),
+    p.CastVote: lambda m: c.CastVote(m.id),
+    p.RetractVote: lambda m: c.RetractVote(m.id),
+    p.CloseVoting: lambda m: c.CloseVoting(),
+    p.ChooseItem: lambda m: c.ChooseItem(m.id),
+    p.SetPlanMode: lambda m: c.SetPlanMode(m.mode),
+    p.AddPlan: lambda m: c.AddPlan(m.id, m.note, m.what, m.who, m.when),
+    p.EditPlan: lambda m: c.EditPlan(m.id, m.what, m.who, m.when),
+    p.RemovePlan: lambda m: c.RemovePlan(m.id),
+    p.StartPair: lambda m: c.StartPair(m.code),
+    p.JoinPair: lambda m: c.JoinPair(m.code),
+    p.LeavePair: lambda m: c.LeavePair(),
+    p.PairUp: lambda m: c.PairUp(m.first, m.second, m.code),
+    p.SubmitReflection: lambda m: c.SubmitReflection(m.useful, m.what, m.improve),
+    p.SetAgreements: lambda m: c.SetAgreements(m.text),
+    p.StartTimer: lambda m: c.StartTimer(m.seconds, m.lock_writing),
+    p.PauseTimer: lambda m: c.PauseTimer(),
+    p.ResumeTimer: lambda m: c.ResumeTimer(),
+    p.ExtendTimer: lambda m: c.ExtendTimer(m.seconds),
+    p.ClearTimer: lambda m: c.ClearTimer(),
+    p.OpenScale: lambda m: c.OpenScale(),
+    p.AnswerScale: lambda m: c.AnswerScale(m.value),
+    p.CloseScale: lambda m: c.CloseScale(),
+}
+
+
+def to_command(message: p.CommandMessage) -> c.Command:
+    return _CONVERT[type(message)](message)
+
+
+def encode(message: dict[str, Any]) -> str:
+    """One server message as JSON text (encoded once, sent to many)."""
+    return orjson.dumps(message).decode()

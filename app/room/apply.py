@@ -1,0 +1,262 @@
+"""Bookkeeping: how each event changes the state. Never raises, never checks a rule.
+
+decide() has already checked everything, and the log holds only accepted events, so applying
+is plain data copying. Each event moves `seq` on by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from functools import singledispatch
+from typing import TypeVar
+
+from app.room import events as ev
+from app.room.state import (
+    Note,
+    Participant,
+    Plan,
+    Reflection,
+    RoomState,
+    ScaleStatus,
+    Timer,
+    VotingStatus,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _with(mapping: Mapping[K, V], key: K, value: V) -> dict[K, V]:
+    copy = dict(mapping)
+    copy[key] = value
+    return copy
+
+
+def _without(mapping: Mapping[K, V], key: K) -> dict[K, V]:
+    copy = dict(mapping)
+    copy.pop(key, None)
+    return copy
+
+
+def apply(state: RoomState, event: ev.Event) -> RoomState:
+    """The state after one more event."""
+    return replace(_apply(event, state), seq=state.seq + 1)
+
+
+def fold(events: Iterable[ev.Event], state: RoomState | None = None) -> RoomState:
+    """The state after a sequence of events (from an empty room by default)."""
+    current = state if state is not None else RoomState()
+    for event in events:
+        current = apply(current, event)
+    return current
+
+
+def _note(state: RoomState, nid: str, **changes: object) -> RoomState:
+    note = state.notes[nid]
+    return replace(state, notes=_with(state.notes, nid, replace(note, **changes)))  # type: ignore[arg-type]
+
+
+@singledispatch
+def _apply(event: object, state: RoomState) -> RoomState:  # pragma: no cover - exhaustive below
+    raise TypeError(f"unknown event {event!r}")
+
+
+@_apply.register
+def _(e: ev.BoardCreated, s: RoomState) -> RoomState:
+    return replace(
+        s,
+        room_id=e.room_id,
+        created=True,
+        topic=e.topic,
+        variant=e.variant,
+        language=e.language,
+        anonymous=e.anonymous,
+    )
+
+
+@_apply.register
+def _(e: ev.ParticipantJoined, s: RoomState) -> RoomState:
+    person = Participant(pid=e.pid, name=e.display_name, token_hash=e.token_hash)
+    return replace(s, participants=_with(s.participants, e.pid, person))
+
+
+@_apply.register
+def _(e: ev.ParticipantRenamed, s: RoomState) -> RoomState:
+    person = replace(s.participants[e.pid], name=e.display_name)
+    return replace(s, participants=_with(s.participants, e.pid, person))
+
+
+@_apply.register
+def _(e: ev.TopicChanged, s: RoomState) -> RoomState:
+    return replace(s, topic=e.topic)
+
+
+@_apply.register
+def _(e: ev.PhaseChanged, s: RoomState) -> RoomState:
+    return replace(s, phase=e.to)
+
+
+@_apply.register
+def _(e: ev.NotesRevealed, s: RoomState) -> RoomState:
+    notes = dict(s.notes)
+    for nid in e.nids:
+        notes[nid] = replace(notes[nid], revealed=True)
+    return replace(s, notes=notes)
+
+
+@_apply.register
+def _(e: ev.NoteAdded, s: RoomState) -> RoomState:
+    note = Note(nid=e.nid, author=e.author, circle=e.circle, text=e.text, order=s.seq + 1)
+    return replace(s, notes=_with(s.notes, e.nid, note))
+
+
+@_apply.register
+def _(e: ev.NoteEdited, s: RoomState) -> RoomState:
+    return _note(s, e.nid, text=e.text)
+
+
+@_apply.register
+def _(e: ev.NoteDeleted, s: RoomState) -> RoomState:
+    state = _note(s, e.nid, deleted=True, text="")
+    votes = {pid: nids - {e.nid} for pid, nids in state.votes.items()}
+    reading = None if state.reading == e.nid else state.reading
+    chosen = None if state.chosen == e.nid else state.chosen
+    return replace(state, votes=votes, reading=reading, chosen=chosen)
+
+
+@_apply.register
+def _(e: ev.NoteHidden, s: RoomState) -> RoomState:
+    return _note(s, e.nid, hidden=e.hidden)
+
+
+@_apply.register
+def _(e: ev.NoteMerged, s: RoomState) -> RoomState:
+    return _note(s, e.nid, merged_into=e.into)
+
+
+@_apply.register
+def _(e: ev.NoteMoved, s: RoomState) -> RoomState:
+    return _note(s, e.nid, circle=e.circle)
+
+
+@_apply.register
+def _(e: ev.ReadingMoved, s: RoomState) -> RoomState:
+    return replace(s, reading=e.target)
+
+
+@_apply.register
+def _(e: ev.VotingOpened, s: RoomState) -> RoomState:
+    return replace(s, voting=VotingStatus.OPEN, dots=e.dots, votes={})
+
+
+@_apply.register
+def _(e: ev.VoteCast, s: RoomState) -> RoomState:
+    mine = s.votes.get(e.pid, frozenset())
+    return replace(s, votes=_with(s.votes, e.pid, mine | {e.nid}))
+
+
+@_apply.register
+def _(e: ev.VoteRetracted, s: RoomState) -> RoomState:
+    mine = s.votes.get(e.pid, frozenset())
+    return replace(s, votes=_with(s.votes, e.pid, mine - {e.nid}))
+
+
+@_apply.register
+def _(e: ev.VotingClosed, s: RoomState) -> RoomState:
+    return replace(s, voting=VotingStatus.CLOSED)
+
+
+@_apply.register
+def _(e: ev.ItemChosen, s: RoomState) -> RoomState:
+    return replace(s, chosen=e.nid)
+
+
+@_apply.register
+def _(e: ev.PlanModeChanged, s: RoomState) -> RoomState:
+    return replace(s, plan_mode=e.mode)
+
+
+@_apply.register
+def _(e: ev.PlanAdded, s: RoomState) -> RoomState:
+    plan = Plan(e.plan_id, e.nid, e.what, e.who, e.when, e.author, order=s.seq + 1)
+    return replace(s, plans=_with(s.plans, e.plan_id, plan))
+
+
+@_apply.register
+def _(e: ev.PlanEdited, s: RoomState) -> RoomState:
+    plan = replace(s.plans[e.plan_id], what=e.what, who=e.who, when=e.when)
+    return replace(s, plans=_with(s.plans, e.plan_id, plan))
+
+
+@_apply.register
+def _(e: ev.PlanRemoved, s: RoomState) -> RoomState:
+    reading = None if s.reading == e.plan_id else s.reading
+    return replace(s, plans=_without(s.plans, e.plan_id), reading=reading)
+
+
+@_apply.register
+def _(e: ev.PairChanged, s: RoomState) -> RoomState:
+    person = replace(s.participants[e.pid], pair=e.code)
+    return replace(s, participants=_with(s.participants, e.pid, person))
+
+
+@_apply.register
+def _(e: ev.ReflectionSubmitted, s: RoomState) -> RoomState:
+    answer = Reflection(useful=e.useful, what=e.what, improve=e.improve)
+    return replace(s, reflections=_with(s.reflections, e.pid, answer))
+
+
+@_apply.register
+def _(e: ev.AgreementsChanged, s: RoomState) -> RoomState:
+    return replace(s, agreements=e.text)
+
+
+@_apply.register
+def _(e: ev.TimerStarted, s: RoomState) -> RoomState:
+    timer = Timer(e.duration_ms, e.deadline_ms, e.duration_ms, e.lock_writing)
+    return replace(s, timer=timer)
+
+
+@_apply.register
+def _(e: ev.TimerPaused, s: RoomState) -> RoomState:
+    assert s.timer is not None
+    return replace(s, timer=replace(s.timer, deadline_ms=None, remaining_ms=e.remaining_ms))
+
+
+@_apply.register
+def _(e: ev.TimerResumed, s: RoomState) -> RoomState:
+    assert s.timer is not None
+    return replace(s, timer=replace(s.timer, deadline_ms=e.deadline_ms))
+
+
+@_apply.register
+def _(e: ev.TimerExtended, s: RoomState) -> RoomState:
+    assert s.timer is not None
+    timer = replace(
+        s.timer, duration_ms=e.duration_ms, deadline_ms=e.deadline_ms, remaining_ms=e.remaining_ms
+    )
+    return replace(s, timer=timer)
+
+
+@_apply.register
+def _(e: ev.TimerCleared, s: RoomState) -> RoomState:
+    return replace(s, timer=None)
+
+
+@_apply.register
+def _(e: ev.ScaleOpened, s: RoomState) -> RoomState:
+    return replace(s, scale=ScaleStatus.OPEN, scale_answers={})
+
+
+@_apply.register
+def _(e: ev.ScaleAnswered, s: RoomState) -> RoomState:
+    return replace(s, scale_answers=_with(s.scale_answers, e.pid, e.value))
+
+
+@_apply.register
+def _(e: ev.ScaleClosed, s: RoomState) -> RoomState:
+    return replace(s, scale=ScaleStatus.CLOSED)
+
+
+__all__ = ["apply", "fold"]

@@ -1,0 +1,257 @@
+"""What a client asks for: one frozen dataclass per intent. decide() says yes (events) or no."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.room.state import Circle, Language, Phase, PlanMode, Usefulness, Variant
+
+
+@dataclass(frozen=True, slots=True)
+class CreateBoard:
+    """Open a new board (sent by the HTTP API on behalf of the facilitator)."""
+
+    room_id: str
+    topic: str
+    variant: Variant
+    language: Language
+    anonymous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """A new participant enters the room (the shell makes the id and the token)."""
+
+    name: str
+    token_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rename:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetTopic:
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangePhase:
+    """Compare-and-set: only moves when the room is still in `from_`."""
+
+    from_: Phase
+    to: Phase
+
+
+@dataclass(frozen=True, slots=True)
+class AddNote:
+    nid: str
+    circle: Circle
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditNote:
+    nid: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeleteNote:
+    nid: str
+
+
+@dataclass(frozen=True, slots=True)
+class HideNote:
+    nid: str
+    hidden: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MergeNote:
+    nid: str
+    into: str
+
+
+@dataclass(frozen=True, slots=True)
+class MoveNote:
+    nid: str
+    circle: Circle
+
+
+@dataclass(frozen=True, slots=True)
+class ShowItem:
+    """Point the shared "now reading" marker at a note or a plan (None: nothing)."""
+
+    target: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenVoting:
+    dots: int
+
+
+@dataclass(frozen=True, slots=True)
+class CastVote:
+    nid: str
+
+
+@dataclass(frozen=True, slots=True)
+class RetractVote:
+    nid: str
+
+
+@dataclass(frozen=True, slots=True)
+class CloseVoting:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseItem:
+    nid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SetPlanMode:
+    mode: PlanMode
+
+
+@dataclass(frozen=True, slots=True)
+class AddPlan:
+    plan_id: str
+    nid: str
+    what: str
+    who: str
+    when: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditPlan:
+    plan_id: str
+    what: str
+    who: str
+    when: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemovePlan:
+    plan_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartPair:
+    """A participant opens a duo under a short code the partner then types."""
+
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class JoinPair:
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class LeavePair:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class PairUp:
+    """The facilitator puts two participants in one duo."""
+
+    first: str
+    second: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitReflection:
+    useful: Usefulness
+    what: str
+    improve: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetAgreements:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class StartTimer:
+    seconds: int
+    lock_writing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PauseTimer:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeTimer:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendTimer:
+    seconds: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClearTimer:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class OpenScale:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerScale:
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class CloseScale:
+    pass
+
+
+Command = (
+    CreateBoard
+    | Join
+    | Rename
+    | SetTopic
+    | ChangePhase
+    | AddNote
+    | EditNote
+    | DeleteNote
+    | HideNote
+    | MergeNote
+    | MoveNote
+    | ShowItem
+    | OpenVoting
+    | CastVote
+    | RetractVote
+    | CloseVoting
+    | ChooseItem
+    | SetPlanMode
+    | AddPlan
+    | EditPlan
+    | RemovePlan
+    | StartPair
+    | JoinPair
+    | LeavePair
+    | PairUp
+    | SubmitReflection
+    | SetAgreements
+    | StartTimer
+    | PauseTimer
+    | ResumeTimer
+    | ExtendTimer
+    | ClearTimer
+    | OpenScale
+    | AnswerScale
+    | CloseScale
+)

@@ -1,0 +1,46 @@
+"""Every limit the server enforces, as a named constant. Each one has a test that crosses it."""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Notes and texts (counted in characters after trimming surrounding white space)
+MAX_NOTE_LENGTH: Final = 280
+MAX_NOTES_PER_PARTICIPANT: Final = 50
+MAX_TOPIC_LENGTH: Final = 200
+MAX_NAME_LENGTH: Final = 40
+MAX_PLAN_FIELD_LENGTH: Final = 280
+MAX_REFLECTION_LENGTH: Final = 500
+MAX_AGREEMENTS_LENGTH: Final = 2000
+MAX_PLANS_PER_ROOM: Final = 100
+
+# People and rooms
+MAX_PARTICIPANTS_PER_ROOM: Final = 300
+MAX_CONNECTIONS_PER_ROOM: Final = 400
+MAX_LIVE_ROOMS_PER_PROCESS: Final = 2000
+
+# Dot voting
+DEFAULT_DOTS_PER_PARTICIPANT: Final = 3
+MAX_DOTS_PER_PARTICIPANT: Final = 10
+
+# Timers
+MAX_TIMER_SECONDS: Final = 3 * 60 * 60
+MIN_TIMER_SECONDS: Final = 10
+
+# Scale question
+SCALE_MIN: Final = 0
+SCALE_MAX: Final = 10
+
+# Wire (enforced by the transport)
+MAX_MESSAGE_BYTES: Final = 16 * 1024
+MAX_FRAME_BYTES: Final = 64 * 1024
+MESSAGES_PER_SECOND: Final = 20
+MESSAGE_BURST: Final = 40
+SEND_QUEUE_LIMIT: Final = 256
+REPLAY_LIMIT: Final = 500
+
+# Join codes: JOIN_CODE_LENGTH characters from JOIN_CODE_ALPHABET; see docs/architecture.md for
+# why guessing one at CODE_GUESSES_PER_MINUTE is hopeless.
+JOIN_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+JOIN_CODE_LENGTH: Final = 10
+CODE_GUESSES_PER_MINUTE: Final = 10

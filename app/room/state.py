@@ -1,0 +1,200 @@
+"""The room's state: frozen values, replaced (never mutated) by apply().
+
+A room is one board in one meeting. Its state is the fold of its events, so everything here
+must be derivable from the event log alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Circle(StrEnum):
+    INNER = "inner"
+    OUTER = "outer"
+
+
+class Phase(StrEnum):
+    """The steps of the team circle technique, in order."""
+
+    TOPIC = "topic"
+    INNER_WRITING = "inner_writing"
+    INNER_READING = "inner_reading"
+    OUTER_WRITING = "outer_writing"
+    OUTER_READING = "outer_reading"
+    STEP_FORWARD = "step_forward"
+    CLOSING = "closing"
+
+
+class Variant(StrEnum):
+    TEAM = "team"
+
+
+class Language(StrEnum):
+    NL = "nl"
+    EN = "en"
+
+
+class Role(StrEnum):
+    FACILITATOR = "facilitator"
+    PARTICIPANT = "participant"
+    SCREEN = "screen"
+
+
+class VotingStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class PlanMode(StrEnum):
+    """How the last step proceeds: one plan chosen by the whole team, or a plan per duo/group."""
+
+    TEAM = "team"
+    GROUPS = "groups"
+
+
+class Usefulness(StrEnum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+class ScaleStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who sends a command. A participant always has a pid; the others never do."""
+
+    role: Role
+    pid: str | None = None
+
+
+FACILITATOR = Actor(Role.FACILITATOR)
+SCREEN = Actor(Role.SCREEN)
+
+
+def participant(pid: str) -> Actor:
+    return Actor(Role.PARTICIPANT, pid)
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    pid: str
+    name: str
+    token_hash: str
+    pair: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    nid: str
+    author: str
+    circle: Circle
+    text: str
+    order: int
+    revealed: bool = False
+    hidden: bool = False
+    merged_into: str | None = None
+    deleted: bool = False
+
+    @property
+    def live(self) -> bool:
+        return not self.deleted
+
+    @property
+    def on_board(self) -> bool:
+        """Shown on the shared circles and in the reading order."""
+        return self.revealed and not self.deleted and not self.hidden and self.merged_into is None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A small step forward for one outer item: what, who, by when."""
+
+    plan_id: str
+    nid: str
+    what: str
+    who: str
+    when: str
+    author: str | None
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
+class Reflection:
+    useful: Usefulness
+    what: str
+    improve: str
+
+
+@dataclass(frozen=True, slots=True)
+class Timer:
+    """A deadline the server owns. While paused, deadline_ms is None and remaining_ms holds."""
+
+    duration_ms: int
+    deadline_ms: int | None
+    remaining_ms: int
+    lock_writing: bool
+
+    def remaining_at(self, now_ms: int) -> int:
+        if self.deadline_ms is None:
+            return self.remaining_ms
+        return max(0, self.deadline_ms - now_ms)
+
+    def expired_at(self, now_ms: int) -> bool:
+        return self.remaining_at(now_ms) <= 0
+
+
+@dataclass(frozen=True, slots=True)
+class RoomState:
+    room_id: str = ""
+    seq: int = 0
+    created: bool = False
+    topic: str = ""
+    variant: Variant = Variant.TEAM
+    language: Language = Language.NL
+    anonymous: bool = False
+    phase: Phase = Phase.TOPIC
+    participants: Mapping[str, Participant] = field(default_factory=dict)
+    notes: Mapping[str, Note] = field(default_factory=dict)
+    reading: str | None = None
+    voting: VotingStatus = VotingStatus.NOT_STARTED
+    dots: int = 0
+    votes: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    chosen: str | None = None
+    plan_mode: PlanMode = PlanMode.TEAM
+    plans: Mapping[str, Plan] = field(default_factory=dict)
+    reflections: Mapping[str, Reflection] = field(default_factory=dict)
+    agreements: str = ""
+    timer: Timer | None = None
+    scale: ScaleStatus = ScaleStatus.NOT_STARTED
+    scale_answers: Mapping[str, int] = field(default_factory=dict)
+
+    def live_notes_of(self, pid: str) -> int:
+        return sum(1 for n in self.notes.values() if n.author == pid and n.live)
+
+    def reading_order(self, circle: Circle) -> list[Note]:
+        """The notes read aloud for a circle, in the order they were written."""
+        return sorted(
+            (n for n in self.notes.values() if n.circle is circle and n.on_board),
+            key=lambda n: n.order,
+        )
+
+    def pair_members(self, code: str) -> list[str]:
+        return [p.pid for p in self.participants.values() if p.pair == code]
+
+    def tally(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for chosen in self.votes.values():
+            for nid in chosen:
+                note = self.notes.get(nid)
+                if note is not None and note.on_board:
+                    counts[nid] = counts.get(nid, 0) + 1
+        return counts

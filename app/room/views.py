@@ -1,0 +1,399 @@
+"""All visibility, in one place: what each viewer may see of a room.
+
+Theory of operation
+-------------------
+There are two kinds of viewer: the board (facilitator and shared screen, `pid=None`) and a
+participant (`pid`). Before its circle is revealed, a note's text, length and timestamps exist
+only in its author's messages; everyone else learns just how many notes each circle holds.
+After the reveal a note looks the same to everyone, so it is encoded once for the whole room.
+Votes are anonymous on every board: the room sees a tally after voting closes, each participant
+sees only their own dots. On an anonymous board no author name is ever rendered.
+
+`render(state, event)` gives a Delivery: the operations everyone gets, and per-participant
+overrides where a participant must see more (their own hidden notes, their own dots). Events
+that reshape the room (phase changes, reopened voting) ask each viewer to take a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import singledispatch
+from typing import Any
+
+from app.room import events as ev
+from app.room import limits
+from app.room.state import Circle, Note, Plan, RoomState, ScaleStatus, Timer, VotingStatus
+
+View = dict[str, Any]
+Op = dict[str, Any]
+
+SNAPSHOT_OP: Op = {"op": "snapshot"}
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What one event looks like to each viewer."""
+
+    everyone: list[Op]
+    personal: Mapping[str, list[Op]] = field(default_factory=dict)
+
+    @property
+    def needs_snapshot(self) -> bool:
+        return self.everyone == [SNAPSHOT_OP]
+
+    def for_viewer(self, pid: str | None) -> list[Op]:
+        if pid is not None:
+            mine = self.personal.get(pid)
+            if mine is not None:
+                return mine
+        return self.everyone
+
+
+SNAPSHOT = Delivery([SNAPSHOT_OP])
+
+
+# -- views of the parts ----------------------------------------------------------------------
+
+
+def author_name(state: RoomState, note_or_plan: Note | Plan) -> str | None:
+    if state.anonymous:
+        return None
+    author = note_or_plan.author
+    person = state.participants.get(author) if author is not None else None
+    return person.name if person is not None and person.name else None
+
+
+def note_view(state: RoomState, note: Note) -> View:
+    return {
+        "id": note.nid,
+        "circle": note.circle.value,
+        "text": note.text,
+        "author": author_name(state, note) if note.revealed else None,
+        "revealed": note.revealed,
+        "hidden": note.hidden,
+        "merged_into": note.merged_into,
+        "order": note.order,
+    }
+
+
+def may_see(note: Note, pid: str | None) -> bool:
+    """The one visibility rule for notes."""
+    if note.deleted:
+        return False
+    return note.revealed or (pid is not None and note.author == pid)
+
+
+def plan_view(state: RoomState, plan: Plan) -> View:
+    author = state.participants.get(plan.author) if plan.author is not None else None
+    return {
+        "id": plan.plan_id,
+        "note": plan.nid,
+        "what": plan.what,
+        "who": plan.who,
+        "when": plan.when,
+        "author": author_name(state, plan),
+        "pair": author.pair if author is not None else None,
+        "order": plan.order,
+    }
+
+
+def timer_view(timer: Timer | None) -> View | None:
+    if timer is None:
+        return None
+    return {
+        "duration_ms": timer.duration_ms,
+        "deadline_ms": timer.deadline_ms,
+        "remaining_ms": timer.remaining_ms,
+        "running": timer.deadline_ms is not None,
+        "lock_writing": timer.lock_writing,
+    }
+
+
+def counts_view(state: RoomState) -> View:
+    counts = {circle.value: 0 for circle in Circle}
+    for note in state.notes.values():
+        if note.live:
+            counts[note.circle.value] += 1
+    return counts
+
+
+def voting_view(state: RoomState) -> View:
+    view: View = {
+        "status": state.voting.value,
+        "dots": state.dots,
+        "cast": sum(len(v) for v in state.votes.values()),
+        "voters": sum(1 for v in state.votes.values() if v),
+        "tally": None,
+    }
+    if state.voting is VotingStatus.CLOSED:
+        view["tally"] = state.tally()
+    return view
+
+
+def scale_view(state: RoomState) -> View:
+    distribution = None
+    if state.scale is ScaleStatus.CLOSED:
+        distribution = [0] * (limits.SCALE_MAX - limits.SCALE_MIN + 1)
+        for value in state.scale_answers.values():
+            distribution[value - limits.SCALE_MIN] += 1
+    return {
+        "status": state.scale.value,
+        "answered": len(state.scale_answers),
+        "distribution": distribution,
+    }
+
+
+def reflections_view(state: RoomState) -> View:
+    summary = {"yes": 0, "partly": 0, "no": 0}
+    items = []
+    for answer in state.reflections.values():
+        summary[answer.useful.value] += 1
+        if answer.what or answer.improve:
+            items.append(
+                {"useful": answer.useful.value, "what": answer.what, "improve": answer.improve}
+            )
+    return {"summary": summary, "items": items}
+
+
+def people_view(state: RoomState) -> list[View]:
+    return [{"id": p.pid, "name": p.name, "pair": p.pair} for p in state.participants.values()]
+
+
+def me_view(state: RoomState, pid: str) -> View | None:
+    person = state.participants.get(pid)
+    if person is None:
+        return None
+    reflection = state.reflections.get(pid)
+    return {
+        "id": pid,
+        "name": person.name,
+        "pair": person.pair,
+        "notes": [n.nid for n in state.notes.values() if n.author == pid and n.live],
+        "plans": [p.plan_id for p in state.plans.values() if p.author == pid],
+        "votes": sorted(state.votes.get(pid, frozenset())),
+        "reflection": None
+        if reflection is None
+        else {
+            "useful": reflection.useful.value,
+            "what": reflection.what,
+            "improve": reflection.improve,
+        },
+        "scale": state.scale_answers.get(pid),
+    }
+
+
+def board_fields(state: RoomState) -> View:
+    return {
+        "room": state.room_id,
+        "topic": state.topic,
+        "variant": state.variant.value,
+        "language": state.language.value,
+        "anonymous": state.anonymous,
+        "phase": state.phase.value,
+        "reading": state.reading,
+        "chosen": state.chosen,
+        "plan_mode": state.plan_mode.value,
+        "agreements": state.agreements,
+        "timer": timer_view(state.timer),
+    }
+
+
+def snapshot_for(state: RoomState, pid: str | None) -> View:
+    """Everything this viewer may see of the room, as one value."""
+    notes = sorted((n for n in state.notes.values() if may_see(n, pid)), key=lambda n: n.order)
+    return {
+        **board_fields(state),
+        "seq": state.seq,
+        "counts": counts_view(state),
+        "notes": [note_view(state, n) for n in notes],
+        "participants": people_view(state),
+        "voting": voting_view(state),
+        "plans": [plan_view(state, p) for p in sorted(state.plans.values(), key=lambda p: p.order)],
+        "reflections": reflections_view(state),
+        "scale": scale_view(state),
+        "me": me_view(state, pid) if pid is not None else None,
+    }
+
+
+# -- events as operations --------------------------------------------------------------------
+
+
+def _board(state: RoomState, *names: str) -> Op:
+    fields = board_fields(state)
+    return {"op": "board", **{name: fields[name] for name in names}}
+
+
+def _me(state: RoomState, pid: str) -> Op:
+    return {"op": "me", "me": me_view(state, pid)}
+
+
+def _personal(state: RoomState, pid: str, everyone: list[Op], *extra: Op) -> Delivery:
+    return Delivery(everyone, {pid: [*extra, *everyone, _me(state, pid)]})
+
+
+def render(state: RoomState, event: ev.Event) -> Delivery:
+    """How `event` (already applied to `state`) reaches each viewer."""
+    return _render(event, state)
+
+
+@singledispatch
+def _render(event: object, state: RoomState) -> Delivery:  # pragma: no cover - exhaustive below
+    raise TypeError(f"unknown event {event!r}")
+
+
+def _snapshot(event: object, state: RoomState) -> Delivery:
+    return SNAPSHOT
+
+
+_kind: type
+for _kind in (ev.BoardCreated, ev.PhaseChanged, ev.VotingOpened, ev.ScaleOpened):
+    _render.register(_kind, _snapshot)
+
+
+def _people(
+    e: ev.ParticipantJoined | ev.ParticipantRenamed | ev.PairChanged, state: RoomState
+) -> Delivery:
+    everyone: list[Op] = [{"op": "participants", "people": people_view(state)}]
+    if isinstance(e, ev.ParticipantRenamed) and not state.anonymous:
+        everyone += [
+            {"op": "note", "note": note_view(state, n)}
+            for n in state.notes.values()
+            if n.author == e.pid and may_see(n, None)
+        ]
+    if isinstance(e, ev.PairChanged):
+        everyone += [
+            {"op": "plan", "plan": plan_view(state, p)}
+            for p in state.plans.values()
+            if p.author == e.pid
+        ]
+    return _personal(state, e.pid, everyone)
+
+
+for _kind in (ev.ParticipantJoined, ev.ParticipantRenamed, ev.PairChanged):
+    _render.register(_kind, _people)
+
+
+@_render.register
+def _(e: ev.TopicChanged, state: RoomState) -> Delivery:
+    return Delivery([_board(state, "topic")])
+
+
+@_render.register
+def _(e: ev.NotesRevealed, state: RoomState) -> Delivery:
+    return Delivery([{"op": "note", "note": note_view(state, state.notes[n])} for n in e.nids])
+
+
+@_render.register
+def _(e: ev.NoteAdded, state: RoomState) -> Delivery:
+    note = {"op": "note", "note": note_view(state, state.notes[e.nid])}
+    return _personal(state, e.author, [{"op": "counts", "counts": counts_view(state)}], note)
+
+
+@_render.register
+def _(e: ev.NoteEdited, state: RoomState) -> Delivery:
+    note = state.notes[e.nid]
+    op = {"op": "note", "note": note_view(state, note)}
+    if note.revealed:
+        return Delivery([op])
+    return Delivery([], {note.author: [op]})
+
+
+@_render.register
+def _(e: ev.NoteDeleted, state: RoomState) -> Delivery:
+    note = state.notes[e.nid]
+    if note.revealed:
+        return SNAPSHOT
+    removed = {"op": "note_removed", "id": e.nid}
+    return _personal(state, note.author, [{"op": "counts", "counts": counts_view(state)}], removed)
+
+
+def _note_changed(e: ev.NoteHidden | ev.NoteMoved | ev.NoteMerged, state: RoomState) -> Delivery:
+    ops: list[Op] = [{"op": "note", "note": note_view(state, state.notes[e.nid])}]
+    if state.voting is not VotingStatus.NOT_STARTED:
+        ops.append({"op": "voting", "voting": voting_view(state)})
+    return Delivery([*ops, _board(state, "reading", "chosen")])
+
+
+for _kind in (ev.NoteHidden, ev.NoteMoved, ev.NoteMerged):
+    _render.register(_kind, _note_changed)
+
+
+@_render.register
+def _(e: ev.ReadingMoved, state: RoomState) -> Delivery:
+    return Delivery([_board(state, "reading")])
+
+
+def _vote(e: ev.VoteCast | ev.VoteRetracted, state: RoomState) -> Delivery:
+    return _personal(state, e.pid, [{"op": "voting", "voting": voting_view(state)}])
+
+
+for _kind in (ev.VoteCast, ev.VoteRetracted):
+    _render.register(_kind, _vote)
+
+
+@_render.register
+def _(e: ev.VotingClosed, state: RoomState) -> Delivery:
+    return Delivery([{"op": "voting", "voting": voting_view(state)}])
+
+
+@_render.register
+def _(e: ev.ItemChosen, state: RoomState) -> Delivery:
+    return Delivery([_board(state, "chosen")])
+
+
+@_render.register
+def _(e: ev.PlanModeChanged, state: RoomState) -> Delivery:
+    return Delivery([_board(state, "plan_mode")])
+
+
+@_render.register
+def _(e: ev.PlanAdded, state: RoomState) -> Delivery:
+    everyone: list[Op] = [{"op": "plan", "plan": plan_view(state, state.plans[e.plan_id])}]
+    if e.author is None:
+        return Delivery(everyone)
+    return _personal(state, e.author, everyone)
+
+
+@_render.register
+def _(e: ev.PlanEdited, state: RoomState) -> Delivery:
+    return Delivery([{"op": "plan", "plan": plan_view(state, state.plans[e.plan_id])}])
+
+
+@_render.register
+def _(e: ev.PlanRemoved, state: RoomState) -> Delivery:
+    return Delivery([{"op": "plan_removed", "id": e.plan_id}, _board(state, "reading")])
+
+
+@_render.register
+def _(e: ev.ReflectionSubmitted, state: RoomState) -> Delivery:
+    return _personal(state, e.pid, [{"op": "reflections", "reflections": reflections_view(state)}])
+
+
+@_render.register
+def _(e: ev.AgreementsChanged, state: RoomState) -> Delivery:
+    return Delivery([_board(state, "agreements")])
+
+
+def _timer(e: object, state: RoomState) -> Delivery:
+    return Delivery([_board(state, "timer")])
+
+
+for _kind in (
+    ev.TimerStarted,
+    ev.TimerPaused,
+    ev.TimerResumed,
+    ev.TimerExtended,
+    ev.TimerCleared,
+):
+    _render.register(_kind, _timer)
+
+
+@_render.register
+def _(e: ev.ScaleAnswered, state: RoomState) -> Delivery:
+    return _personal(state, e.pid, [{"op": "scale", "scale": scale_view(state)}])
+
+
+@_render.register
+def _(e: ev.ScaleClosed, state: RoomState) -> Delivery:
+    return Delivery([{"op": "scale", "scale": scale_view(state)}])

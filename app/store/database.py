@@ -1,0 +1,141 @@
+"""The database connection: engine, sessions, schema metadata and migrations.
+
+Two engines are supported: SQLite through aiosqlite (the default, one file next to the server)
+and PostgreSQL through asyncpg (several server processes sharing one database).
+
+SQLite is tuned for durability first:
+
+- ``journal_mode=WAL``: readers never block the writer, and the writer never blocks readers.
+- ``synchronous=FULL``: every commit waits until the write-ahead log is fsynced. With NORMAL a
+  commit survives a crash of the process but the last transactions may be lost when the machine
+  loses power or the kernel panics; since a note is acknowledged to its author only after its
+  commit, an acknowledged note must survive that too. The cost (one fsync per commit) is paid
+  once per batch by the group committer (``app.store.group_commit``).
+- ``foreign_keys=ON``: SQLite ignores foreign keys (and so ``ON DELETE CASCADE``) without it.
+- ``busy_timeout``: a connection that finds the database locked waits instead of failing at
+  once.
+- Every transaction starts with ``BEGIN IMMEDIATE``, which takes the write lock at the start.
+  The sequence number of a room is read and written in one transaction; with a deferred BEGIN
+  two transactions could both read the same last number and one of them would fail at its first
+  write with "database is locked", outside the busy handler's reach. Read-only work can opt out
+  with ``read_only(engine)`` and then starts a deferred transaction, which in WAL mode reads a
+  consistent snapshot without waiting for the writer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import Connection, MetaData, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+NAMING_CONVENTION: Final[dict[str, str]] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+DEFAULT_DATABASE_URL: Final = "sqlite+aiosqlite:///./cirkelbord.sqlite3"
+
+SQLITE_BUSY_TIMEOUT_MS: Final = 5000
+"""How long a SQLite connection waits for the write lock before giving up."""
+
+READ_ONLY_OPTION: Final = "cirkelbord_read_only"
+"""Execution option: the transaction only reads, so SQLite may start it deferred."""
+
+MIGRATIONS_DIR: Final = Path(__file__).resolve().parents[2] / "migrations"
+
+_ASYNC_DRIVERS: Final = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+def async_url(url: str) -> str:
+    """The URL with its async driver: ``sqlite://`` and ``postgresql://`` are accepted too."""
+    parsed = make_url(url)
+    driver = _ASYNC_DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise ValueError(
+            f"unsupported database {parsed.drivername!r}: use sqlite+aiosqlite or "
+            "postgresql+asyncpg"
+        )
+    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An engine for `url`; SQLite connections get the pragmas and BEGIN IMMEDIATE above."""
+    engine = create_async_engine(async_url(url))
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (rows are read, never lazily loaded)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def read_only(engine: AsyncEngine) -> AsyncEngine:
+    """The same engine and pool, for transactions that only read."""
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    # SQLAlchemy's documented recipe for aiosqlite: the driver emits no BEGIN of its own
+    # (isolation_level None), and the "begin" event emits ours.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(READ_ONLY_OPTION, False):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+async def migrate(url: str) -> None:
+    """Bring the database at `url` to the newest schema (``alembic upgrade head``).
+
+    Alembic runs on a connection of our own engine, so SQLite gets the same pragmas and the
+    migration runs in one transaction. Safe to call from a running event loop.
+    """
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade_head)
+    finally:
+        await engine.dispose()
+
+
+def _upgrade_head(connection: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")

@@ -1,0 +1,392 @@
+"""The measurements, run from the orchestrator against one started server."""
+
+from __future__ import annotations
+
+import math
+import time
+from array import array
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.servers import LoadWorker, Server, WorkerError
+from bench.stats import percentile
+from bench.targets.base import Target
+
+# Load-generator CPU (sum of its processes, as a fraction of its one core) from which a
+# window counts as limited by the load generator rather than by the server.
+LG_BOUND = 0.90
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    fanout_sizes: tuple[int, ...] = (10, 50, 200)
+    fanout_rate: float = 20.0  # notes per second into the room
+    fanout_senders: int = 2
+    warmup: float = 0.5
+    window: float = 3.0
+    drain: float = 3.0
+    idle_connections: int = 1000
+    idle_room_size: int = 50
+    cap_room_size: int = 50
+    cap_room_rate: float = 20.0  # notes per second per room
+    cap_senders: int = 4
+    cap_rooms: tuple[int, ...] = (4, 8, 16, 32, 64, 128)
+    cap_window: float = 2.0
+    cap_p99_limit_ms: float = 100.0
+    join_notes: int = 500
+    join_alone: int = 20
+    join_crowd: int = 60
+    settle: float = 1.0
+
+
+PROFILES = {
+    "full": Profile("full"),
+    "quick": Profile(
+        "quick",
+        window=1.5,
+        drain=2.0,
+        idle_connections=1000,
+        cap_rooms=(4, 16, 64),
+        cap_window=1.5,
+        join_alone=10,
+        settle=0.5,
+    ),
+    "smoke": Profile(
+        "smoke",
+        fanout_sizes=(3, 6, 10),
+        warmup=0.1,
+        window=0.3,
+        drain=1.0,
+        idle_connections=20,
+        idle_room_size=10,
+        cap_room_size=6,
+        cap_senders=2,
+        cap_rooms=(1, 2),
+        cap_window=0.3,
+        join_notes=25,
+        join_alone=2,
+        join_crowd=5,
+        settle=0.1,
+    ),
+}
+
+
+@dataclass
+class Window:
+    """One measured load window: a fixed offered rate into rooms of one size."""
+
+    rooms: int
+    room_size: int
+    clients: int
+    offered_rate: float
+    notes_in_window: int = 0
+    expected: int = 0
+    arrived: int = 0
+    p50_ms: float = math.nan
+    p90_ms: float = math.nan
+    p99_ms: float = math.nan
+    max_ms: float = math.nan
+    last_p50_ms: float = math.nan  # per note: until its last receiver had it
+    last_p99_ms: float = math.nan
+    delivered_per_s: float = 0.0
+    server_cpu: float = 0.0  # fraction of one core
+    cpu_us_per_msg: float = math.nan
+    lg_cpu: float = 0.0
+    send_rate: float = 0.0
+    dropped: int = 0
+    seconds: float = 0.0
+
+    @property
+    def lost(self) -> int:
+        return max(0, self.expected - self.arrived)
+
+    @property
+    def lg_bound(self) -> bool:
+        return self.lg_cpu >= LG_BOUND
+
+    @property
+    def sender_behind(self) -> bool:
+        return self.send_rate < 0.95 * self.offered_rate
+
+
+@dataclass
+class Memory:
+    connections: int
+    baseline_bytes: int
+    loaded_bytes: int
+
+    @property
+    def per_connection_bytes(self) -> float:
+        return (self.loaded_bytes - self.baseline_bytes) / max(1, self.connections)
+
+
+@dataclass
+class Join:
+    notes: int
+    snapshot_bytes: int
+    alone_ms: list[float]
+    crowd: int
+    crowd_ms: list[float]
+
+    @property
+    def alone_p50_ms(self) -> float:
+        return percentile(sorted(self.alone_ms), 0.5)
+
+    @property
+    def crowd_max_ms(self) -> float:
+        return max(self.crowd_ms) if self.crowd_ms else math.nan
+
+    @property
+    def crowd_p50_ms(self) -> float:
+        return percentile(sorted(self.crowd_ms), 0.5)
+
+
+@dataclass
+class Capacity:
+    steps: list[Window] = field(default_factory=list)
+    stop_reason: str = ""
+
+    def passes(self, w: Window, limit_ms: float) -> bool:
+        return w.p99_ms <= limit_ms and w.lost == 0 and w.dropped == 0
+
+    def best(self, limit_ms: float) -> Window | None:
+        ok = [w for w in self.steps if self.passes(w, limit_ms)]
+        return max(ok, key=lambda w: w.delivered_per_s) if ok else None
+
+    def saturation(self) -> Window | None:
+        """The window with the most server work done: where CPU per message is read."""
+        return max(self.steps, key=lambda w: w.delivered_per_s) if self.steps else None
+
+
+@dataclass
+class TargetResult:
+    key: str
+    label: str
+    status: str = "ok"  # ok | not runnable | error
+    reason: str = ""
+    memory: Memory | None = None
+    fanout: dict[int, Window] = field(default_factory=dict)
+    join: Join | None = None
+    capacity: Capacity | None = None
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Runner:
+    """Drives one server with the two load-generator processes."""
+
+    def __init__(
+        self,
+        target: Target,
+        server: Server,
+        receiver: LoadWorker,
+        sender: LoadWorker,
+        profile: Profile,
+        log: Any,
+    ) -> None:
+        self.target = target
+        self.server = server
+        self.receiver = receiver
+        self.sender = sender
+        self.profile = profile
+        self.log = log
+        self.next_client = 0
+        self.run_id = f"b{int(time.time() * 1000) % 10**9:x}"
+        self.room_serial = 0
+        for worker in (receiver, sender):
+            worker.call("setup", target=target.key, base_ws=server.base_ws)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _rooms(self, count: int, senders: int) -> list[str]:
+        self.room_serial += 1
+        return self.target.prepare_rooms(
+            self.server.base_http, count, senders, f"{self.run_id}-{self.room_serial}"
+        )
+
+    def _clients(self, n: int) -> int:
+        first = self.next_client
+        self.next_client += n
+        return first
+
+    def _connect(self, worker: LoadWorker, rooms: list[str], per_room: int) -> None:
+        if not rooms or per_room <= 0:
+            return
+        reply = worker.call(
+            "connect",
+            timeout=120.0,
+            rooms=rooms,
+            per_room=per_room,
+            first_client=self._clients(len(rooms) * per_room),
+        )
+        if not reply["ok"]:
+            raise WorkerError(
+                f"{reply['errors']} of {len(rooms) * per_room} clients failed to join: "
+                f"{reply['error']}"
+            )
+
+    def _disconnect(self) -> None:
+        for worker in (self.receiver, self.sender):
+            worker.call("disconnect", timeout=60.0)
+
+    def _check_server(self) -> None:
+        if not self.server.alive():
+            raise WorkerError(f"server exited: {self.server.log_tail(8)}")
+
+    def _lg_cpu(self) -> float:
+        return self.receiver.cpu_seconds() + self.sender.cpu_seconds()
+
+    def measure(
+        self,
+        rooms: int,
+        room_size: int,
+        senders: int,
+        rate: float,
+        window: float,
+    ) -> Window:
+        """Send at ``rate`` notes/s (over all rooms) for warm-up + ``window``; measure the window."""
+        p = self.profile
+        receivers = room_size - senders
+        result = Window(rooms, room_size, rooms * room_size, rate)
+        self.sender.submit("send", rate=rate, duration=p.warmup + window)
+        time.sleep(p.warmup)
+        cpu0 = self.server.cpu_seconds()
+        lg0 = self._lg_cpu()
+        w0 = self.receiver.call("window_start")
+        time.sleep(window)
+        w1 = self.receiver.call("window_end")
+        cpu1 = self.server.cpu_seconds()
+        lg1 = self._lg_cpu()
+        sent = self.sender.result(timeout=p.warmup + window + 60.0)
+        if not sent["ok"]:
+            raise WorkerError(f"sender: {sent.get('error')}")
+        got = self.receiver.call("collect", quiet=0.3, max_wait=p.drain, timeout=p.drain + 30.0)
+        self._check_server()
+
+        t0, t1 = int(w0["t_ns"]), int(w1["t_ns"])
+        wall = (t1 - t0) / 1e9
+        send_times = array("q")
+        send_times.frombytes(sent["sent_ns"])
+        in_window = sum(1 for t in send_times if t0 <= t < t1)
+        sent_ns = array("q")
+        sent_ns.frombytes(got["sent_ns"])
+        recv_ns = array("q")
+        recv_ns.frombytes(got["recv_ns"])
+        latencies = sorted((r - s) / 1e6 for s, r in zip(sent_ns, recv_ns, strict=True))
+        per_note: dict[bytes, list[float]] = defaultdict(list)
+        for note_id, s, r in zip(got["note_ids"], sent_ns, recv_ns, strict=True):
+            per_note[note_id].append((r - s) / 1e6)
+        last = sorted(max(v) if len(v) >= receivers else math.inf for v in per_note.values())
+
+        result.notes_in_window = in_window
+        result.expected = in_window * receivers
+        result.arrived = len(latencies)
+        result.p50_ms = percentile(latencies, 0.50, result.expected)
+        result.p90_ms = percentile(latencies, 0.90, result.expected)
+        result.p99_ms = percentile(latencies, 0.99, result.expected)
+        result.max_ms = percentile(latencies, 1.0, result.expected)
+        result.last_p50_ms = percentile(last, 0.50, in_window)
+        result.last_p99_ms = percentile(last, 0.99, in_window)
+        delivered = int(w1["delivered"]) - int(w0["delivered"])
+        result.delivered_per_s = delivered / wall
+        result.server_cpu = (cpu1 - cpu0) / wall
+        result.cpu_us_per_msg = (cpu1 - cpu0) / delivered * 1e6 if delivered else math.nan
+        result.lg_cpu = (lg1 - lg0) / wall
+        result.send_rate = in_window / wall
+        result.dropped = int(got["dropped"])
+        result.seconds = wall
+        return result
+
+    # -- scenarios -------------------------------------------------------------------------
+    def memory(self) -> Memory:
+        p = self.profile
+        # Warm up first so lazily imported code and first-use caches are in the baseline.
+        warm = self._rooms(1, 0)
+        self._connect(self.receiver, warm, min(10, p.idle_room_size))
+        self._disconnect()
+        time.sleep(p.settle)
+        baseline = self.server.rss()
+        n_rooms = max(1, p.idle_connections // p.idle_room_size)
+        rooms = self._rooms(n_rooms, 0)
+        self._connect(self.receiver, rooms, p.idle_room_size)
+        time.sleep(p.settle)
+        loaded = self.server.rss()
+        self._check_server()
+        self._disconnect()
+        return Memory(n_rooms * p.idle_room_size, baseline, loaded)
+
+    def fanout(self, size: int) -> Window:
+        p = self.profile
+        senders = min(p.fanout_senders, size - 1)
+        rate = min(p.fanout_rate, senders * self.target.max_rate_per_sender)
+        rooms = self._rooms(1, senders)
+        try:
+            self._connect(self.receiver, rooms, size - senders)
+            self._connect(self.sender, rooms, senders)
+            return self.measure(1, size, senders, rate, p.window)
+        finally:
+            self._disconnect()
+
+    def join(self) -> Join:
+        p = self.profile
+        room = self.target.prepare_join_room(self.server.base_http, p.join_notes, self.run_id)
+        alone: list[float] = []
+        size = 0
+        notes = 0
+        for _ in range(p.join_alone):
+            reply = self.receiver.call(
+                "join_probe", room=room, count=1, first_client=self._clients(1), timeout=60.0
+            )
+            if not reply["ok"]:
+                raise WorkerError(f"join failed: {reply['error']}")
+            alone.append(reply["ready_ns"][0] / 1e6)
+            size = reply["snapshot_bytes"][0]
+            notes = reply["notes"][0]
+        reply = self.receiver.call(
+            "join_probe",
+            room=room,
+            count=p.join_crowd,
+            first_client=self._clients(p.join_crowd),
+            timeout=120.0,
+        )
+        if not reply["ok"]:
+            raise WorkerError(f"{p.join_crowd} joining at once failed: {reply['error']}")
+        crowd = [t / 1e6 for t in reply["ready_ns"]]
+        self._check_server()
+        return Join(notes, size, alone, p.join_crowd, crowd)
+
+    def capacity(self) -> Capacity:
+        p = self.profile
+        cap = Capacity()
+        senders = min(p.cap_senders, p.cap_room_size - 1)
+        per_sender = p.cap_room_rate / senders
+        if per_sender > self.target.max_rate_per_sender:
+            senders = math.ceil(p.cap_room_rate / self.target.max_rate_per_sender)
+        connected = 0
+        try:
+            for rooms in p.cap_rooms:
+                added = self._rooms(rooms - connected, senders)
+                self._connect(self.receiver, added, p.cap_room_size - senders)
+                self._connect(self.sender, added, senders)
+                connected = rooms
+                w = self.measure(
+                    rooms, p.cap_room_size, senders, rooms * p.cap_room_rate, p.cap_window
+                )
+                cap.steps.append(w)
+                self.log(
+                    f"    {rooms * p.cap_room_size:>5} clients: {w.delivered_per_s:>8.0f} msg/s "
+                    f"p99 {w.p99_ms:8.2f} ms  server CPU {w.server_cpu:4.0%}  "
+                    f"load generator CPU {w.lg_cpu:4.0%}"
+                )
+                if not cap.passes(w, p.cap_p99_limit_ms):
+                    cap.stop_reason = "p99 over the limit" if w.lost == 0 else "deliveries lost"
+                    break
+                if w.lg_bound:
+                    cap.stop_reason = "load generator saturated"
+                    break
+            else:
+                cap.stop_reason = "largest step passed"
+        finally:
+            self._disconnect()
+        return cap

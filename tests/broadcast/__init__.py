@@ -1,0 +1,1 @@
+"""The pub/sub backplane: one contract for every engine."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: real servers (``services``) and the fixtures built on them."""

@@ -1,0 +1,146 @@
+// What the shared screen shows, derived from the board (the protocol's snapshot board, kept
+// current by the store). Pure functions, no DOM: the views draw what these return.
+
+/** @typedef {{id: string, circle: 'inner'|'outer', text: string, author: string|null,
+ *             revealed: boolean, hidden: boolean, merged_into: string|null, order: number}} Note */
+/** @typedef {{id: string, note: string, what: string, who: string, when: string,
+ *             author: string|null, pair: string|null, order: number}} Plan */
+
+export const PHASES = [
+  'topic',
+  'inner_writing',
+  'inner_reading',
+  'outer_writing',
+  'outer_reading',
+  'step_forward',
+  'closing',
+];
+
+export const WRITING_CIRCLE = {inner_writing: 'inner', outer_writing: 'outer'};
+export const READING_CIRCLE = {inner_reading: 'inner', outer_reading: 'outer'};
+
+/** Default timer per phase, in minutes (the method's 30 minutes in all). */
+export const DEFAULT_MINUTES = {
+  topic: 2,
+  inner_writing: 5,
+  inner_reading: 5,
+  outer_writing: 5,
+  outer_reading: 5,
+  step_forward: 6,
+  closing: 2,
+};
+
+/** The phase one step forward (+1) or back (-1), or null. */
+export function neighbourPhase(phase, direction) {
+  const i = PHASES.indexOf(phase);
+  const j = i + direction;
+  return i < 0 || j < 0 || j >= PHASES.length ? null : PHASES[j];
+}
+
+/** A note shown on the circles: revealed, not hidden, not merged into another. */
+export function onBoard(note) {
+  return note.revealed && !note.hidden && !note.merged_into;
+}
+
+const byOrder = (a, b) => (a.order ?? 0) - (b.order ?? 0);
+
+/** The notes of one circle on the board, in reading order. */
+export function circleNotes(board, circle) {
+  return (board?.notes || []).filter((n) => n.circle === circle && onBoard(n)).sort(byOrder);
+}
+
+/** Notes the facilitator can still manage but that are off the circles (hidden ones). */
+export function hiddenNotes(board) {
+  return (board?.notes || []).filter((n) => n.revealed && n.hidden && !n.merged_into).sort(byOrder);
+}
+
+/** How many notes were merged into each note. */
+export function mergedCounts(board) {
+  const counts = {};
+  for (const note of board?.notes || []) {
+    if (note.merged_into) counts[note.merged_into] = (counts[note.merged_into] || 0) + 1;
+  }
+  return counts;
+}
+
+/** Notes written but not yet revealed to this viewer, per circle (face down on the board). */
+export function faceDown(board) {
+  const result = {inner: 0, outer: 0};
+  if (!board) return result;
+  for (const circle of ['inner', 'outer']) {
+    const seen = (board.notes || []).filter((n) => n.circle === circle).length;
+    result[circle] = Math.max(0, (board.counts?.[circle] || 0) - seen);
+  }
+  return result;
+}
+
+/** Plans in reading order. */
+export function plansInOrder(board) {
+  return [...(board?.plans || [])].sort(byOrder);
+}
+
+/**
+ * The list the read-aloud marker walks through: the plans when a plan is being read or the
+ * meeting is at its step forward or closing; otherwise the notes of the circle being read.
+ * @returns {{kind: 'note'|'plan', items: Array<Note|Plan>, circle: string|null}}
+ */
+export function readingList(board) {
+  if (!board) return {kind: 'note', items: [], circle: null};
+  const plans = plansInOrder(board);
+  const reading = board.reading;
+  const readingPlan = reading && plans.some((p) => p.id === reading);
+  const note = reading ? (board.notes || []).find((n) => n.id === reading) : null;
+  if (readingPlan || (!note && (board.phase === 'step_forward' || board.phase === 'closing'))) {
+    return {kind: 'plan', items: plans, circle: null};
+  }
+  const circle = note ? note.circle : READING_CIRCLE[board.phase] || 'outer';
+  return {kind: 'note', items: circleNotes(board, circle), circle};
+}
+
+/**
+ * Where the read-aloud marker stands: {kind, item, index, total, circle} (index 0-based, -1
+ * when nothing is being read).
+ */
+export function readingPosition(board) {
+  const list = readingList(board);
+  const index = board?.reading ? list.items.findIndex((x) => x.id === board.reading) : -1;
+  return {...list, index, total: list.items.length, item: index >= 0 ? list.items[index] : null};
+}
+
+/** The id the marker moves to next (+1) or back (-1), or undefined when there is none. */
+export function stepReading(board, direction) {
+  const {items, index} = readingPosition(board);
+  if (items.length === 0) return undefined;
+  if (index < 0) return direction > 0 ? items[0].id : items[items.length - 1].id;
+  const next = index + direction;
+  if (next < 0 || next >= items.length) return undefined;
+  return items[next].id;
+}
+
+/** Outer items ranked by dots (most first), ties in reading order. */
+export function rankedOuter(board) {
+  const tally = board?.voting?.tally || {};
+  return circleNotes(board, 'outer')
+    .map((note) => ({note, dots: tally[note.id] || 0}))
+    .sort((a, b) => b.dots - a.dots || byOrder(a.note, b.note));
+}
+
+/** The note a plan or the chosen marker points to. */
+export function noteById(board, id) {
+  return (board?.notes || []).find((n) => n.id === id) || null;
+}
+
+/** Remaining milliseconds of the timer at server time `serverNow`, or null without a timer. */
+export function timerRemaining(timer, serverNow) {
+  if (!timer) return null;
+  if (timer.deadline_ms === null || timer.deadline_ms === undefined) return Math.max(0, timer.remaining_ms || 0);
+  return Math.max(0, timer.deadline_ms - serverNow);
+}
+
+/** "4:05" for 245000 ms (rounded up, so 0:00 means time is really up). */
+export function formatClock(ms) {
+  const total = Math.ceil(Math.max(0, ms) / 1000);
+  const minutes = Math.floor(total / 60);
+  const seconds = total % 60;
+  return `${minutes}:${String(seconds).padStart(2, '0')}`;
+}
