@@ -204,7 +204,6 @@ def snapshot_for(state: RoomState, pid: str | None) -> View:
     notes = sorted((n for n in state.notes.values() if may_see(n, pid)), key=lambda n: n.order)
     return {
         **board_fields(state),
-        "seq": state.seq,
         "counts": counts_view(state),
         "notes": [note_view(state, n) for n in notes],
         "participants": people_view(state),

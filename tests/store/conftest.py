@@ -14,14 +14,19 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from app.store import BoardRecord, create_engine, create_sessionmaker, insert_board, migrate
 from tests.support.fixtures import postgres_url  # noqa: F401  (until tests/conftest.py loads it)
 
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
 
-NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+NOW = datetime(2025, 1, 6, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(params=ENGINES)

@@ -129,18 +129,3 @@ export function rankedOuter(board) {
 export function noteById(board, id) {
   return (board?.notes || []).find((n) => n.id === id) || null;
 }
-
-/** Remaining milliseconds of the timer at server time `serverNow`, or null without a timer. */
-export function timerRemaining(timer, serverNow) {
-  if (!timer) return null;
-  if (timer.deadline_ms === null || timer.deadline_ms === undefined) return Math.max(0, timer.remaining_ms || 0);
-  return Math.max(0, timer.deadline_ms - serverNow);
-}
-
-/** "4:05" for 245000 ms (rounded up, so 0:00 means time is really up). */
-export function formatClock(ms) {
-  const total = Math.ceil(Math.max(0, ms) / 1000);
-  const minutes = Math.floor(total / 60);
-  const seconds = total % 60;
-  return `${minutes}:${String(seconds).padStart(2, '0')}`;
-}

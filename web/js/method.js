@@ -1,0 +1,57 @@
+// The method's steps as the pages show them: a mirror of app/room/method.py and
+// app/room/phases.py (the i18n keys of each phase's title and guidance questions).
+
+export const PHASES = [
+  'topic',
+  'inner_writing',
+  'inner_reading',
+  'outer_writing',
+  'outer_reading',
+  'step_forward',
+  'closing',
+];
+
+/** @type {Record<string, {title: string, intro?: string, questions: string[]}>} */
+export const STEPS = {
+  topic: {title: 'method.topic.title', questions: ['method.topic.q1']},
+  inner_writing: {
+    title: 'method.inner_writing.title',
+    intro: 'method.inner.intro',
+    questions: ['method.inner.q1', 'method.inner.q2', 'method.inner.q3', 'method.inner.q4'],
+  },
+  inner_reading: {title: 'method.inner_reading.title', questions: ['method.reading.hint']},
+  outer_writing: {
+    title: 'method.outer_writing.title',
+    intro: 'method.outer.intro',
+    questions: ['method.outer.q1', 'method.outer.q2', 'method.outer.hint'],
+  },
+  outer_reading: {title: 'method.outer_reading.title', questions: ['method.reading.hint']},
+  step_forward: {
+    title: 'method.step_forward.title',
+    intro: 'method.step.intro',
+    questions: ['method.step.q1', 'method.step.q2'],
+  },
+  closing: {
+    title: 'method.closing.title',
+    questions: ['method.closing.q1', 'method.closing.q2', 'method.closing.q3'],
+  },
+};
+
+/** The circle each writing phase accepts notes for. */
+export const WRITING_CIRCLE = {inner_writing: 'inner', outer_writing: 'outer'};
+
+/** The circle a phase is about (for colouring), or null. */
+export function circleOf(phase) {
+  if (phase.startsWith('inner_')) return 'inner';
+  if (phase.startsWith('outer_')) return 'outer';
+  return null;
+}
+
+/** Which circles are revealed by the time the room is in `phase`. */
+export function revealedCircles(phase) {
+  const index = PHASES.indexOf(phase);
+  const circles = [];
+  if (index >= PHASES.indexOf('inner_reading')) circles.push('inner');
+  if (index >= PHASES.indexOf('outer_reading')) circles.push('outer');
+  return circles;
+}

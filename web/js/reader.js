@@ -1,0 +1,121 @@
+// Read-aloud mode: one note (or plan) at a time, very large, with "7 / 23"; its place on the
+// circles is highlighted by the board. The facilitator moves the marker with the keyboard or a
+// presenter clicker (those send PageDown / PageUp, sometimes arrows or Space); the marker is
+// the board's `reading` field, so every screen in the room follows.
+
+import {el, clear} from './dom.js';
+import {t} from './i18n.js';
+import {noteById, readingPosition, stepReading} from './screen-model.js';
+
+const NEXT_KEYS = new Set(['ArrowRight', 'PageDown', ' ', 'Spacebar']);
+const PREVIOUS_KEYS = new Set(['ArrowLeft', 'PageUp']);
+
+/** Keys typed into a field belong to the field; Space and Enter on a button press the button. */
+function ownsKey(target, key) {
+  if (!(target instanceof Element)) return false;
+  if (target.closest('input, textarea, select, [contenteditable="true"]')) return true;
+  if ((key === ' ' || key === 'Spacebar' || key === 'Enter') && target.closest('button, a, summary, [role="button"]')) {
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Listen for next / previous / stop keys on the whole page (facilitator only).
+ * `show(id|null)` points the marker; returns a function that stops listening.
+ * @param {() => Record<string, any>|null} getBoard
+ * @param {(target: string|null) => void} show
+ */
+export function bindReaderKeys(getBoard, show) {
+  function onKey(event) {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (ownsKey(event.target, event.key)) return;
+    const board = getBoard();
+    if (!board) return;
+    let direction = 0;
+    if (NEXT_KEYS.has(event.key)) direction = 1;
+    else if (PREVIOUS_KEYS.has(event.key)) direction = -1;
+    else if (event.key === 'Escape' && board.reading) {
+      event.preventDefault();
+      show(null);
+      return;
+    } else return;
+    if (event.target instanceof Element && event.target.closest('[role="radiogroup"], [role="tablist"]')) return;
+    const target = stepReading(board, direction);
+    event.preventDefault();
+    if (target !== undefined) show(target);
+  }
+  document.addEventListener('keydown', onKey);
+  return () => document.removeEventListener('keydown', onKey);
+}
+
+/**
+ * The large card with the item being read.
+ * @param {Element} container
+ */
+export function createReader(container) {
+  const counter = el('p', {class: 'reader-counter'});
+  const kind = el('p', {class: 'reader-kind'});
+  const text = el('p', {class: 'reader-text'});
+  const details = el('dl', {class: 'reader-details'});
+  const byline = el('p', {class: 'reader-byline'});
+  const card = el(
+    'article',
+    {class: 'reader-card', 'aria-live': 'polite', 'aria-atomic': 'true'},
+    el('header', {class: 'reader-head'}, kind, counter),
+    el('div', {class: 'reader-body'}, text, details),
+    byline,
+  );
+  container.append(card);
+  let lastSig = '';
+
+  /** @param {Record<string, any>|null} board */
+  function render(board) {
+    const position = readingPosition(board);
+    const item = position.item;
+    container.hidden = !item;
+    if (!item) {
+      lastSig = '';
+      return;
+    }
+    const sig = JSON.stringify([item, position.index, position.total, t('screen.reader.of')]);
+    if (sig === lastSig) return;
+    lastSig = sig;
+    counter.textContent = `${position.index + 1} / ${position.total}`;
+    counter.setAttribute('aria-label', t('screen.reader.of', {n: position.index + 1, total: position.total}));
+    clear(details);
+    card.dataset.kind = position.kind === 'plan' ? 'plan' : item.circle;
+    if (position.kind === 'plan') {
+      kind.textContent = t('screen.reader.plan');
+      text.textContent = item.what;
+      const note = noteById(board, item.note);
+      const rows = [
+        ['screen.plan.who', item.who],
+        ['screen.plan.when', item.when],
+        ['screen.plan.for', note ? note.text : ''],
+      ].filter(([, value]) => value);
+      for (const [key, value] of rows) details.append(el('div', {}, el('dt', {}, t(key)), el('dd', {}, value)));
+      byline.textContent = item.author ? t('screen.note.by', {name: item.author}) : '';
+    } else {
+      kind.textContent = t(`screen.${item.circle}.name`);
+      text.textContent = item.text;
+      byline.textContent = item.author ? t('screen.note.by', {name: item.author}) : '';
+    }
+    byline.hidden = !byline.textContent;
+    fitCard();
+  }
+
+  /** Shrink the text until the card fits its box (long notes, small windows). */
+  function fitCard() {
+    const body = card.querySelector('.reader-body');
+    let size = 4.2; // rem
+    text.style.fontSize = `${size}rem`;
+    // Measure after layout; a few steps are enough for 280 characters.
+    for (let i = 0; i < 14 && body.scrollHeight > body.clientHeight + 1 && size > 1.4; i += 1) {
+      size *= 0.88;
+      text.style.fontSize = `${size.toFixed(2)}rem`;
+    }
+  }
+
+  return {element: card, render, refit: fitCard};
+}
