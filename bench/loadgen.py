@@ -212,11 +212,22 @@ class Worker:
         """Wait for stragglers (quiet period or deadline), then hand back the window."""
         quiet_ns = int(cmd.get("quiet", 0.3) * 1e9)
         deadline = clock() + int(cmd.get("max_wait", 5.0) * 1e9)
+        expected: int | None = cmd.get("expected")
         rec = self.rec
+        scanned = 0
+        in_window = 0
         while clock() < deadline:
-            if clock() - max(self.last_delivery_ns, rec.t1) > quiet_ns:
+            if expected is not None:
+                sent_ns = rec.sent_ns
+                end = len(sent_ns)
+                t1 = rec.t1
+                in_window += sum(1 for i in range(scanned, end) if sent_ns[i] < t1)
+                scanned = end
+                if in_window >= expected:
+                    break
+            elif clock() - max(self.last_delivery_ns, rec.t1) > quiet_ns:
                 break
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.01)
         self.rec = Recording()
         keep_ids: list[bytes] = []
         sent = array("q")

@@ -26,7 +26,8 @@ class Profile:
     fanout_senders: int = 2
     warmup: float = 0.5
     window: float = 3.0
-    drain: float = 3.0
+    drain: float = 3.0  # longest wait for late deliveries after a window
+    quiet: float = 0.3  # ... or stop waiting after this long without one
     idle_connections: int = 1000
     idle_room_size: int = 50
     cap_room_size: int = 50
@@ -56,15 +57,18 @@ PROFILES = {
     "smoke": Profile(
         "smoke",
         fanout_sizes=(3, 6, 10),
-        warmup=0.1,
-        window=0.3,
-        drain=1.0,
+        fanout_rate=100.0,
+        warmup=0.05,
+        window=0.15,
+        drain=0.5,
+        quiet=0.05,
         idle_connections=20,
         idle_room_size=10,
         cap_room_size=6,
+        cap_room_rate=50.0,
         cap_senders=2,
         cap_rooms=(1, 2),
-        cap_window=0.3,
+        cap_window=0.15,
         join_notes=25,
         join_alone=2,
         join_crowd=5,
@@ -108,7 +112,8 @@ class Window:
 
     @property
     def sender_behind(self) -> bool:
-        return self.send_rate < 0.95 * self.offered_rate
+        shortfall = self.offered_rate * self.seconds - self.notes_in_window
+        return self.send_rate < 0.95 * self.offered_rate and shortfall >= 2
 
 
 @dataclass
@@ -261,14 +266,20 @@ class Runner:
         sent = self.sender.result(timeout=p.warmup + window + 60.0)
         if not sent["ok"]:
             raise WorkerError(f"sender: {sent.get('error')}")
-        got = self.receiver.call("collect", quiet=0.3, max_wait=p.drain, timeout=p.drain + 30.0)
-        self._check_server()
-
         t0, t1 = int(w0["t_ns"]), int(w1["t_ns"])
-        wall = (t1 - t0) / 1e9
         send_times = array("q")
         send_times.frombytes(sent["sent_ns"])
         in_window = sum(1 for t in send_times if t0 <= t < t1)
+        got = self.receiver.call(
+            "collect",
+            quiet=p.quiet,
+            max_wait=p.drain,
+            expected=in_window * receivers,
+            timeout=p.drain + 30.0,
+        )
+        self._check_server()
+
+        wall = (t1 - t0) / 1e9
         sent_ns = array("q")
         sent_ns.frombytes(got["sent_ns"])
         recv_ns = array("q")

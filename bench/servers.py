@@ -117,6 +117,19 @@ class Server:
 
 def start_server(name: str, spec: ServerSpec, port: int, cpu: int | None, workdir: Path) -> Server:
     """Start ``spec`` in its own process group, pinned to ``cpu``, and wait until it serves."""
+    server = launch_server(name, spec, port, cpu, workdir)
+    try:
+        wait_ready(server, spec)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def launch_server(
+    name: str, spec: ServerSpec, port: int, cpu: int | None, workdir: Path
+) -> Server:
+    """Start ``spec`` in its own process group, pinned to ``cpu``; do not wait for it."""
     log_path = workdir / f"{name}.log"
     log = log_path.open("wb")
     env = dict(os.environ)
@@ -138,13 +151,7 @@ def start_server(name: str, spec: ServerSpec, port: int, cpu: int | None, workdi
         preexec_fn=before_exec,
         process_group=0,
     )
-    server = Server(name, port, popen, psutil.Process(popen.pid), log_path, log)
-    try:
-        wait_ready(server, spec)
-    except BaseException:
-        server.stop()
-        raise
-    return server
+    return Server(name, port, popen, psutil.Process(popen.pid), log_path, log)
 
 
 def wait_ready(server: Server, spec: ServerSpec) -> None:

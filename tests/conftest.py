@@ -31,7 +31,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProc
 @pytest.fixture
 def fresh_server(tmp_path: Path) -> Iterator[ServerProcess]:
     """A server of its own, for tests that kill or restart it."""
-    server = ServerProcess(sqlite_url(tmp_path / "cirkelbord.sqlite3"), log_path=tmp_path / "server.log")
+    server = ServerProcess(
+        sqlite_url(tmp_path / "cirkelbord.sqlite3"), log_path=tmp_path / "server.log"
+    )
     try:
         yield server
     finally:

@@ -63,7 +63,7 @@ async def room_socket(
     websocket: WebSocket, room_id: str, hub: HubDep, settings: SettingsDep
 ) -> None:
     if not origin_allowed(websocket.headers, settings):
-        await websocket.close(p.CloseCode.POLICY_VIOLATION, "origin not allowed")
+        await websocket.close()  # before accept: the handshake is refused with HTTP 403
         return
     await websocket.accept()
     connection = Connection(websocket)

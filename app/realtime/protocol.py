@@ -297,7 +297,6 @@ class CloseCode:
     """WebSocket close codes the server uses; a client reconnects after the ones marked so."""
 
     GOING_AWAY: Final = 1001  # server restarting: reconnect and resume
-    POLICY_VIOLATION: Final = 1008  # Origin not allowed: do not reconnect
     MESSAGE_TOO_BIG: Final = 1009  # frame larger than MAX_FRAME_BYTES
     TRY_AGAIN_LATER: Final = 1013  # fell behind (send queue full) or overloaded: resume
     BAD_HELLO: Final = 4400  # first message was not a valid hello: fix the client

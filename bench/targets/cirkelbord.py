@@ -184,10 +184,12 @@ class Cirkelbord(Target):
     async def _prepare_room(
         self, base_ws: str, board: dict[str, Any], senders: int, run_id: str, index: int
     ) -> str:
+        creds: list[list[str]] = []
+        if senders == 0:  # listeners only: any phase will do
+            return orjson.dumps({"room": board["room_id"], "code": board["join_code"]}).decode()
         host = await self._facilitator(base_ws, board)
         try:
             await host.command("change_phase", **{"from": "topic", "to": "inner_writing"})
-            creds: list[list[str]] = []
             for k in range(senders):
                 writer = await self._participant(base_ws, board, f"Poster {k}")
                 try:

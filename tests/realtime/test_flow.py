@@ -26,14 +26,21 @@ async def test_thirty_participants_run_the_whole_team_flow(live_server: ServerPr
     ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
     facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
     screen = await RoomClient.screen(ws, room, code)
-    phones = await asyncio.gather(*(RoomClient.join(ws, room, code, f"Lid {i}") for i in range(PARTICIPANTS)))
+    phones = await asyncio.gather(
+        *(RoomClient.join(ws, room, code, f"Lid {i}") for i in range(PARTICIPANTS))
+    )
     everyone = [facilitator, screen, *phones]
 
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
     await asyncio.gather(
-        *(p.do("add_note", id=f"in-{i}", circle="inner", text=f"Wat al goed gaat {i}") for i, p in enumerate(phones))
+        *(
+            p.do("add_note", id=f"in-{i}", circle="inner", text=f"Wat al goed gaat {i}")
+            for i, p in enumerate(phones)
+        )
     )
-    last = await phones[0].do("add_note", id="in-extra", circle="inner", text="Nog iets <script>alert(1)</script>")
+    last = await phones[0].do(
+        "add_note", id="in-extra", circle="inner", text="Nog iets <script>alert(1)</script>"
+    )
     await screen.wait_seq(last)
     # Hidden: the screen and the other phones only know how many.
     assert screen.board is not None and screen.board["notes"] == []
@@ -51,7 +58,10 @@ async def test_thirty_participants_run_the_whole_team_flow(live_server: ServerPr
         await facilitator.do("show_item", target=note["id"])
     await facilitator.do("change_phase", **{"from": "inner_reading", "to": "outer_writing"})
     await asyncio.gather(
-        *(p.do("add_note", id=f"out-{i}", circle="outer", text=f"Wat we willen bereiken {i}") for i, p in enumerate(phones))
+        *(
+            p.do("add_note", id=f"out-{i}", circle="outer", text=f"Wat we willen bereiken {i}")
+            for i, p in enumerate(phones)
+        )
     )
     await facilitator.do("change_phase", **{"from": "outer_writing", "to": "outer_reading"})
     await facilitator.do("change_phase", **{"from": "outer_reading", "to": "step_forward"})
@@ -60,7 +70,9 @@ async def test_thirty_participants_run_the_whole_team_flow(live_server: ServerPr
     assert screen.board is not None and screen.board["voting"]["tally"] is None
     await facilitator.do("close_voting")
     await facilitator.do("choose_item", id="out-0")
-    await facilitator.do("add_plan", id="plan-1", note="out-0", what="Agenda vooraf delen", who="Sam", when="vrijdag")
+    await facilitator.do(
+        "add_plan", id="plan-1", note="out-0", what="Agenda vooraf delen", who="Sam", when="vrijdag"
+    )
     await facilitator.do("change_phase", **{"from": "step_forward", "to": "closing"})
     await asyncio.gather(
         *(p.do("submit_reflection", useful="yes", what="De volgorde", improve="") for p in phones)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,10 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from app.store import BoardRecord, create_engine, create_sessionmaker, insert_board, migrate
+from tests.store import board_record
 from tests.support.fixtures import postgres_url  # noqa: F401  (until tests/conftest.py loads it)
 
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
-
-NOW = datetime(2025, 1, 6, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(params=ENGINES)
@@ -83,17 +81,6 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest.fixture
 def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return create_sessionmaker(engine)
-
-
-def board_record(room_id: str, *, last_activity_at: datetime = NOW) -> BoardRecord:
-    return BoardRecord(
-        room_id=room_id,
-        join_code=f"code-{room_id}",
-        facilitator_token_hash=f"hash-{room_id}",
-        epoch="epoch-1",
-        created_at=NOW,
-        last_activity_at=last_activity_at,
-    )
 
 
 AddBoard = Callable[[str], Awaitable[BoardRecord]]

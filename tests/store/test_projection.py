@@ -191,7 +191,7 @@ async def test_projection_follows_the_fold_event_by_event(
         await append(session, AppendRequest(OTHER, 0, NEIGHBOUR))
     async with sessionmaker() as session:
         neighbour = await projected(session, OTHER)
-    assert neighbour == expected(await read_room(session, OTHER))
+        assert neighbour == expected(await read_room(session, OTHER))
 
     for seq, event in enumerate(MEETING, start=1):
         async with sessionmaker.begin() as session:

@@ -33,7 +33,10 @@ class GapError(AssertionError):
 
 
 class RoomClient:
+    opened: list[RoomClient] = []  # every client a test made, so a fixture can close them
+
     def __init__(self, ws_base: str, room_id: str, hello: Message) -> None:
+        RoomClient.opened.append(self)
         self.url = f"{ws_base}/ws/{room_id}"
         self.room_id = room_id
         self.hello = hello
@@ -56,13 +59,19 @@ class RoomClient:
 
     @classmethod
     async def join(cls, ws_base: str, room_id: str, code: str, name: str = "") -> RoomClient:
-        client = cls(ws_base, room_id, {"type": "hello", "v": 1, "role": "participant", "code": code, "name": name})
+        client = cls(
+            ws_base,
+            room_id,
+            {"type": "hello", "v": 1, "role": "participant", "code": code, "name": name},
+        )
         await client.connect()
         return client
 
     @classmethod
     async def facilitator(cls, ws_base: str, room_id: str, token: str) -> RoomClient:
-        client = cls(ws_base, room_id, {"type": "hello", "v": 1, "role": "facilitator", "token": token})
+        client = cls(
+            ws_base, room_id, {"type": "hello", "v": 1, "role": "facilitator", "token": token}
+        )
         await client.connect()
         return client
 
@@ -81,7 +90,9 @@ class RoomClient:
         if self.board is not None:
             hello.update(last_seq=self.seq, epoch=self.epoch)
         self.closed = None
-        self.ws = await connect(self.url, compression=None, max_size=2**22, open_timeout=WAIT_SECONDS)
+        self.ws = await connect(
+            self.url, compression=None, max_size=2**22, open_timeout=WAIT_SECONDS
+        )
         await self.ws.send(orjson.dumps(hello).decode())
         self._reader = asyncio.create_task(self._read())
         if wait:
@@ -216,7 +227,9 @@ class RoomClient:
         code: str = self.errors[cid]["code"]
         return code
 
-    async def wait_for(self, check: Callable[[RoomClient], bool], timeout: float = WAIT_SECONDS) -> None:
+    async def wait_for(
+        self, check: Callable[[RoomClient], bool], timeout: float = WAIT_SECONDS
+    ) -> None:
         async with asyncio.timeout(timeout):
             while not check(self):
                 self._changed.clear()

@@ -1,22 +1,13 @@
 // What the shared screen shows, derived from the board (the protocol's snapshot board, kept
 // current by the store). Pure functions, no DOM: the views draw what these return.
 
+import {PHASES} from './method.js';
+
 /** @typedef {{id: string, circle: 'inner'|'outer', text: string, author: string|null,
  *             revealed: boolean, hidden: boolean, merged_into: string|null, order: number}} Note */
 /** @typedef {{id: string, note: string, what: string, who: string, when: string,
  *             author: string|null, pair: string|null, order: number}} Plan */
 
-export const PHASES = [
-  'topic',
-  'inner_writing',
-  'inner_reading',
-  'outer_writing',
-  'outer_reading',
-  'step_forward',
-  'closing',
-];
-
-export const WRITING_CIRCLE = {inner_writing: 'inner', outer_writing: 'outer'};
 export const READING_CIRCLE = {inner_reading: 'inner', outer_reading: 'outer'};
 
 /** Default timer per phase, in minutes (the method's 30 minutes in all). */

@@ -1,0 +1,96 @@
+"""SIGKILL while clients write: every acknowledged note survives exactly once, clients resume."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from dataclasses import dataclass, field
+
+from tests.support.client import RoomClient, create_board
+from tests.support.server import ServerProcess
+
+WRITERS = 8
+NOTES_EACH = 40
+
+
+@dataclass
+class Writer:
+    client: RoomClient
+    index: int
+    sent: dict[str, str] = field(default_factory=dict)  # cid -> note id, not yet acknowledged
+    acked: set[str] = field(default_factory=set)  # note ids
+
+    async def write(self, stop: asyncio.Event) -> None:
+        for n in range(NOTES_EACH):
+            if stop.is_set() or self.client.closed is not None:
+                return
+            nid = f"w{self.index}-{n}"
+            cid = f"op-{nid}"
+            self.sent[cid] = nid
+            with contextlib.suppress(Exception):
+                await self.client.send(
+                    "add_note", cid=cid, id=nid, circle="inner", text=f"Notitie {nid}"
+                )
+            self.settle()
+            await asyncio.sleep(0.06)
+
+    def settle(self) -> None:
+        for cid in list(self.sent):
+            if cid in self.client.acks:
+                self.acked.add(self.sent.pop(cid))
+
+    async def resume(self) -> None:
+        """Reconnect with the last seq and resend every unacknowledged operation, same cid."""
+        await self.client.connect()
+        self.settle()
+        for cid, nid in list(self.sent.items()):
+            await self.client.send(
+                "add_note", cid=cid, id=nid, circle="inner", text=f"Notitie {nid}"
+            )
+        await self.client.wait_for(
+            lambda c: all(cid in c.acks or cid in c.errors for cid in self.sent)
+        )
+        assert not [self.client.errors[c] for c in self.sent if c in self.client.errors]
+        self.settle()
+
+
+async def test_sigkill_mid_write_loses_no_acknowledged_note(fresh_server: ServerProcess) -> None:
+    fresh_server.start()
+    board = create_board(fresh_server.url)
+    ws, room, code = fresh_server.ws_url, board["room_id"], board["join_code"]
+    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
+    await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
+    writers = [Writer(await RoomClient.join(ws, room, code, f"W{i}"), i) for i in range(WRITERS)]
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(w.write(stop)) for w in writers]
+    await facilitator.wait_for(lambda c: c.board is not None and c.board["counts"]["inner"] >= 60)
+
+    fresh_server.kill(signal.SIGKILL)
+    stop.set()
+    await asyncio.gather(*tasks)
+    for w in writers:
+        await w.client.wait_for(lambda c: c.closed is not None)
+        w.settle()
+    in_flight = sum(len(w.sent) for w in writers)
+    acked_before = sum(len(w.acked) for w in writers)
+    seq_before = {id(w): w.client.seq for w in writers}
+    print(f"acknowledged before the kill: {acked_before}; in flight at the kill: {in_flight}")
+    assert acked_before >= 60
+
+    fresh_server.start()
+    for w in writers:
+        await w.resume()
+        # Resumed from where it was: nothing it had seen was sent again.
+        assert w.client.seen_seqs == sorted(set(w.client.seen_seqs))
+        assert w.client.seq >= seq_before[id(w)]
+    await facilitator.connect()
+    seq = await facilitator.do("change_phase", **{"from": "inner_writing", "to": "inner_reading"})
+    await facilitator.wait_seq(seq)
+    assert facilitator.board is not None
+    ids = [n["id"] for n in facilitator.board["notes"]]
+    assert len(ids) == len(set(ids)), "a note was stored twice"
+    expected = set().union(*(w.acked for w in writers))
+    assert expected <= set(ids), f"lost: {sorted(expected - set(ids))}"
+    assert set(ids) == expected  # and nothing nobody asked for
+    assert facilitator.board["counts"]["inner"] == len(ids)

@@ -1,0 +1,241 @@
+"""Group commit: a batch shares one transaction, a failure stays with its request, acks follow commits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from app.room import events as ev
+from app.room.events import Event
+from app.room.state import Circle, Language, Variant
+from app.store import (
+    AppendRequest,
+    BoardRecord,
+    CommitterClosed,
+    DuplicateOperation,
+    GroupCommitter,
+    SeqConflict,
+    find_operation,
+    last_seq,
+    load,
+)
+
+AddBoard = Callable[[str], Awaitable[BoardRecord]]
+Sessions = async_sessionmaker[AsyncSession]
+
+
+class DiskFull(Exception):
+    pass
+
+
+class Commits:
+    """Counts commits of the sessions it makes, runs a check at each, and can make them fail."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        class CountedSession(Session):
+            pass
+
+        self.count = 0
+        self.fail_with: Exception | None = None
+        self.on_commit: Callable[[], None] = lambda: None
+        event.listen(CountedSession, "before_commit", self._before_commit)
+        event.listen(CountedSession, "after_commit", self._after_commit)
+        self.sessionmaker = async_sessionmaker(
+            engine, expire_on_commit=False, sync_session_class=CountedSession
+        )
+
+    # The session events fire for savepoints too; only the outermost commit counts.
+
+    def _before_commit(self, session: Session) -> None:
+        if self.fail_with is not None and not session.in_nested_transaction():
+            raise self.fail_with
+
+    def _after_commit(self, session: Session) -> None:
+        if not session.in_nested_transaction():
+            self.count += 1
+            self.on_commit()
+
+
+@pytest.fixture
+def commits(engine: AsyncEngine) -> Commits:
+    return Commits(engine)
+
+
+def created(room_id: str) -> ev.BoardCreated:
+    return ev.BoardCreated(room_id, "Topic", Variant.TEAM, Language.NL, anonymous=False)
+
+
+def note(nid: str) -> ev.NoteAdded:
+    return ev.NoteAdded(nid=nid, author="p1", circle=Circle.INNER, text=f"note {nid}")
+
+
+def request(room_id: str, seq: int, cid: str | None = None, actor: str = "p1") -> AppendRequest:
+    events: list[Event] = [created(room_id)] if seq == 0 else [note(f"{room_id}-{seq}")]
+    return AppendRequest(room_id, seq, events, cid=cid or f"{room_id}-c{seq}", actor=actor)
+
+
+def outcomes(results: list[Any]) -> Iterator[str]:
+    for result in results:
+        yield type(result).__name__ if isinstance(result, BaseException) else str(result)
+
+
+async def test_many_concurrent_appends_all_land_in_few_commits(
+    add_board: AddBoard, commits: Commits, engine: AsyncEngine
+) -> None:
+    rooms = [f"room-{n}" for n in range(20)]
+    for room_id in rooms:
+        await add_board(room_id)
+    requests = [request(room_id, seq) for seq in range(10) for room_id in rooms]
+
+    async with GroupCommitter(commits.sessionmaker) as committer:
+        results = await asyncio.gather(*(committer.submit(r) for r in requests))
+
+    assert results == [r.expected_seq + 1 for r in requests]
+    assert 1 <= commits.count < len(requests)
+    for room_id in rooms:
+        stored = await load(engine, room_id)
+        assert [seq for seq, _ in stored] == list(range(1, 11))
+        assert stored[0][1] == created(room_id)
+        assert await find_operation(engine, room_id, f"{room_id}-c9") == (10, "p1")
+
+
+async def test_a_failing_request_fails_alone(
+    add_board: AddBoard, commits: Commits, engine: AsyncEngine
+) -> None:
+    for room_id in ("a", "b", "c"):
+        await add_board(room_id)
+    async with GroupCommitter(commits.sessionmaker) as committer:
+        await committer.submit(request("c", 0, cid="first", actor="anna"))
+        commits.count = 0
+        batch = [
+            request("a", 0),
+            request("a", 0, cid="stale"),  # read the same state as the one before it
+            request("b", 0),
+            request("c", 1, cid="first", actor="bram"),  # a resent operation
+            request("b", 1),
+            AppendRequest("nowhere", 0, [created("nowhere")]),  # no such board
+            request("a", 1),
+        ]
+        results = await asyncio.gather(
+            *(committer.submit(r) for r in batch), return_exceptions=True
+        )
+
+    assert list(outcomes(results)) == [
+        "1",
+        "SeqConflict",
+        "1",
+        "DuplicateOperation",
+        "2",
+        "IntegrityError",
+        "2",
+    ]
+    assert isinstance(results[1], SeqConflict)
+    duplicate = results[3]
+    assert isinstance(duplicate, DuplicateOperation)
+    assert (duplicate.seq, duplicate.actor) == (1, "anna")
+    assert commits.count == 1
+    assert [seq for seq, _ in await load(engine, "a")] == [1, 2]
+    assert [seq for seq, _ in await load(engine, "b")] == [1, 2]
+    assert await last_seq(engine, "c") == 1
+    assert await find_operation(engine, "a", "stale") is None
+
+
+async def test_a_failing_commit_fails_the_whole_batch(
+    add_board: AddBoard, commits: Commits, engine: AsyncEngine
+) -> None:
+    for room_id in ("a", "b"):
+        await add_board(room_id)
+    commits.fail_with = DiskFull("no space left on device")
+    async with GroupCommitter(commits.sessionmaker) as committer:
+        results = await asyncio.gather(
+            committer.submit(request("a", 0)),
+            committer.submit(request("a", 5)),  # fails on its own first
+            committer.submit(request("b", 0)),
+            return_exceptions=True,
+        )
+        assert list(outcomes(results)) == ["DiskFull", "SeqConflict", "DiskFull"]
+        assert await last_seq(engine, "a") == 0
+        assert await last_seq(engine, "b") == 0
+
+        # The committer carries on with the next batch.
+        commits.fail_with = None
+        assert await committer.submit(request("a", 0)) == 1
+
+
+async def test_nobody_hears_of_a_request_before_its_commit(
+    add_board: AddBoard, commits: Commits, engine: AsyncEngine
+) -> None:
+    await add_board("a")
+    done_at_commit: list[list[bool]] = []
+    tasks: list[asyncio.Task[int]] = []
+    commits.on_commit = lambda: done_at_commit.append([t.done() for t in tasks])
+
+    async def submit_and_check(committer: GroupCommitter, seq: int) -> int:
+        stored = await committer.submit(request("a", seq))
+        # Acknowledged means committed: a fresh connection sees it already.
+        assert await last_seq(engine, "a") >= stored
+        return stored
+
+    async with GroupCommitter(commits.sessionmaker) as committer:
+        tasks.extend(asyncio.create_task(submit_and_check(committer, seq)) for seq in range(5))
+        assert await asyncio.gather(*tasks) == [1, 2, 3, 4, 5]
+
+    assert done_at_commit
+    assert not any(any(done) for done in done_at_commit)
+
+
+async def test_stop_writes_everything_already_submitted(
+    add_board: AddBoard, sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    await add_board("a")
+    committer = GroupCommitter(sessionmaker)
+    await committer.start()
+    tasks = [asyncio.create_task(committer.submit(request("a", seq))) for seq in range(30)]
+    await asyncio.sleep(0)
+    await committer.stop()
+    assert all(t.done() for t in tasks)
+    assert [t.result() for t in tasks] == list(range(1, 31))
+    assert await last_seq(engine, "a") == 30
+    with pytest.raises(CommitterClosed):
+        await committer.submit(request("a", 30))
+
+
+async def test_a_caller_that_stops_waiting_does_not_withdraw_its_request(
+    add_board: AddBoard, sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    await add_board("a")
+    async with GroupCommitter(sessionmaker) as committer:
+        impatient = asyncio.create_task(committer.submit(request("a", 0, cid="retry-me")))
+        await asyncio.sleep(0)
+        impatient.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await impatient
+    assert await find_operation(engine, "a", "retry-me") == (1, "p1")
+
+
+async def test_a_full_queue_makes_submitters_wait(
+    add_board: AddBoard, commits: Commits, engine: AsyncEngine
+) -> None:
+    await add_board("a")
+    async with GroupCommitter(commits.sessionmaker, max_pending=1) as committer:
+        results = await asyncio.gather(*(committer.submit(request("a", s)) for s in range(20)))
+    assert results == list(range(1, 21))
+    assert await last_seq(engine, "a") == 20
+
+
+async def test_submit_needs_a_running_committer(sessionmaker: Sessions) -> None:
+    committer = GroupCommitter(sessionmaker)
+    with pytest.raises(CommitterClosed):
+        await committer.submit(request("a", 0))
+    await committer.start()
+    with pytest.raises(RuntimeError):
+        await committer.start()
+    await committer.stop()
+    with pytest.raises(RuntimeError):
+        await committer.start()

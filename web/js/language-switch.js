@@ -1,0 +1,32 @@
+// The NL | EN switch: a group of two toggle buttons. Changing language persists the choice and
+// notifies every i18n subscriber, which re-render their own text.
+import {el} from './dom.js';
+import {LANGUAGES, language, onLanguageChange, setLanguage, t} from './i18n.js';
+
+export function createLanguageSwitch() {
+  const buttons = LANGUAGES.map((lang) =>
+    el(
+      'button',
+      {
+        type: 'button',
+        lang,
+        'data-lang': lang,
+        on: {click: () => language() !== lang && setLanguage(lang)},
+      },
+      t(`lang.${lang}.short`),
+    ),
+  );
+  const root = el('div', {class: 'segmented', role: 'group'}, buttons);
+
+  function update() {
+    root.setAttribute('aria-label', t('lang.label'));
+    for (const button of buttons) {
+      const lang = button.dataset.lang;
+      button.setAttribute('aria-pressed', String(lang === language()));
+      button.setAttribute('aria-label', `${t(`lang.${lang}`)} (${t(`lang.${lang}.short`)})`);
+    }
+  }
+  update();
+  onLanguageChange(update);
+  return root;
+}
