@@ -30,7 +30,8 @@ async def writing_room(server: ServerProcess) -> tuple[RoomClient, RoomClient, R
 
 async def last_error(client: RoomClient, count_before: int) -> str:
     await client.wait_for(lambda c: len(c.errors) > count_before)
-    return list(client.errors.values())[-1]["code"]
+    code: str = list(client.errors.values())[-1]["code"]
+    return code
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ async def last_error(client: RoomClient, count_before: int) -> str:
             "bad_message",
         ),
         (
-            '{"type": "add_note", "cid": "x4", "id": "n", "circle": "inner", "text": "a", "extra": 1}',
+            '{"type": "add_note", "cid": "x4", "id": "n", "circle": "inner", "text": "a", "x": 1}',
             "bad_message",
         ),
         ('{"type": "open_voting", "cid": "x5", "dots": 1e400}', "bad_message"),

@@ -10,7 +10,7 @@ import asyncio
 import copy
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 import orjson
@@ -33,7 +33,7 @@ class GapError(AssertionError):
 
 
 class RoomClient:
-    opened: list[RoomClient] = []  # every client a test made, so a fixture can close them
+    opened: ClassVar[list[RoomClient]] = []  # every client a test made, for the fixture to close
 
     def __init__(self, ws_base: str, room_id: str, hello: Message) -> None:
         RoomClient.opened.append(self)
@@ -228,9 +228,9 @@ class RoomClient:
         return code
 
     async def wait_for(
-        self, check: Callable[[RoomClient], bool], timeout: float = WAIT_SECONDS
+        self, check: Callable[[RoomClient], bool], seconds: float = WAIT_SECONDS
     ) -> None:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(seconds):
             while not check(self):
                 self._changed.clear()
                 if check(self):
