@@ -1,4 +1,4 @@
-"""Group commit: a batch shares one transaction, a failure stays with its request, acks follow commits."""
+"""Group commit: one transaction per batch, failures stay with their request, acks follow commits."""
 
 from __future__ import annotations
 

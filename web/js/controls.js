@@ -1,0 +1,822 @@
+// The facilitator's controls: topic, steps, timer, reading aloud, managing notes, dot voting,
+// the chosen item and its next step, plans, the closing, exports.
+//
+// A view: it draws from the state it is given and reports what the facilitator wants through
+// `act(intent)`; it never talks to the socket itself. Fields the facilitator is typing in are
+// never overwritten by updates from the room.
+
+import {el, clear} from './dom.js';
+import {language, t} from './i18n.js';
+import {formatClock, remainingMs} from './clock.js';
+import {PHASES, STEPS} from './method.js';
+import {plural} from './board.js';
+import {
+  DEFAULT_MINUTES,
+  READING_CIRCLE,
+  circleNotes,
+  hiddenNotes,
+  neighbourPhase,
+  noteById,
+  plansInOrder,
+  rankedOuter,
+  readingPosition,
+  stepReading,
+} from './screen-model.js';
+import {button, errorText, keyedList, pinIcon, scaleChart, section, setAttr, setText} from './screen-ui.js';
+
+const MINUTES_KEY = 'cirkelbord.timer-minutes';
+const EXTEND_SECONDS = 60;
+const TIME_UP_EXTEND_SECONDS = 120;
+const DEFAULT_DOTS = 3;
+const MAX_DOTS = 10;
+
+/**
+ * @typedef {{type: 'send', command: Record<string, any>}
+ *   | {type: 'export', format: 'md'|'csv'|'json'|'png'}
+ *   | {type: 'retry', cid: string} | {type: 'discard', cid: string}} Intent
+ */
+
+function storedMinutes() {
+  try {
+    const value = JSON.parse(localStorage.getItem(MINUTES_KEY) || '{}');
+    return value && typeof value === 'object' ? value : {};
+  } catch {
+    return {};
+  }
+}
+
+function remember(minutes) {
+  try {
+    localStorage.setItem(MINUTES_KEY, JSON.stringify(minutes));
+  } catch {
+    // not kept across reloads; the defaults still work
+  }
+}
+
+/** Track whether the facilitator has typed in a field since it was last filled from the room. */
+function editable(node) {
+  node.addEventListener('input', () => {
+    node.dataset.dirty = '1';
+  });
+  return node;
+}
+
+function fill(node, value) {
+  if (document.activeElement === node || node.dataset.dirty === '1') return;
+  if (node.value !== value) node.value = value;
+}
+
+function clean(node) {
+  delete node.dataset.dirty;
+}
+
+let uid = 0;
+function fieldId(prefix) {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+function labelled(labelText, input, hint) {
+  const id = input.id || fieldId('f');
+  input.id = id;
+  const label = el('label', {for: id});
+  label.textContent = labelText;
+  const wrap = el('div', {class: 'field'}, label, input);
+  if (hint) wrap.append(hint);
+  return {wrap, label};
+}
+
+/**
+ * @param {Element} container
+ * @param {{act: (intent: Intent) => void}} options
+ */
+export function createControls(container, {act}) {
+  const send = (command) => act({type: 'send', command});
+  const minutes = storedMinutes();
+  let state = null;
+  let mergeSource = null;
+  let timeUpDismissed = null;
+  let lastPhase = null;
+
+  const root = el('div', {class: 'controls-inner'});
+  container.append(root);
+
+  // -- messages (errors, commands that failed) ----------------------------------------------
+  const messages = el('div', {class: 'ctl-messages', role: 'alert'});
+
+  // -- topic -------------------------------------------------------------------------------
+  const topic = section('ctl-topic');
+  const topicInput = editable(el('input', {type: 'text', maxlength: 200, autocomplete: 'off'}));
+  const topicField = labelled('', topicInput);
+  const topicSave = button(() => {
+    const value = topicInput.value.trim();
+    if (!value) return;
+    send({type: 'set_topic', topic: value});
+    clean(topicInput);
+  }, {variant: 'primary'});
+  topicInput.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      topicSave.click();
+    }
+  });
+  topic.body.append(el('form', {class: 'inline-form', on: {submit: (e) => e.preventDefault()}}, topicField.wrap, topicSave));
+
+  // -- phase -------------------------------------------------------------------------------
+  const phase = section('ctl-phase');
+  const progress = el('p', {class: 'step-progress'});
+  const stepTitle = el('p', {class: 'step-title'});
+  const questions = el('ul', {class: 'questions'});
+  const credit = el('p', {class: 'credit'});
+  const phaseHint = el('p', {class: 'hint'});
+  const back = button(() => move(-1));
+  const next = button(() => move(1), {variant: 'primary'});
+  phase.body.append(progress, stepTitle, questions, el('div', {class: 'row'}, back, next), phaseHint, credit);
+
+  function move(direction) {
+    const board = state?.board;
+    if (!board) return;
+    const to = neighbourPhase(board.phase, direction);
+    if (to) send({type: 'change_phase', from: board.phase, to});
+  }
+
+  // -- timer -------------------------------------------------------------------------------
+  const timer = section('ctl-timer');
+  const clock = el('p', {class: 'ctl-clock', role: 'timer', 'aria-live': 'off'});
+  const minutesInput = el('input', {type: 'number', min: 1, max: 180, step: 1, inputmode: 'numeric', class: 'minutes'});
+  const minutesField = labelled('', minutesInput);
+  minutesInput.addEventListener('change', () => {
+    const phaseNow = state?.board?.phase;
+    const value = Number(minutesInput.value);
+    if (phaseNow && value >= 1 && value <= 180) {
+      minutes[phaseNow] = value;
+      remember(minutes);
+    }
+  });
+  const lockBox = el('input', {type: 'checkbox', id: fieldId('lock')});
+  const lockLabel = el('label', {class: 'choice', for: lockBox.id}, lockBox, el('span'));
+  lockBox.addEventListener('change', () => {
+    const board = state?.board;
+    const left = board?.timer ? remainingMs(board.timer, state.serverOffsetMs) : null;
+    // The protocol sets lock_writing when a timer starts: a running timer restarts with the
+    // time it has left and the new setting.
+    if (board?.timer?.running && left !== null && left >= 10000) {
+      send({type: 'start_timer', seconds: Math.round(left / 1000), lock_writing: lockBox.checked});
+    }
+  });
+  const start = button(() => {
+    const value = Math.min(180, Math.max(1, Number(minutesInput.value) || DEFAULT_MINUTES[state.board.phase]));
+    send({type: 'start_timer', seconds: Math.round(value * 60), lock_writing: lockBox.checked});
+  }, {variant: 'primary'});
+  const pause = button(() => {
+    const running = state?.board?.timer?.running;
+    send({type: running ? 'pause_timer' : 'resume_timer'});
+  });
+  const extend = button(() => send({type: 'extend_timer', seconds: EXTEND_SECONDS}));
+  const clearTimer = button(() => send({type: 'clear_timer'}));
+  const timeUp = el('div', {class: 'time-up', role: 'alert', hidden: true});
+  const timeUpText = el('p', {class: 'time-up-text'});
+  const timeUpExtend = button(() => send({type: 'extend_timer', seconds: TIME_UP_EXTEND_SECONDS}), {variant: 'primary'});
+  const timeUpNext = button(() => move(1));
+  const timeUpClose = button(() => {
+    timeUpDismissed = timerKey(state?.board?.timer);
+    timeUp.hidden = true;
+  }, {variant: 'quiet'});
+  timeUp.append(timeUpText, el('div', {class: 'row'}, timeUpExtend, timeUpNext, timeUpClose));
+  timer.body.append(
+    timeUp,
+    el('div', {class: 'timer-row'}, clock, el('div', {class: 'minutes-field'}, minutesField.wrap)),
+    el('div', {class: 'row'}, start, pause, extend, clearTimer),
+    lockLabel,
+  );
+
+  // -- reading aloud -----------------------------------------------------------------------
+  const reading = section('ctl-reading');
+  const readCounter = el('p', {class: 'read-counter'});
+  const readStart = button(() => {
+    const first = stepReading({...state.board, reading: null}, 1);
+    if (first !== undefined) send({type: 'show_item', target: first});
+  }, {variant: 'primary'});
+  const readPrev = button(() => step(-1));
+  const readNext = button(() => step(1), {variant: 'primary'});
+  const readStop = button(() => send({type: 'show_item', target: null}));
+  const readKeys = el('p', {class: 'hint'});
+  reading.body.append(readCounter, el('div', {class: 'row'}, readStart, readPrev, readNext, readStop), readKeys);
+
+  function step(direction) {
+    const target = stepReading(state.board, direction);
+    if (target !== undefined) send({type: 'show_item', target});
+  }
+
+  // -- managing notes ----------------------------------------------------------------------
+  const notes = section('ctl-notes');
+  const notesHint = el('p', {class: 'hint'});
+  const notesList = el('ul', {class: 'manage-list'});
+  const hiddenTitle = el('h3', {class: 'ctl-subtitle'});
+  const hiddenList = el('ul', {class: 'manage-list'});
+  notes.body.append(notesHint, notesList, hiddenTitle, hiddenList);
+
+  function noteRow() {
+    const text = el('p', {class: 'manage-text'});
+    const flags = el('p', {class: 'manage-flags'});
+    const read = button(() => send({type: 'show_item', target: row.dataset.key}));
+    const hide = button(() => {
+      const note = noteById(state.board, row.dataset.key);
+      if (note) send({type: 'hide_note', id: note.id, hidden: !note.hidden});
+    });
+    const moveTo = button(() => {
+      const note = noteById(state.board, row.dataset.key);
+      if (note) send({type: 'move_note', id: note.id, circle: note.circle === 'inner' ? 'outer' : 'inner'});
+    });
+    const merge = button(() => {
+      mergeSource = mergeSource === row.dataset.key ? null : row.dataset.key;
+      render(state);
+      if (mergeSource) row.querySelector('select')?.focus();
+    });
+    const target = el('select');
+    const targetField = labelled('', target);
+    const doMerge = button(() => {
+      if (target.value) send({type: 'merge_note', id: row.dataset.key, into: target.value});
+      mergeSource = null;
+      render(state);
+    }, {variant: 'primary'});
+    const cancel = button(() => {
+      mergeSource = null;
+      render(state);
+      merge.focus();
+    }, {variant: 'quiet'});
+    const picker = el('div', {class: 'merge-picker', hidden: true}, targetField.wrap, el('div', {class: 'row'}, doMerge, cancel));
+    const pin = el('span', {class: 'manage-pin'});
+    const row = el(
+      'li',
+      {class: 'manage-row'},
+      el('div', {class: 'manage-main'}, pin, el('div', {class: 'manage-copy'}, text, flags)),
+      el('div', {class: 'manage-actions'}, read, hide, moveTo, merge),
+      picker,
+    );
+    row._parts = {text, flags, read, hide, moveTo, merge, target, targetLabel: targetField.label, doMerge, cancel, picker, pin};
+    return row;
+  }
+
+  function updateNoteRow(row, note) {
+    const p = row._parts;
+    const board = state.board;
+    const short = note.text.length > 60 ? `${note.text.slice(0, 57)}…` : note.text;
+    row.dataset.circle = note.circle;
+    setText(p.text, note.text);
+    const flags = [t(`circle.${note.circle}`)];
+    if (note.hidden) flags.push(t('screen.manage.hidden'));
+    if (board.reading === note.id) flags.push(t('screen.note.reading'));
+    if (board.chosen === note.id) flags.push(t('screen.note.chosen'));
+    setText(p.flags, flags.join(' · '));
+    if (p.pin.dataset.circle !== note.circle) {
+      clear(p.pin).append(pinIcon(note.circle));
+      p.pin.dataset.circle = note.circle;
+    }
+    setText(p.read, t('screen.manage.read'));
+    setAttr(p.read, 'aria-label', t('screen.manage.read_aria', {text: short}));
+    p.read.disabled = note.hidden;
+    setText(p.hide, note.hidden ? t('screen.manage.unhide') : t('screen.manage.hide'));
+    setAttr(p.hide, 'aria-label', t(note.hidden ? 'screen.manage.unhide_aria' : 'screen.manage.hide_aria', {text: short}));
+    const other = note.circle === 'inner' ? 'outer' : 'inner';
+    setText(p.moveTo, t(`screen.manage.to_${other}`));
+    setAttr(p.moveTo, 'aria-label', t(`screen.manage.to_${other}_aria`, {text: short}));
+    setText(p.merge, t('screen.manage.merge'));
+    setAttr(p.merge, 'aria-label', t('screen.manage.merge_aria', {text: short}));
+    setAttr(p.merge, 'aria-expanded', String(mergeSource === note.id));
+    p.merge.disabled = note.hidden;
+    const open = mergeSource === note.id;
+    p.picker.hidden = !open;
+    if (open) {
+      setText(p.targetLabel, t('screen.manage.merge_into'));
+      const options = [...circleNotes(board, 'inner'), ...circleNotes(board, 'outer')].filter((n) => n.id !== note.id);
+      const sig = JSON.stringify([options.map((n) => [n.id, n.text]), language()]);
+      if (p.target.dataset.sig !== sig) {
+        p.target.dataset.sig = sig;
+        const keep = p.target.value;
+        clear(p.target);
+        for (const option of options) {
+          const label = `${t(`circle.${option.circle}`)}: ${option.text.length > 80 ? `${option.text.slice(0, 77)}…` : option.text}`;
+          p.target.append(el('option', {value: option.id}, label));
+        }
+        if (keep) p.target.value = keep;
+      }
+      setText(p.doMerge, t('screen.manage.merge_do'));
+      setText(p.cancel, t('screen.cancel'));
+    }
+  }
+
+  // -- voting ------------------------------------------------------------------------------
+  const voting = section('ctl-voting');
+  const voteStatus = el('p', {class: 'vote-status'});
+  const dotsInput = el('input', {type: 'number', min: 1, max: MAX_DOTS, step: 1, value: DEFAULT_DOTS, inputmode: 'numeric', class: 'minutes'});
+  const dotsField = labelled('', dotsInput);
+  const openVote = button(() => {
+    const dots = Math.min(MAX_DOTS, Math.max(1, Math.round(Number(dotsInput.value) || DEFAULT_DOTS)));
+    send({type: 'open_voting', dots});
+  }, {variant: 'primary'});
+  const closeVote = button(() => send({type: 'close_voting'}), {variant: 'primary'});
+  const rankTitle = el('h3', {class: 'ctl-subtitle'});
+  const rankList = el('ol', {class: 'rank-list'});
+  voting.body.append(
+    voteStatus,
+    el('div', {class: 'row vote-open-row'}, el('div', {class: 'minutes-field'}, dotsField.wrap), openVote, closeVote),
+    rankTitle,
+    rankList,
+  );
+
+  function rankRow() {
+    const dots = el('span', {class: 'rank-dots'});
+    const text = el('span', {class: 'rank-text'});
+    const choose = button(() => {
+      const id = row.dataset.key;
+      send({type: 'choose_item', id: state.board.chosen === id ? null : id});
+    });
+    const row = el('li', {class: 'rank-row'}, dots, text, choose);
+    row._parts = {dots, text, choose};
+    return row;
+  }
+
+  function updateRankRow(row, {note, dots}) {
+    const p = row._parts;
+    const board = state.board;
+    const chosen = board.chosen === note.id;
+    row.classList.toggle('is-chosen', chosen);
+    setText(p.dots, board.voting?.tally ? plural('screen.note.dots', dots) : '');
+    setText(p.text, note.text);
+    setText(p.choose, chosen ? t('screen.choose.undo') : t('screen.choose.do'));
+    const short = note.text.length > 60 ? `${note.text.slice(0, 57)}…` : note.text;
+    setAttr(p.choose, 'aria-label', t(chosen ? 'screen.choose.undo_aria' : 'screen.choose.do_aria', {text: short}));
+    setAttr(p.choose, 'aria-pressed', String(chosen));
+    p.choose.disabled = board.voting?.status === 'open';
+  }
+
+  // -- plans -------------------------------------------------------------------------------
+  const plans = section('ctl-plans');
+  const modeName = fieldId('mode');
+  const modeTeam = el('input', {type: 'radio', name: modeName, value: 'team', id: fieldId('mode')});
+  const modeGroups = el('input', {type: 'radio', name: modeName, value: 'groups', id: fieldId('mode')});
+  const modeTeamText = el('span');
+  const modeGroupsText = el('span');
+  const modeLegend = el('legend');
+  for (const radio of [modeTeam, modeGroups]) {
+    radio.addEventListener('change', () => radio.checked && send({type: 'set_plan_mode', mode: radio.value}));
+  }
+  const modeSet = el(
+    'fieldset',
+    {class: 'plan-mode'},
+    modeLegend,
+    el('div', {class: 'choices inline'}, el('label', {class: 'choice', for: modeTeam.id}, modeTeam, modeTeamText), el('label', {class: 'choice', for: modeGroups.id}, modeGroups, modeGroupsText)),
+  );
+  const modeHint = el('p', {class: 'hint'});
+  const formTitle = el('h3', {class: 'ctl-subtitle'});
+  const planItem = el('select');
+  const planItemField = labelled('', planItem);
+  const planWhat = editable(el('textarea', {rows: 2, maxlength: 280}));
+  const planWhatField = labelled('', planWhat);
+  const planWho = editable(el('input', {type: 'text', maxlength: 280, autocomplete: 'off'}));
+  const planWhoField = labelled('', planWho);
+  const planWhen = editable(el('input', {type: 'text', maxlength: 280, autocomplete: 'off'}));
+  const planWhenField = labelled('', planWhen);
+  const planError = el('p', {class: 'form-error', role: 'alert'});
+  const planSave = el('button', {type: 'submit', class: 'btn btn-small btn-primary'});
+  let editingPlan = null;
+  const planCancel = button(() => {
+    editingPlan = null;
+    resetPlanForm();
+    render(state);
+  }, {variant: 'quiet'});
+  const planForm = el(
+    'form',
+    {class: 'plan-form', novalidate: true, on: {submit: savePlan}},
+    formTitle,
+    planItemField.wrap,
+    planWhatField.wrap,
+    el('div', {class: 'two-fields'}, planWhoField.wrap, planWhenField.wrap),
+    planError,
+    el('div', {class: 'row'}, planSave, planCancel),
+  );
+  const planListTitle = el('h3', {class: 'ctl-subtitle'});
+  const planList = el('ul', {class: 'plan-list'});
+  const planEmpty = el('p', {class: 'hint'});
+  plans.body.append(modeSet, modeHint, planForm, planListTitle, planEmpty, planList);
+
+  function resetPlanForm() {
+    for (const node of [planWhat, planWho, planWhen]) {
+      node.value = '';
+      clean(node);
+    }
+    setText(planError, '');
+  }
+
+  function savePlan(event) {
+    event.preventDefault();
+    const what = planWhat.value.trim();
+    if (!planItem.value) {
+      setText(planError, t('plan.need_item'));
+      planItem.focus();
+      return;
+    }
+    if (!what) {
+      setText(planError, t('plan.need_what'));
+      planWhat.focus();
+      return;
+    }
+    setText(planError, '');
+    const fields = {what, who: planWho.value.trim(), when: planWhen.value.trim()};
+    if (editingPlan) send({type: 'edit_plan', id: editingPlan, ...fields});
+    else send({type: 'add_plan', id: `plan-${crypto.randomUUID()}`, note: planItem.value, ...fields});
+    editingPlan = null;
+    resetPlanForm();
+    render(state);
+  }
+
+  function planRow() {
+    const what = el('p', {class: 'plan-what'});
+    const meta = el('p', {class: 'plan-meta'});
+    const read = button(() => send({type: 'show_item', target: row.dataset.key}));
+    const edit = button(() => {
+      const plan = state.board.plans.find((p) => p.id === row.dataset.key);
+      if (!plan) return;
+      editingPlan = plan.id;
+      planItem.value = plan.note;
+      planWhat.value = plan.what;
+      planWho.value = plan.who;
+      planWhen.value = plan.when;
+      for (const node of [planWhat, planWho, planWhen]) node.dataset.dirty = '1';
+      render(state);
+      planWhat.focus();
+    });
+    const remove = button(() => send({type: 'remove_plan', id: row.dataset.key}), {variant: 'danger'});
+    const row = el('li', {class: 'plan-row'}, what, meta, el('div', {class: 'row'}, read, edit, remove));
+    row._parts = {what, meta, read, edit, remove};
+    return row;
+  }
+
+  function updatePlanRow(row, plan) {
+    const p = row._parts;
+    const board = state.board;
+    const note = noteById(board, plan.note);
+    setText(p.what, plan.what);
+    const meta = [];
+    if (plan.who) meta.push(t('plan.summary_who', {who: plan.who}));
+    if (plan.when) meta.push(t('plan.summary_when', {when: plan.when}));
+    if (note) meta.push(t('plan.for', {text: note.text}));
+    if (plan.pair) meta.push(t('screen.plan.duo', {code: plan.pair}));
+    setText(p.meta, meta.join(' · '));
+    row.classList.toggle('is-reading', board.reading === plan.id);
+    const short = plan.what.length > 60 ? `${plan.what.slice(0, 57)}…` : plan.what;
+    setText(p.read, t('screen.manage.read'));
+    setAttr(p.read, 'aria-label', t('screen.manage.read_aria', {text: short}));
+    setText(p.edit, t('plan.edit'));
+    setAttr(p.edit, 'aria-label', t('plan.edit_aria', {text: short}));
+    setText(p.remove, t('plan.remove'));
+    setAttr(p.remove, 'aria-label', t('plan.remove_aria', {text: short}));
+  }
+
+  // -- closing -----------------------------------------------------------------------------
+  const closing = section('ctl-closing');
+  const reflectTitle = el('h3', {class: 'ctl-subtitle'});
+  const reflectSummary = el('p', {class: 'reflect-summary'});
+  const reflectList = el('ul', {class: 'reflect-list'});
+  const agreements = editable(el('textarea', {rows: 3, maxlength: 2000}));
+  const agreementsField = labelled('', agreements);
+  const agreementsSave = button(() => {
+    send({type: 'set_agreements', text: agreements.value.trim()});
+    clean(agreements);
+  }, {variant: 'primary'});
+  const scaleTitle = el('h3', {class: 'ctl-subtitle'});
+  const scaleQuestion = el('p', {class: 'hint'});
+  const scaleStatus = el('p', {class: 'scale-status'});
+  const scaleOpen = button(() => send({type: 'open_scale'}), {variant: 'primary'});
+  const scaleClose = button(() => send({type: 'close_scale'}), {variant: 'primary'});
+  const scaleChartBox = el('div', {class: 'scale-chart-box'});
+  closing.body.append(
+    reflectTitle,
+    reflectSummary,
+    reflectList,
+    agreementsField.wrap,
+    el('div', {class: 'row'}, agreementsSave),
+    scaleTitle,
+    scaleQuestion,
+    scaleStatus,
+    el('div', {class: 'row'}, scaleOpen, scaleClose),
+    scaleChartBox,
+  );
+
+  // -- export ------------------------------------------------------------------------------
+  const exporting = section('ctl-export');
+  const exportButtons = ['md', 'csv', 'json', 'png'].map((format) => {
+    const node = button(() => act({type: 'export', format}));
+    node.dataset.format = format;
+    return node;
+  });
+  const exportHint = el('p', {class: 'hint'});
+  exporting.body.append(el('div', {class: 'row export-row'}, exportButtons), exportHint);
+
+  root.append(messages, phase.root, topic.root, timer.root, reading.root, notes.root, voting.root, plans.root, closing.root, exporting.root);
+
+  // -- rendering ---------------------------------------------------------------------------
+
+  function timerKey(tm) {
+    return tm ? `${tm.duration_ms}|${tm.deadline_ms}` : null;
+  }
+
+  function renderMessages(s) {
+    const failed = s.outbox.filter((e) => e.state === 'failed');
+    const sig = JSON.stringify([failed.map((e) => [e.cid, e.error?.code]), language()]);
+    if (messages.dataset.sig === sig) return;
+    messages.dataset.sig = sig;
+    clear(messages);
+    for (const entry of failed.slice(-3)) {
+      messages.append(
+        el(
+          'div',
+          {class: 'banner banner-error'},
+          el('p', {}, errorText(entry.error)),
+          button(() => act({type: 'discard', cid: entry.cid}), {variant: 'quiet', 'aria-label': t('screen.message.dismiss_aria', {text: errorText(entry.error)})}, t('screen.message.dismiss')),
+        ),
+      );
+    }
+  }
+
+  function renderPhase(board) {
+    const index = PHASES.indexOf(board.phase);
+    const stepInfo = STEPS[board.phase];
+    setText(phase.heading, t('screen.controls.phase'));
+    setText(progress, t('phase.progress', {n: index + 1, total: PHASES.length}));
+    setText(stepTitle, t(stepInfo.title));
+    const qsig = JSON.stringify([board.phase, language()]);
+    if (questions.dataset.sig !== qsig) {
+      questions.dataset.sig = qsig;
+      clear(questions);
+      for (const key of stepInfo.questions) questions.append(el('li', {}, t(key)));
+    }
+    setText(credit, t('method.credit'));
+    const before = neighbourPhase(board.phase, -1);
+    const after = neighbourPhase(board.phase, 1);
+    back.hidden = !before;
+    next.hidden = !after;
+    if (before) {
+      setText(back, t('screen.phase.back', {phase: t(`phase.${before}`)}));
+    }
+    if (after) {
+      setText(next, t('screen.phase.next', {phase: t(`phase.${after}`)}));
+      next.disabled = after !== 'topic' && !board.topic;
+    }
+    let hint = '';
+    if (!board.topic) hint = t('screen.phase.need_topic');
+    else if (READING_CIRCLE[after]) hint = t(`screen.phase.reveals_${READING_CIRCLE[after]}`);
+    setText(phaseHint, hint);
+    phaseHint.hidden = !hint;
+  }
+
+  function renderTopic(board) {
+    setText(topic.heading, t('screen.controls.topic'));
+    setText(topicField.label, t('start.topic.label'));
+    fill(topicInput, board.topic || '');
+    setText(topicSave, t('screen.topic.save'));
+  }
+
+  function renderTimer(s) {
+    const board = s.board;
+    setText(timer.heading, t('timer.label'));
+    if (lastPhase !== board.phase) {
+      lastPhase = board.phase;
+      mergeSource = null;
+      minutesInput.value = String(minutes[board.phase] || DEFAULT_MINUTES[board.phase]);
+      lockBox.checked = false;
+    }
+    setText(minutesField.label, t('screen.timer.minutes'));
+    const tm = board.timer;
+    setText(start, tm ? t('screen.timer.restart') : t('screen.timer.start'));
+    pause.hidden = !tm;
+    setText(pause, tm?.running ? t('screen.timer.pause') : t('screen.timer.resume'));
+    extend.hidden = !tm;
+    setText(extend, t('screen.timer.extend'));
+    setAttr(extend, 'aria-label', t('screen.timer.extend_aria'));
+    clearTimer.hidden = !tm;
+    setText(clearTimer, t('screen.timer.clear'));
+    if (tm && document.activeElement !== lockBox) lockBox.checked = Boolean(tm.lock_writing);
+    setText(lockLabel.lastChild, t('screen.timer.lock'));
+    lockLabel.hidden = !['inner_writing', 'outer_writing'].includes(board.phase);
+    tick(s);
+  }
+
+  /** The clock and the "time is up" prompt; called often by the composition root. */
+  function tick(s = state) {
+    const board = s?.board;
+    if (!board) return;
+    const tm = board.timer;
+    const left = remainingMs(tm, s.serverOffsetMs);
+    if (left === null) {
+      setText(clock, formatClock(Number(minutesInput.value || 0) * 60000));
+      clock.classList.add('is-idle');
+    } else {
+      clock.classList.remove('is-idle');
+      setText(clock, tm.running ? formatClock(left) : `${formatClock(left)} (${t('timer.paused')})`);
+    }
+    setAttr(clock, 'aria-label', left === null ? t('screen.timer.none') : t('timer.aria', {time: formatClock(left)}));
+    const up = Boolean(tm && tm.running && left === 0 && timeUpDismissed !== timerKey(tm));
+    if (up !== !timeUp.hidden) timeUp.hidden = !up;
+    if (up) {
+      setText(timeUpText, t('screen.timeup.text'));
+      setText(timeUpExtend, t('screen.timeup.extend'));
+      const after = neighbourPhase(board.phase, 1);
+      timeUpNext.hidden = !after;
+      if (after) setText(timeUpNext, t('screen.phase.next', {phase: t(`phase.${after}`)}));
+      setText(timeUpClose, t('screen.timeup.dismiss'));
+    }
+  }
+
+  function renderReading(board) {
+    setText(reading.heading, t('screen.controls.reading'));
+    const position = readingPosition(board);
+    setText(
+      readCounter,
+      position.index >= 0
+        ? t('screen.reader.position', {n: position.index + 1, total: position.total})
+        : plural(position.kind === 'plan' ? 'screen.reader.ready_plans' : 'screen.reader.ready', position.total),
+    );
+    setText(readStart, t('screen.reader.start'));
+    readStart.hidden = position.index >= 0;
+    readStart.disabled = position.total === 0;
+    setText(readPrev, t('screen.reader.previous'));
+    setText(readNext, t('screen.reader.next'));
+    setText(readStop, t('screen.reader.stop'));
+    readPrev.hidden = readNext.hidden = readStop.hidden = position.index < 0;
+    readPrev.disabled = position.index <= 0;
+    readNext.disabled = position.index >= position.total - 1;
+    setText(readKeys, t('screen.reader.keys'));
+  }
+
+  function renderNotes(board) {
+    setText(notes.heading, t('screen.controls.notes'));
+    const circle = READING_CIRCLE[board.phase];
+    const shown = circle ? circleNotes(board, circle) : [...circleNotes(board, 'inner'), ...circleNotes(board, 'outer')];
+    setText(notesHint, shown.length ? t('screen.manage.hint') : t('screen.manage.empty'));
+    keyedList(notesList, shown, (n) => n.id, noteRow, updateNoteRow);
+    const hidden = hiddenNotes(board).filter((n) => !circle || n.circle === circle);
+    hiddenTitle.hidden = hidden.length === 0;
+    setText(hiddenTitle, t('screen.manage.hidden_title'));
+    keyedList(hiddenList, hidden, (n) => n.id, noteRow, updateNoteRow);
+  }
+
+  function renderVoting(board) {
+    setText(voting.heading, t('screen.controls.voting'));
+    const v = board.voting || {status: 'not_started', dots: DEFAULT_DOTS, cast: 0, voters: 0};
+    const open = v.status === 'open';
+    let status;
+    if (open) status = t('screen.voting.open', {dots: v.dots, voters: v.voters, cast: v.cast});
+    else if (v.status === 'closed') status = t('screen.voting.closed', {voters: v.voters, cast: v.cast});
+    else status = t('screen.voting.not_started');
+    setText(voteStatus, status);
+    setText(dotsField.label, t('screen.voting.dots'));
+    dotsInput.closest('.minutes-field').hidden = open;
+    openVote.hidden = open;
+    setText(openVote, v.status === 'closed' ? t('screen.voting.reopen') : t('screen.voting.open_button'));
+    closeVote.hidden = !open;
+    setText(closeVote, t('screen.voting.close'));
+    setText(rankTitle, v.status === 'closed' ? t('screen.choose.title_ranked') : t('screen.choose.title'));
+    keyedList(rankList, open ? [] : rankedOuter(board), (r) => r.note.id, rankRow, updateRankRow);
+    rankTitle.hidden = open;
+  }
+
+  function renderPlans(board) {
+    setText(plans.heading, t('screen.controls.plans'));
+    setText(modeLegend, t('screen.plan.mode'));
+    setText(modeTeamText, t('screen.plan.mode_team'));
+    setText(modeGroupsText, t('screen.plan.mode_groups'));
+    modeTeam.checked = board.plan_mode !== 'groups';
+    modeGroups.checked = board.plan_mode === 'groups';
+    setText(modeHint, board.plan_mode === 'groups' ? t('method.step.duos') : t('plan.team_mode'));
+    setText(formTitle, editingPlan ? t('screen.plan.edit_title') : t('screen.plan.form_title'));
+    setText(planItemField.label, t('plan.item'));
+    const items = circleNotes(board, 'outer');
+    const sig = JSON.stringify([items.map((n) => [n.id, n.text]), language()]);
+    if (planItem.dataset.sig !== sig) {
+      planItem.dataset.sig = sig;
+      const keep = planItem.value;
+      clear(planItem);
+      planItem.append(el('option', {value: ''}, t('plan.item_choose')));
+      for (const note of items) planItem.append(el('option', {value: note.id}, note.text.length > 90 ? `${note.text.slice(0, 87)}…` : note.text));
+      planItem.value = keep;
+    }
+    if (!editingPlan && document.activeElement !== planItem && planItem.dataset.chosen !== String(board.chosen)) {
+      planItem.dataset.chosen = String(board.chosen);
+      if (board.chosen) planItem.value = board.chosen;
+    }
+    planItem.disabled = Boolean(editingPlan);
+    setText(planWhatField.label, t('screen.plan.what'));
+    setText(planWhoField.label, t('screen.plan.who_label'));
+    setText(planWhenField.label, t('screen.plan.when_label'));
+    setText(planSave, editingPlan ? t('plan.update') : t('plan.save'));
+    planCancel.hidden = !editingPlan;
+    setText(planCancel, t('screen.cancel'));
+    const list = plansInOrder(board);
+    setText(planListTitle, t('plan.list'));
+    planEmpty.hidden = list.length > 0;
+    setText(planEmpty, t('plan.none'));
+    keyedList(planList, list, (p) => p.id, planRow, updatePlanRow);
+  }
+
+  function renderClosing(board) {
+    setText(closing.heading, t('screen.controls.closing'));
+    setText(reflectTitle, t('screen.reflect.title'));
+    const r = board.reflections || {summary: {yes: 0, partly: 0, no: 0}, items: []};
+    setText(reflectSummary, t('screen.reflect.summary', {yes: r.summary.yes, partly: r.summary.partly, no: r.summary.no}));
+    const rsig = JSON.stringify([r.items, language()]);
+    if (reflectList.dataset.sig !== rsig) {
+      reflectList.dataset.sig = rsig;
+      clear(reflectList);
+      for (const item of r.items) {
+        reflectList.append(
+          el(
+            'li',
+            {},
+            el('span', {class: 'reflect-useful'}, t(`reflect.${item.useful}`)),
+            item.what ? el('p', {}, el('strong', {}, `${t('reflect.what')} `), item.what) : null,
+            item.improve ? el('p', {}, el('strong', {}, `${t('reflect.improve')} `), item.improve) : null,
+          ),
+        );
+      }
+    }
+    setText(agreementsField.label, t('agreements.title'));
+    fill(agreements, board.agreements || '');
+    setText(agreementsSave, t('screen.agreements.save'));
+    setText(scaleTitle, t('scale.title'));
+    setText(scaleQuestion, t('scale.question'));
+    const sc = board.scale || {status: 'not_started', answered: 0, distribution: null};
+    setText(scaleStatus, sc.status === 'open' ? plural('screen.scale.answered', sc.answered) : sc.status === 'closed' ? plural('screen.scale.closed', sc.answered) : t('screen.scale.not_started'));
+    scaleOpen.hidden = sc.status === 'open';
+    setText(scaleOpen, sc.status === 'closed' ? t('screen.scale.reopen') : t('screen.scale.open'));
+    scaleClose.hidden = sc.status !== 'open';
+    setText(scaleClose, t('screen.scale.close'));
+    const csig = JSON.stringify([sc.distribution, language()]);
+    if (scaleChartBox.dataset.sig !== csig) {
+      scaleChartBox.dataset.sig = csig;
+      clear(scaleChartBox);
+      if (sc.distribution) scaleChartBox.append(scaleChart(sc.distribution));
+    }
+  }
+
+  function renderExport() {
+    setText(exporting.heading, t('screen.controls.export'));
+    for (const node of exportButtons) setText(node, t(`screen.export.${node.dataset.format}`));
+    setText(exportHint, t('screen.export.hint'));
+  }
+
+  /** @param {import('./store.js').State} s */
+  function render(s) {
+    state = s;
+    const board = s?.board;
+    root.hidden = !board;
+    if (!board) return;
+    renderMessages(s);
+    renderPhase(board);
+    renderTopic(board);
+    renderTimer(s);
+    const p = board.phase;
+    const revealed = PHASES.indexOf(p) >= PHASES.indexOf('inner_reading');
+    reading.root.hidden = !READING_CIRCLE[p];
+    if (!reading.root.hidden) renderReading(board);
+    notes.root.hidden = !revealed || p === 'closing';
+    if (!notes.root.hidden) renderNotes(board);
+    voting.root.hidden = p !== 'step_forward';
+    if (!voting.root.hidden) renderVoting(board);
+    plans.root.hidden = p !== 'step_forward' && p !== 'closing';
+    if (!plans.root.hidden) {
+      renderPlans(board);
+      // The plans are read aloud with the same keys; show the counter here too.
+      reading.root.hidden = false;
+      renderReading(board);
+    }
+    closing.root.hidden = p !== 'closing';
+    if (!closing.root.hidden) renderClosing(board);
+    renderExport();
+    // Order the sections so the current step's work comes first.
+    const late = p === 'step_forward' || p === 'closing';
+    const order = [
+      messages,
+      phase.root,
+      p === 'topic' ? topic.root : null,
+      timer.root,
+      late ? null : reading.root,
+      voting.root,
+      plans.root,
+      late ? reading.root : null,
+      closing.root,
+      notes.root,
+      p === 'topic' ? null : topic.root,
+      exporting.root,
+    ].filter(Boolean);
+    let prev = null;
+    for (const node of order) {
+      const wanted = prev ? prev.nextSibling : root.firstChild;
+      if (wanted !== node) root.insertBefore(node, wanted);
+      prev = node;
+    }
+  }
+
+  return {render, tick};
+}
