@@ -36,6 +36,7 @@ class Profile:
     cap_rooms: tuple[int, ...] = (4, 8, 16, 32, 64, 128)
     cap_window: float = 2.0
     cap_p99_limit_ms: float = 100.0
+    cap_budget: float = 45.0  # seconds the capacity ramp may take, connecting included
     join_notes: int = 500
     join_alone: int = 20
     join_crowd: int = 60
@@ -51,28 +52,30 @@ PROFILES = {
         idle_connections=1000,
         cap_rooms=(4, 16, 64),
         cap_window=1.5,
+        cap_budget=20.0,
         join_alone=10,
         settle=0.5,
     ),
     "smoke": Profile(
         "smoke",
         fanout_sizes=(3, 6, 10),
-        fanout_rate=100.0,
-        warmup=0.05,
-        window=0.15,
+        fanout_rate=200.0,
+        warmup=0.03,
+        window=0.06,
         drain=0.5,
         quiet=0.05,
         idle_connections=20,
         idle_room_size=10,
         cap_room_size=6,
-        cap_room_rate=50.0,
+        cap_room_rate=100.0,
         cap_senders=2,
         cap_rooms=(1, 2),
-        cap_window=0.15,
+        cap_window=0.06,
+        cap_budget=5.0,
         join_notes=25,
         join_alone=2,
         join_crowd=5,
-        settle=0.1,
+        settle=0.05,
     ),
 }
 
@@ -198,6 +201,8 @@ class Runner:
         self.profile = profile
         self.log = log
         self.next_client = 0
+        self.connect_seconds = 0.0
+        self.connected_clients = 0
         self.run_id = f"b{int(time.time() * 1000) % 10**9:x}"
         self.room_serial = 0
         for worker in (receiver, sender):
@@ -225,6 +230,8 @@ class Runner:
             per_room=per_room,
             first_client=self._clients(len(rooms) * per_room),
         )
+        self.connect_seconds += float(reply["seconds"])
+        self.connected_clients += int(reply["connected"])
         if not reply["ok"]:
             raise WorkerError(
                 f"{reply['errors']} of {len(rooms) * per_room} clients failed to join: "
@@ -375,8 +382,15 @@ class Runner:
         if per_sender > self.target.max_rate_per_sender:
             senders = math.ceil(p.cap_room_rate / self.target.max_rate_per_sender)
         connected = 0
+        started = time.perf_counter()
         try:
             for rooms in p.cap_rooms:
+                join_rate = self.connected_clients / max(self.connect_seconds, 1e-3)
+                estimate = (rooms - connected) * p.cap_room_size / join_rate
+                estimate += p.warmup + p.cap_window + 1.0
+                if cap.steps and time.perf_counter() - started + estimate > p.cap_budget:
+                    cap.stop_reason = f"time budget ({p.cap_budget:g} s) reached"
+                    break
                 added = self._rooms(rooms - connected, senders)
                 self._connect(self.receiver, added, p.cap_room_size - senders)
                 self._connect(self.sender, added, senders)

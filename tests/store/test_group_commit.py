@@ -1,4 +1,4 @@
-"""Group commit: one transaction per batch, failures stay with their request, acks follow commits."""
+"""Group commit: one transaction per batch, failures stay with their request, ack after commit."""
 
 from __future__ import annotations
 

@@ -1,0 +1,198 @@
+"""The one road with a real SQLite store, the in-process broadcast and list-collecting viewers."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from app.broadcast.memory import MemoryBroadcast
+from app.hub import hub as hub_module
+from app.hub.hub import RoomHub
+from app.room import FACILITATOR, ErrorCode, Rejected, limits
+from app.room import commands as cmd
+from app.room.state import Circle, Language, Phase, Role, participant
+from app.store.database import migrate
+from app.store.room_store import SqlRoomStore
+
+
+@dataclass(eq=False)
+class ListViewer:
+    pid: str | None = None
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+    def deliver(self, message: str) -> None:
+        self.messages.append(orjson.loads(message))
+
+    def seqs(self) -> list[int]:
+        return [m["seq"] for m in self.messages if m["type"] in ("event", "snapshot")]
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqlRoomStore]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
+    await migrate(url)
+    async with SqlRoomStore(url) as s:
+        yield s
+
+
+@pytest.fixture
+async def hub(store: SqlRoomStore) -> AsyncIterator[RoomHub]:
+    async with MemoryBroadcast() as broadcast:
+        h = RoomHub(store, broadcast)
+        yield h
+        await h.close()
+
+
+async def writing_room(hub: RoomHub) -> tuple[str, str]:
+    board = await hub.create_board("Onderwerp", Language.NL, anonymous=False)
+    await hub.submit(
+        board.room_id, FACILITATOR, "c-phase", cmd.ChangePhase(Phase.TOPIC, Phase.INNER_WRITING)
+    )
+    admission = await hub.admit(board.room_id, Role.PARTICIPANT, code=board.join_code, name="Ann")
+    assert admission.actor.pid is not None
+    return board.room_id, admission.actor.pid
+
+
+async def test_ack_seq_follows_the_commit_and_replay_returns_the_same_seq(hub: RoomHub) -> None:
+    room, pid = await writing_room(hub)
+    actor = hub.rooms[room].state.participants[pid]
+    assert actor.name == "Ann"
+    seq = await hub.submit(room, participant(pid), "c1", cmd.AddNote("n1", Circle.INNER, "Goed"))
+    again = await hub.submit(room, participant(pid), "c1", cmd.AddNote("n1", Circle.INNER, "Goed"))
+    assert seq == again == hub.rooms[room].state.seq
+    stored = await hub.store.load(room)
+    assert [e.cid for e in stored].count("c1") == 1
+
+
+async def test_resume_replays_what_was_missed_or_sends_a_snapshot(hub: RoomHub) -> None:
+    room, pid = await writing_room(hub)
+    live = hub.rooms[room]
+    viewer = ListViewer()
+    await hub.attach(room, viewer, None, None)
+    assert viewer.messages[-1]["type"] == "snapshot"
+    seen = live.state.seq
+    await hub.detach(room, viewer)
+    for i in range(3):
+        await hub.submit(room, participant(pid), f"c{i}", cmd.AddNote(f"n{i}", Circle.INNER, "x"))
+    again = ListViewer()
+    await hub.attach(room, again, seen, live.epoch)
+    assert [m["type"] for m in again.messages] == ["event"] * 3
+    assert again.seqs() == [seen + 1, seen + 2, seen + 3]
+    # Another epoch (a restored database), or a number from the future: a fresh snapshot.
+    for last, epoch in ((seen, "other-epoch"), (live.state.seq + 5, live.epoch)):
+        fresh = ListViewer()
+        await hub.attach(room, fresh, last, epoch)
+        assert [m["type"] for m in fresh.messages] == ["snapshot"]
+        assert fresh.messages[0]["seq"] == live.state.seq
+
+
+async def test_replay_older_than_the_buffer_becomes_a_snapshot(
+    hub: RoomHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, pid = await writing_room(hub)
+    live = hub.rooms[room]
+    start = live.state.seq
+    live.recent = type(live.recent)(live.recent, maxlen=2)
+    for i in range(4):
+        await hub.submit(room, participant(pid), f"c{i}", cmd.AddNote(f"n{i}", Circle.INNER, "x"))
+    viewer = ListViewer()
+    await hub.attach(room, viewer, start, live.epoch)
+    assert [m["type"] for m in viewer.messages] == ["snapshot"]
+
+
+async def test_two_processes_on_one_database_stay_in_order(store: SqlRoomStore) -> None:
+    """Two hubs share the database and the broadcast, as two server processes would."""
+    async with MemoryBroadcast() as broadcast:
+        a, b = RoomHub(store, broadcast), RoomHub(store, broadcast)
+        try:
+            room, pid = await writing_room(a)
+            watcher_a, watcher_b = ListViewer(), ListViewer()
+            await a.attach(room, watcher_a, None, None)
+            await b.attach(room, watcher_b, None, None)
+            other = await b.admit(room, Role.PARTICIPANT, code=(await store.board(room)).join_code)  # type: ignore[union-attr]
+            assert other.actor.pid is not None
+            # Writes through both processes; b's first write conflicts with a's and is retried.
+            writes = []
+            for i in range(10):
+                writes.append(
+                    a.submit(
+                        room, participant(pid), f"a{i}", cmd.AddNote(f"a{i}", Circle.INNER, "A")
+                    )
+                )
+                writes.append(
+                    b.submit(
+                        room,
+                        participant(other.actor.pid),
+                        f"b{i}",
+                        cmd.AddNote(f"b{i}", Circle.INNER, "B"),
+                    )
+                )
+            await asyncio.gather(*writes)
+            final = (await store.load(room))[-1].seq
+            for h in (a, b):
+                live = h.rooms[room]
+                async with asyncio.timeout(5):
+                    while live.state.seq < final:  # noqa: ASYNC110 - follows the other hub
+                        await asyncio.sleep(0.01)
+            assert a.rooms[room].state == b.rooms[room].state
+            for watcher in (watcher_a, watcher_b):
+                seqs = watcher.seqs()
+                assert seqs == list(range(seqs[0], final + 1)), "out of order, a gap or a duplicate"
+        finally:
+            await a.close()
+            await b.close()
+
+
+async def test_connections_per_room_limit(hub: RoomHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    room, _ = await writing_room(hub)
+    monkeypatch.setattr(hub_module, "MAX_CONNECTIONS_PER_ROOM", 2)
+    await hub.attach(room, ListViewer(), None, None)
+    await hub.attach(room, ListViewer(), None, None)
+    with pytest.raises(Rejected) as refused:
+        await hub.attach(room, ListViewer(), None, None)
+    assert refused.value.code is ErrorCode.ROOM_FULL
+
+
+async def test_live_rooms_per_process_limit(hub: RoomHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, _ = await writing_room(hub)
+    second = await hub.create_board("Twee", Language.EN, anonymous=True)
+    monkeypatch.setattr(hub_module, "MAX_LIVE_ROOMS_PER_PROCESS", 1)
+    with pytest.raises(Rejected) as refused:
+        await hub.room(second.room_id)
+    assert refused.value.code is ErrorCode.SERVER_FULL
+    assert first in hub.rooms
+
+
+async def test_participants_per_room_limit_through_the_hub(
+    hub: RoomHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, _ = await writing_room(hub)
+    monkeypatch.setattr(limits, "MAX_PARTICIPANTS_PER_ROOM", 2)
+    code = (await hub.store.board(room)).join_code  # type: ignore[union-attr]
+    await hub.admit(room, Role.PARTICIPANT, code=code)
+    with pytest.raises(Rejected) as refused:
+        await hub.admit(room, Role.PARTICIPANT, code=code)
+    assert refused.value.code is ErrorCode.ROOM_FULL
+    assert len(hub.rooms[room].state.participants) == 2
+
+
+async def test_unknown_room_and_bad_credentials(hub: RoomHub) -> None:
+    with pytest.raises(Rejected) as unknown:
+        await hub.admit("r-none", Role.SCREEN, code="X")
+    assert unknown.value.code is ErrorCode.UNKNOWN_ROOM
+    room, pid = await writing_room(hub)
+    for kwargs in (
+        {"role": Role.FACILITATOR, "token": "wrong"},
+        {"role": Role.PARTICIPANT, "pid": pid, "token": "wrong"},
+        {"role": Role.PARTICIPANT, "code": "WRONG"},
+        {"role": Role.SCREEN},
+    ):
+        with pytest.raises(Rejected) as refused:
+            await hub.admit(room, **kwargs)
+        assert refused.value.code is ErrorCode.BAD_CREDENTIALS

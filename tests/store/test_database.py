@@ -1,0 +1,98 @@
+"""Engine set-up: SQLite's durability pragmas, BEGIN IMMEDIATE, and database URLs."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.store import create_engine, read_only
+from app.store.database import SQLITE_BUSY_TIMEOUT_MS, async_url
+
+
+@pytest.fixture
+def sqlite_path(tmp_path: Path) -> Path:
+    return tmp_path / "pragmas.sqlite3"
+
+
+@pytest.fixture
+async def sqlite_engine(sqlite_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite+aiosqlite:///{sqlite_path}")
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+def another_writer_can_begin(path: Path) -> bool:
+    """Whether a second connection gets the write lock right now (without waiting)."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return False
+    else:
+        other.execute("ROLLBACK")
+        return True
+    finally:
+        other.close()
+
+
+async def test_sqlite_connections_are_durable_and_strict(sqlite_engine: AsyncEngine) -> None:
+    async with sqlite_engine.connect() as connection:
+        pragmas = {
+            name: (await connection.exec_driver_sql(f"PRAGMA {name}")).scalar_one()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+    assert pragmas == {
+        "journal_mode": "wal",
+        "synchronous": 2,  # FULL
+        "foreign_keys": 1,
+        "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
+    }
+
+
+async def test_sqlite_transactions_take_the_write_lock_at_begin(
+    sqlite_engine: AsyncEngine, sqlite_path: Path
+) -> None:
+    async with sqlite_engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # reads only, yet holds the lock
+        assert connection.in_transaction()
+        assert not another_writer_can_begin(sqlite_path)
+        await connection.commit()
+        assert another_writer_can_begin(sqlite_path)
+
+
+async def test_read_only_transactions_leave_the_lock_free(
+    sqlite_engine: AsyncEngine, sqlite_path: Path
+) -> None:
+    async with read_only(sqlite_engine).connect() as connection:
+        await connection.execute(text("SELECT 1"))
+        assert connection.in_transaction()
+        assert another_writer_can_begin(sqlite_path)
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("sqlite:///./x.sqlite3", "sqlite+aiosqlite:///./x.sqlite3"),
+        ("sqlite+aiosqlite:////tmp/x.sqlite3", "sqlite+aiosqlite:////tmp/x.sqlite3"),
+        ("postgresql://u:secret@db/cirkelbord", "postgresql+asyncpg://u:secret@db/cirkelbord"),
+        ("postgresql+asyncpg://u@db:5433/c", "postgresql+asyncpg://u@db:5433/c"),
+    ],
+)
+def test_urls_get_their_async_driver(given: str, used: str) -> None:
+    assert async_url(given) == used
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://db/cirkelbord", "postgresql+psycopg2://db/c", "sqlite+pysqlite:///x"]
+)
+def test_other_databases_are_refused(url: str) -> None:
+    with pytest.raises(ValueError, match="unsupported database"):
+        async_url(url)

@@ -1,0 +1,93 @@
+"""Migrations: `alembic upgrade head` builds exactly the schema that the models describe."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect
+
+from app.store import create_engine, metadata, migrate
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+TABLES = {
+    "alembic_version",
+    "boards",
+    "participants",
+    "notes",
+    "votes",
+    "next_steps",
+    "reflections",
+    "room_events",
+}
+
+
+def _differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, metadata))
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+async def schema_of(url: str) -> tuple[set[str], list[Any]]:
+    """The tables in the database at `url`, and how they differ from the models."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            tables = await connection.run_sync(_tables)
+            differences = await connection.run_sync(_differences)
+    finally:
+        await engine.dispose()
+    return tables, differences
+
+
+async def alembic(url: str, *arguments: str) -> str:
+    """Run the `alembic` command line in the project, as an operator would."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "alembic",
+        *arguments,
+        cwd=PROJECT,
+        env={**os.environ, "CIRKELBORD_DATABASE_URL": url},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await process.communicate()
+    text = output.decode()
+    assert process.returncode == 0, text
+    return text
+
+
+async def test_migrate_builds_the_schema_of_the_models(empty_url: str) -> None:
+    await migrate(empty_url)
+    tables, differences = await schema_of(empty_url)
+    assert tables == TABLES
+    assert differences == []
+
+
+async def test_migrating_twice_changes_nothing(empty_url: str) -> None:
+    await migrate(empty_url)
+    await migrate(empty_url)
+    assert await schema_of(empty_url) == (TABLES, [])
+
+
+async def test_the_alembic_command_line_upgrades_and_downgrades(empty_url: str) -> None:
+    output = await alembic(empty_url, "upgrade", "head")
+    assert "Running upgrade" in output
+    assert await schema_of(empty_url) == (TABLES, [])
+
+    await alembic(empty_url, "downgrade", "base")
+    tables, _ = await schema_of(empty_url)
+    assert tables == {"alembic_version"}
+
+    await alembic(empty_url, "upgrade", "head")
+    assert await schema_of(empty_url) == (TABLES, [])

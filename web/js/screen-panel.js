@@ -1,0 +1,347 @@
+// What the room reads next to the circles: the step and its guidance questions, the timer,
+// how to join (QR code, code, link) while people write, how many notes each circle holds
+// (never their text before the reveal), the voting, the chosen item and its plans, and the
+// closing. The read-aloud card (reader.js) takes this place while something is being read.
+
+import {el, clear} from './dom.js';
+import {language, t} from './i18n.js';
+import {formatClock, remainingMs} from './clock.js';
+import {PHASES, STEPS} from './method.js';
+import {plural} from './board.js';
+import {READING_CIRCLE, circleNotes, noteById, plansInOrder, rankedOuter, readingPosition} from './screen-model.js';
+import {pinIcon, scaleChart, setAttr, setText} from './screen-ui.js';
+
+const WRITING = new Set(['inner_writing', 'outer_writing']);
+const LOW_TIME_MS = 60000;
+const TOP_ITEMS = 5;
+
+/**
+ * @param {{status: Element, body: Element, reader: Element, footer: Element}} parts
+ * @param {{joinCode: () => string|null, isFacilitator: boolean}} options
+ */
+export function createPanel(parts, {joinCode, isFacilitator}) {
+  // -- status bar: step, timer, people -----------------------------------------------------
+  const progress = el('p', {class: 'status-progress'});
+  const phaseName = el('h1', {class: 'status-phase'});
+  const timer = el('div', {class: 'status-timer', role: 'timer', 'aria-live': 'off'});
+  const timerClock = el('span', {class: 'status-clock'});
+  const timerNote = el('span', {class: 'status-timer-note'});
+  timer.append(timerClock, timerNote);
+  const dot = el('span', {class: 'status-dot', 'aria-hidden': 'true'});
+  const people = el('p', {class: 'status-people'}, dot, el('span'));
+  const timeUpLive = el('p', {class: 'visually-hidden', 'aria-live': 'assertive'});
+  parts.status.append(el('div', {class: 'status-step'}, progress, phaseName), timer, people, timeUpLive);
+
+  // -- cards -------------------------------------------------------------------------------
+  const questionsCard = el('section', {class: 'card panel-card questions-card', 'aria-labelledby': 'panel-q-title'});
+  const questionsTitle = el('h2', {id: 'panel-q-title', class: 'panel-title'});
+  const questionsIntro = el('p', {class: 'panel-intro'});
+  const questionsList = el('ul', {class: 'panel-questions'});
+  questionsCard.append(questionsTitle, questionsIntro, questionsList);
+
+  const countsCard = el('section', {class: 'card panel-card counts-card', 'aria-labelledby': 'panel-counts-title'});
+  const countsTitle = el('h2', {id: 'panel-counts-title', class: 'panel-title'});
+  const countsList = el('ul', {class: 'counts-list'});
+  const countInner = el('span', {class: 'count-number'});
+  const countOuter = el('span', {class: 'count-number'});
+  const countInnerLabel = el('span', {class: 'count-label'});
+  const countOuterLabel = el('span', {class: 'count-label'});
+  const rowInner = el('li', {class: 'count-row', 'data-circle': 'inner'}, pinIcon('inner'), countInner, countInnerLabel);
+  const rowOuter = el('li', {class: 'count-row', 'data-circle': 'outer'}, pinIcon('outer'), countOuter, countOuterLabel);
+  countsList.append(rowInner, rowOuter);
+  const countsHint = el('p', {class: 'panel-hint'});
+  countsCard.append(countsTitle, countsList, countsHint);
+
+  const joinCard = el('section', {class: 'card panel-card join-card', 'aria-labelledby': 'panel-join-title'});
+  const joinTitle = el('h2', {id: 'panel-join-title', class: 'panel-title'});
+  const qr = el('img', {class: 'join-qr', width: 220, height: 220, alt: ''});
+  const joinSteps = el('ol', {class: 'join-steps'});
+  const joinCodeText = el('p', {class: 'join-code-big'});
+  const joinUrl = el('p', {class: 'join-url'});
+  joinCard.append(joinTitle, el('div', {class: 'join-grid'}, qr, el('div', {class: 'join-copy'}, joinSteps, joinCodeText, joinUrl)));
+
+  const readyCard = el('section', {class: 'card panel-card ready-card', 'aria-live': 'polite'});
+  const readyTitle = el('p', {class: 'ready-title'});
+  const readyHint = el('p', {class: 'panel-hint'});
+  readyCard.append(readyTitle, readyHint);
+
+  const voteCard = el('section', {class: 'card panel-card vote-card', 'aria-labelledby': 'panel-vote-title', 'aria-live': 'polite'});
+  const voteTitle = el('h2', {id: 'panel-vote-title', class: 'panel-title'});
+  const voteText = el('p', {class: 'vote-text-big'});
+  const voteTop = el('ol', {class: 'vote-top'});
+  voteCard.append(voteTitle, voteText, voteTop);
+
+  const chosenCard = el('section', {class: 'card panel-card chosen-card', 'aria-labelledby': 'panel-chosen-title'});
+  const chosenTitle = el('h2', {id: 'panel-chosen-title', class: 'panel-title'});
+  const chosenText = el('p', {class: 'chosen-text'});
+  const chosenPlans = el('ul', {class: 'panel-plans'});
+  chosenCard.append(chosenTitle, chosenText, chosenPlans);
+
+  const plansCard = el('section', {class: 'card panel-card plans-card', 'aria-labelledby': 'panel-plans-title'});
+  const plansTitle = el('h2', {id: 'panel-plans-title', class: 'panel-title'});
+  const plansList = el('ul', {class: 'panel-plans'});
+  plansCard.append(plansTitle, plansList);
+
+  const closingCard = el('section', {class: 'card panel-card closing-card', 'aria-labelledby': 'panel-closing-title'});
+  const closingTitle = el('h2', {id: 'panel-closing-title', class: 'panel-title'});
+  const usefulList = el('ul', {class: 'useful-list'});
+  const agreementsTitle = el('h3', {class: 'panel-subtitle'});
+  const agreementsText = el('p', {class: 'agreements-text'});
+  const scaleTitle = el('h3', {class: 'panel-subtitle'});
+  const scaleText = el('p', {class: 'panel-hint'});
+  const scaleBox = el('div', {class: 'scale-chart-box'});
+  closingCard.append(closingTitle, usefulList, agreementsTitle, agreementsText, scaleTitle, scaleText, scaleBox);
+
+  parts.body.append(joinCard, questionsCard, countsCard, readyCard, voteCard, chosenCard, plansCard, closingCard);
+
+  // -- footer: the join line and the credit ------------------------------------------------
+  const footerJoin = el('p', {class: 'footer-join'});
+  const footerCredit = el('p', {class: 'footer-credit'});
+  parts.footer.prepend(el('div', {class: 'footer-text'}, footerJoin, footerCredit));
+
+  let lastTimeUp = null;
+
+  function joinLink(code) {
+    return `${location.origin}/j/${code}`;
+  }
+
+  function renderStatus(s) {
+    const board = s.board;
+    const index = PHASES.indexOf(board.phase);
+    setText(progress, t('phase.progress', {n: index + 1, total: PHASES.length}));
+    setText(phaseName, t(`phase.${board.phase}`));
+    const online = s.presence ?? 0;
+    setText(people.lastChild, `${t('people.online', {count: online})} · ${t(`conn.${s.status}`)}`);
+    dot.dataset.status = s.status;
+    tick(s);
+  }
+
+  function tick(s) {
+    const board = s?.board;
+    if (!board) return;
+    const left = remainingMs(board.timer, s.serverOffsetMs);
+    timer.hidden = left === null;
+    if (left === null) {
+      lastTimeUp = null;
+      return;
+    }
+    setText(timerClock, formatClock(left));
+    const up = left === 0 && board.timer.running;
+    setText(timerNote, up ? t('timer.done') : board.timer.running ? '' : t('timer.paused'));
+    timerNote.hidden = !timerNote.textContent;
+    timer.classList.toggle('low', left > 0 && left <= LOW_TIME_MS);
+    timer.classList.toggle('done', up);
+    timer.classList.toggle('paused', !board.timer.running);
+    setAttr(timer, 'aria-label', t('timer.aria', {time: formatClock(left)}));
+    const key = `${board.timer.deadline_ms}`;
+    if (up && lastTimeUp !== key) {
+      lastTimeUp = key;
+      setText(timeUpLive, t('timer.done'));
+    }
+  }
+
+  function renderQuestions(board) {
+    const step = STEPS[board.phase];
+    setText(questionsTitle, t(step.title));
+    const sig = JSON.stringify([board.phase, language()]);
+    if (questionsList.dataset.sig === sig) return;
+    questionsList.dataset.sig = sig;
+    clear(questionsList);
+    for (const key of step.questions) questionsList.append(el('li', {}, t(key)));
+    const intro = board.phase === 'step_forward' && board.plan_mode === 'groups' ? 'method.step.duos' : null;
+    setText(questionsIntro, intro ? t(intro) : '');
+    questionsIntro.hidden = !intro;
+  }
+
+  function renderCounts(board) {
+    const counts = board.counts || {inner: 0, outer: 0};
+    const writing = READING_CIRCLE[board.phase.replace('writing', 'reading')] || null;
+    setText(countsTitle, t('screen.counts.title'));
+    setText(countInner, String(counts.inner));
+    setText(countOuter, String(counts.outer));
+    setText(countInnerLabel, t('screen.counts.inner', {n: counts.inner}));
+    setText(countOuterLabel, t('screen.counts.outer', {n: counts.outer}));
+    rowInner.classList.toggle('is-current', writing === 'inner');
+    rowOuter.classList.toggle('is-current', writing === 'outer');
+    rowOuter.hidden = board.phase === 'inner_writing' && !counts.outer;
+    setText(countsHint, t('screen.counts.hidden'));
+  }
+
+  function renderJoin(code, big) {
+    joinCard.classList.toggle('is-compact', !big);
+    setText(joinTitle, t('screen.join.title'));
+    if (!code) {
+      joinCard.hidden = true;
+      return;
+    }
+    const src = `/api/join/${encodeURIComponent(code)}/qr.svg`;
+    if (qr.getAttribute('src') !== src) qr.setAttribute('src', src);
+    setAttr(qr, 'alt', t('start.qr.alt', {code}));
+    const sig = JSON.stringify([code, language()]);
+    if (joinSteps.dataset.sig !== sig) {
+      joinSteps.dataset.sig = sig;
+      clear(joinSteps);
+      joinSteps.append(el('li', {}, t('screen.join.scan')), el('li', {}, t('screen.join.or_go', {host: location.host})));
+    }
+    setText(joinCodeText, code);
+    setAttr(joinCodeText, 'aria-label', t('screen.join.code_aria', {code: code.split('').join(' ')}));
+    setText(joinUrl, joinLink(code));
+  }
+
+  function renderReady(board) {
+    const position = readingPosition(board);
+    const circle = READING_CIRCLE[board.phase];
+    setText(readyTitle, plural(`screen.ready.${circle}`, position.total));
+    setText(readyHint, `${t('method.reading.hint')}${isFacilitator ? ` ${t('screen.ready.keys')}` : ''}`);
+  }
+
+  function renderVote(board) {
+    const v = board.voting || {status: 'not_started'};
+    setText(voteTitle, t('screen.vote.title'));
+    if (v.status === 'open') {
+      setText(voteText, t('screen.vote.open', {dots: v.dots, voters: v.voters, cast: v.cast}));
+    } else if (v.status === 'closed') {
+      setText(voteText, t('screen.vote.closed', {voters: v.voters}));
+    } else {
+      setText(voteText, t('screen.vote.soon'));
+    }
+    const top = v.status === 'closed' ? rankedOuter(board).filter((r) => r.dots > 0).slice(0, TOP_ITEMS) : [];
+    const sig = JSON.stringify([top.map((r) => [r.note.id, r.note.text, r.dots]), board.chosen, language()]);
+    if (voteTop.dataset.sig !== sig) {
+      voteTop.dataset.sig = sig;
+      clear(voteTop);
+      for (const {note, dots} of top) {
+        voteTop.append(
+          el(
+            'li',
+            {class: note.id === board.chosen ? 'is-chosen' : ''},
+            el('span', {class: 'vote-top-dots'}, plural('screen.note.dots', dots)),
+            el('span', {class: 'vote-top-text'}, note.text),
+          ),
+        );
+      }
+    }
+    voteTop.hidden = top.length === 0;
+  }
+
+  function planItem(board, plan, withNote) {
+    const note = noteById(board, plan.note);
+    const meta = [];
+    if (plan.who) meta.push(t('plan.summary_who', {who: plan.who}));
+    if (plan.when) meta.push(t('plan.summary_when', {when: plan.when}));
+    return el(
+      'li',
+      {class: ['panel-plan', board.reading === plan.id && 'is-reading']},
+      el('p', {class: 'panel-plan-what'}, plan.what),
+      meta.length ? el('p', {class: 'panel-plan-meta'}, meta.join(' · ')) : null,
+      withNote && note ? el('p', {class: 'panel-plan-for'}, t('plan.for', {text: note.text})) : null,
+    );
+  }
+
+  function renderChosen(board) {
+    const note = noteById(board, board.chosen);
+    chosenCard.hidden = !note;
+    if (!note) return;
+    setText(chosenTitle, t('screen.chosen.title'));
+    setText(chosenText, note.text);
+    const plans = plansInOrder(board).filter((p) => p.note === note.id);
+    const sig = JSON.stringify([plans, board.reading, language()]);
+    if (chosenPlans.dataset.sig !== sig) {
+      chosenPlans.dataset.sig = sig;
+      clear(chosenPlans);
+      for (const plan of plans) chosenPlans.append(planItem(board, plan, false));
+    }
+  }
+
+  function renderPlans(board, excludeChosen) {
+    const plans = plansInOrder(board).filter((p) => !excludeChosen || p.note !== board.chosen);
+    plansCard.hidden = plans.length === 0;
+    setText(plansTitle, t('plan.list'));
+    const sig = JSON.stringify([plans, board.reading, board.notes.length, language()]);
+    if (plansList.dataset.sig !== sig) {
+      plansList.dataset.sig = sig;
+      clear(plansList);
+      for (const plan of plans) plansList.append(planItem(board, plan, true));
+    }
+  }
+
+  function renderClosing(board) {
+    setText(closingTitle, t('screen.closing.title'));
+    const r = board.reflections || {summary: {yes: 0, partly: 0, no: 0}, items: []};
+    const total = r.summary.yes + r.summary.partly + r.summary.no;
+    const sig = JSON.stringify([r.summary, language()]);
+    if (usefulList.dataset.sig !== sig) {
+      usefulList.dataset.sig = sig;
+      clear(usefulList);
+      for (const key of ['yes', 'partly', 'no']) {
+        const bar = el('span', {class: 'useful-bar'});
+        bar.style.setProperty('--share', total ? String(r.summary[key] / total) : '0');
+        usefulList.append(
+          el('li', {class: 'useful-row', 'data-answer': key}, el('span', {class: 'useful-label'}, t(`reflect.${key}`)), el('span', {class: 'useful-track'}, bar), el('span', {class: 'useful-count'}, String(r.summary[key]))),
+        );
+      }
+    }
+    setText(agreementsTitle, t('agreements.title'));
+    setText(agreementsText, board.agreements || t('screen.agreements.none'));
+    agreementsText.classList.toggle('is-empty', !board.agreements);
+    const sc = board.scale || {status: 'not_started', answered: 0, distribution: null};
+    scaleTitle.hidden = scaleText.hidden = sc.status === 'not_started';
+    setText(scaleTitle, t('scale.title'));
+    setText(scaleText, sc.status === 'open' ? `${t('scale.question')} ${plural('screen.scale.answered', sc.answered)}` : t('scale.question'));
+    const csig = JSON.stringify([sc.distribution, language()]);
+    if (scaleBox.dataset.sig !== csig) {
+      scaleBox.dataset.sig = csig;
+      clear(scaleBox);
+      if (sc.distribution) scaleBox.append(scaleChart(sc.distribution));
+    }
+  }
+
+  function renderFooter(code) {
+    setText(footerJoin, code ? t('screen.join.line', {url: joinLink(code), code}) : '');
+    footerJoin.hidden = !code;
+    setText(footerCredit, t('method.credit'));
+  }
+
+  /** @param {import('./store.js').State} s */
+  function render(s) {
+    const board = s.board;
+    if (!board) return;
+    renderStatus(s);
+    const phase = board.phase;
+    const code = joinCode();
+    const reading = readingPosition(board).item !== null;
+    const writing = WRITING.has(phase);
+    const showJoin = Boolean(code) && (phase === 'topic' || writing);
+    const cards = {
+      join: showJoin && !reading,
+      questions: !reading && phase !== 'inner_reading' && phase !== 'outer_reading',
+      counts: !reading && writing,
+      ready: !reading && Boolean(READING_CIRCLE[phase]),
+      vote: !reading && phase === 'step_forward',
+      chosen: !reading && (phase === 'step_forward' || phase === 'closing') && Boolean(board.chosen),
+      plans: !reading && phase === 'step_forward',
+      closing: !reading && phase === 'closing',
+    };
+    joinCard.hidden = !cards.join;
+    if (cards.join) renderJoin(code, phase === 'topic' || writing);
+    questionsCard.hidden = !cards.questions;
+    if (cards.questions) renderQuestions(board);
+    countsCard.hidden = !cards.counts;
+    if (cards.counts) renderCounts(board);
+    readyCard.hidden = !cards.ready;
+    if (cards.ready) renderReady(board);
+    voteCard.hidden = !cards.vote;
+    if (cards.vote) renderVote(board);
+    if (cards.chosen) renderChosen(board);
+    else chosenCard.hidden = true;
+    if (cards.plans) renderPlans(board, true);
+    else plansCard.hidden = true;
+    closingCard.hidden = !cards.closing;
+    if (cards.closing) renderClosing(board);
+    renderFooter(showJoin ? null : code);
+    parts.body.dataset.phase = phase;
+    parts.body.classList.toggle('is-reading', reading);
+  }
+
+  return {render, tick};
+}
