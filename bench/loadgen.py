@@ -15,6 +15,7 @@ one reply dict back per command.
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing.connection
 import os
 import re
@@ -113,7 +114,7 @@ class Worker:
 
     # -- connecting ---------------------------------------------------------------------
     async def open_client(
-        self, client: Client, timeout: float
+        self, client: Client, limit: float
     ) -> tuple[WSConnection, JoinResult, int, int]:
         """Connect and join; returns the connection, the join result and two timings (ns)."""
         queue: asyncio.Queue[bytes] = asyncio.Queue()
@@ -123,11 +124,11 @@ class Worker:
 
         start = clock()
         url = self.target.ws_url(self.base_ws, client)
-        conn = await connect(url, collect, clock=clock, headers=self.headers, timeout=timeout)
+        conn = await connect(url, collect, clock=clock, headers=self.headers, open_timeout=limit)
         opened = clock()
         next_frame = frame_reader(conn, queue)
         try:
-            result = await asyncio.wait_for(self.target.join(conn, client, next_frame), timeout)
+            result = await asyncio.wait_for(self.target.join(conn, client, next_frame), limit)
         except BaseException:
             conn.abort()
             raise
@@ -153,7 +154,7 @@ class Worker:
         rooms: list[str] = cmd["rooms"]
         per_room: int = cmd["per_room"]
         first_client: int = cmd["first_client"]
-        timeout: float = cmd.get("timeout", 15.0)
+        client_timeout: float = cmd.get("client_timeout", 15.0)
         sem = asyncio.Semaphore(cmd.get("concurrency", 64))
         errors: list[str] = []
         started = time.perf_counter()
@@ -161,7 +162,7 @@ class Worker:
         async def one(client: Client) -> None:
             async with sem:
                 try:
-                    conn, _, _, _ = await self.open_client(client, timeout)
+                    conn, _, _, _ = await self.open_client(client, client_timeout)
                 except Exception as exc:
                     errors.append(f"{type(exc).__name__}: {exc}")
                     return
@@ -193,7 +194,7 @@ class Worker:
             slot.conn.close()
         waits = [slot.conn.closed for slot in slots]
         if waits:
-            _, pending = await asyncio.wait(waits, timeout=cmd.get("timeout", 5.0))
+            await asyncio.wait(waits, timeout=cmd.get("close_wait", 5.0))
             for slot in slots:
                 if not slot.conn.closed.done():
                     slot.conn.abort()
@@ -201,6 +202,10 @@ class Worker:
 
     # -- measuring ----------------------------------------------------------------------
     def cmd_window_start(self, cmd: Command) -> Reply:
+        # No collector pauses inside a window: they would show up as latency.
+        gc.collect()
+        gc.freeze()
+        gc.disable()
         self.rec = Recording(t0=clock(), open=True)
         return {"ok": True, "t_ns": self.rec.t0, "delivered": self.delivered}
 
@@ -228,6 +233,7 @@ class Worker:
             elif clock() - max(self.last_delivery_ns, rec.t1) > quiet_ns:
                 break
             await asyncio.sleep(0.01)
+        gc.enable()
         self.rec = Recording()
         keep_ids: list[bytes] = []
         sent = array("q")
@@ -243,6 +249,7 @@ class Worker:
             "sent_ns": sent.tobytes(),
             "recv_ns": recv.tobytes(),
             "dropped": sum(1 for slot in self.slots if not slot.conn.is_open),
+            "delivered": self.delivered,
         }
 
     async def cmd_send(self, cmd: Command) -> Reply:
@@ -287,9 +294,12 @@ class Worker:
         room: str = cmd["room"]
         count: int = cmd["count"]
         first_client: int = cmd["first_client"]
-        timeout: float = cmd.get("timeout", 15.0)
+        client_timeout: float = cmd.get("client_timeout", 15.0)
         results = await asyncio.gather(
-            *(self.open_client(Client(room, first_client + i), timeout) for i in range(count)),
+            *(
+                self.open_client(Client(room, first_client + i), client_timeout)
+                for i in range(count)
+            ),
             return_exceptions=True,
         )
         opened: list[int] = []
@@ -339,6 +349,8 @@ class Worker:
             return {"ok": True}
         if op == "ping":
             return {"ok": True, "pid": os.getpid()}
+        if op == "count":
+            return {"ok": True, "delivered": self.delivered}
         handler = handlers.get(op)
         if handler is None:
             return {"ok": False, "error": f"unknown op {op!r}"}

@@ -32,6 +32,7 @@ from bench.servers import (
     LoadWorker,
     Server,
     ServerError,
+    busy_cpu_seconds,
     free_port,
     launch_server,
     usable_cpus,
@@ -53,20 +54,31 @@ GOAL_RSS_1000_MB = 100.0
 GOAL_JOIN_ALONE_MS = 2.0
 GOAL_JOIN_CROWD_MS = 50.0
 
-Log = Callable[[str], None]
-
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
 # -- running ---------------------------------------------------------------------------------
+Launched = tuple[Server, ServerSpec]
+
+
+def launch(key: str, cpu: int | None, workdir: Path) -> Launched:
+    target = get_target(key)
+    port = free_port()
+    tdir = workdir / key
+    tdir.mkdir(parents=True, exist_ok=True)
+    spec = target.server_spec(HOST, port, tdir)
+    return launch_server(key, spec, port, cpu, tdir), spec
+
+
 def run_target(
     key: str,
     profile: Profile,
     receiver: LoadWorker,
     sender: LoadWorker,
     server_cpu: int | None,
+    lg_cpu: int | None,
     workdir: Path,
     launched: Launched | None = None,
 ) -> TargetResult:
@@ -93,7 +105,7 @@ def run_target(
         log(f"{key}: not runnable ({result.reason})")
         return result
     try:
-        runner = Runner(target, server, receiver, sender, profile, log)
+        runner = Runner(target, server, receiver, sender, profile, log, (server_cpu, lg_cpu))
         steps: list[tuple[str, Callable[[], None]]] = [
             ("idle memory", lambda: setattr(result, "memory", runner.memory())),
         ]
@@ -121,18 +133,6 @@ def run_target(
         server.stop()
     result.seconds = time.perf_counter() - started
     return result
-
-
-Launched = tuple[Server, ServerSpec]
-
-
-def launch(key: str, cpu: int | None, workdir: Path) -> Launched:
-    target = get_target(key)
-    port = free_port()
-    tdir = workdir / key
-    tdir.mkdir(parents=True, exist_ok=True)
-    spec = target.server_spec(HOST, port, tdir)
-    return launch_server(key, spec, port, cpu, tdir), spec
 
 
 def _fanout_step(runner: Runner, result: TargetResult, size: int) -> Callable[[], None]:
@@ -164,6 +164,8 @@ def _flag(w: Window | None) -> str:
         marks += "!"
     if w.sender_behind:
         marks += "~"
+    if w.noisy:
+        marks += "?"
     return marks
 
 
@@ -212,9 +214,7 @@ def build_rows(results: list[TargetResult], profile: Profile) -> list[Row]:
     for r in results:
         w = r.fanout.get(max(profile.fanout_sizes)) if r.fanout else None
         cells[r.key] = cell(r, "err" if w is None else f"{fmt_ms(w.last_p99_ms)}{_flag(w)}")
-    rows.append(
-        Row(f"  last of {max(profile.fanout_sizes)} has it, p99 ms", "", cells)
-    )
+    rows.append(Row(f"  last of {max(profile.fanout_sizes)} has it, p99 ms", "", cells))
 
     limit = profile.cap_p99_limit_ms
     cap_clients: dict[str, str] = {}
@@ -240,11 +240,16 @@ def build_rows(results: list[TargetResult], profile: Profile) -> list[Row]:
             cpu_cells[r.key] = "~0"
         else:
             cpu_values[r.key] = sat.cpu_us_per_msg
-            cpu_cells[r.key] = (
-                f"{sat.cpu_us_per_msg:.1f} @{sat.server_cpu:.0%}{_flag(sat)}"
-            )
+            cpu_cells[r.key] = f"{sat.cpu_us_per_msg:.1f} @{sat.server_cpu:.0%}{_flag(sat)}"
+    peak: dict[str, str] = {}
+    for r in results:
+        sat = r.capacity.saturation() if r.capacity else None
+        peak[r.key] = cell(
+            r, "err" if sat is None else f"{fmt_count(sat.delivered_per_s)}{_flag(sat)}"
+        )
     rows.append(Row(f"capacity: clients, p99 < {limit:g} ms", "", cap_clients))
     rows.append(Row(f"capacity: delivered msg/s, p99 < {limit:g} ms", "", cap_rate))
+    rows.append(Row("delivered msg/s, server saturated", "", peak))
     c = cirk()
     verdict = ""
     if c is not None and "cirkelbord" in cpu_values:
@@ -313,9 +318,9 @@ def build_rows(results: list[TargetResult], profile: Profile) -> list[Row]:
             f"join {notes}-note board alone, ms (p50)",
             f"<= {GOAL_JOIN_ALONE_MS:g}",
             alone,
-            "" if joined is None else _verdict(
-                joined.alone_p50_ms, joined.alone_p50_ms <= GOAL_JOIN_ALONE_MS
-            ),
+            ""
+            if joined is None
+            else _verdict(joined.alone_p50_ms, joined.alone_p50_ms <= GOAL_JOIN_ALONE_MS),
         )
     )
     rows.append(
@@ -323,9 +328,9 @@ def build_rows(results: list[TargetResult], profile: Profile) -> list[Row]:
             f"join, {profile.join_crowd} at once: p50 / all, ms",
             f"all <= {GOAL_JOIN_CROWD_MS:g}",
             crowd,
-            "" if joined is None else _verdict(
-                joined.crowd_max_ms, joined.crowd_max_ms <= GOAL_JOIN_CROWD_MS
-            ),
+            ""
+            if joined is None
+            else _verdict(joined.crowd_max_ms, joined.crowd_max_ms <= GOAL_JOIN_CROWD_MS),
         )
     )
     rows.append(Row("  snapshot size", "", size_cells))
@@ -336,8 +341,9 @@ def render_table(results: list[TargetResult], profile: Profile) -> str:
     rows = build_rows(results, profile)
     keys = [r.key for r in results]
     headers = ["metric", "goal (Cirkelbord)", "verdict"] + [r.label for r in results]
-    table = [[row.metric, row.goal, row.verdict] + [row.cells.get(k, "") for k in keys]
-             for row in rows]
+    table = [
+        [row.metric, row.goal, row.verdict] + [row.cells.get(k, "") for k in keys] for row in rows
+    ]
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *table, strict=True)]
 
     def line(values: list[str]) -> str:
@@ -350,7 +356,9 @@ def render_table(results: list[TargetResult], profile: Profile) -> str:
     return "\n".join(out)
 
 
-def render_notes(results: list[TargetResult], profile: Profile, cpus: tuple[int | None, ...]) -> str:
+def render_notes(
+    results: list[TargetResult], profile: Profile, cpus: tuple[int | None, ...]
+) -> str:
     server_cpu, lg_cpu = cpus
     out = [
         "",
@@ -361,6 +369,8 @@ def render_notes(results: list[TargetResult], profile: Profile, cpus: tuple[int 
         "by the load generator, not by the server",
         "  !  notes lost or connections dropped in that window (counted as infinitely late)",
         "  ~  the sender fell behind the offered rate",
+        "  ?  other processes used >= 25% of a core on the benchmark CPUs in that window "
+        "(a busy machine: latency tails are not the server's alone)",
         "  +  the largest capacity step still passed; the server can take more",
         "  n/r not runnable here (see below); n/a the server keeps no room state",
     ]
@@ -372,10 +382,19 @@ def render_notes(results: list[TargetResult], profile: Profile, cpus: tuple[int 
         if r.capacity is not None and r.capacity.steps:
             steps = ", ".join(
                 f"{w.clients}: {fmt_count(w.delivered_per_s)}/s p99 {fmt_ms(w.p99_ms)}"
-                f" srv {w.server_cpu:.0%} lg {w.lg_cpu:.0%}{_flag(w)}"
+                f" srv {w.server_cpu:.0%} lg {w.lg_cpu:.0%} other {w.foreign_cpu:.0%}"
+                f"{' (2 tries)' if w.attempts > 1 else ''}{_flag(w)}"
                 for w in r.capacity.steps
             )
             out.append(f"{r.key} capacity steps ({r.capacity.stop_reason}): {steps}")
+            o = r.capacity.overload
+            if o is not None:
+                out.append(
+                    f"{r.key} overload window: offered "
+                    f"{fmt_count(o.offered_rate * o.receivers)}/s into {o.clients} clients, "
+                    f"delivered {fmt_count(o.delivered_per_s)}/s, "
+                    f"srv {o.server_cpu:.0%} lg {o.lg_cpu:.0%} other {o.foreign_cpu:.0%}{_flag(o)}"
+                )
     return "\n".join(out)
 
 
@@ -415,8 +434,11 @@ def workers(lg_cpu: int | None) -> Iterator[tuple[LoadWorker, LoadWorker]]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.run",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--smoke", action="store_true", help="tiny run that checks the harness")
     mode.add_argument("--quick", action="store_true", help="shorter run")
@@ -427,6 +449,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results/")
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=None,
+        help="scheduling priority for the servers and the load generator (e.g. -5 as root), "
+        "to keep other work on a shared machine from disturbing the figures",
+    )
     parser.add_argument(
         "--require-all",
         action="store_true",
@@ -442,43 +471,71 @@ def main(argv: list[str] | None = None) -> int:
     for key in keys:
         get_target(key)  # fails early on an unknown name
     server_cpu, lg_cpu = usable_cpus()
+    if args.nice is not None:
+        # Inherited by every server and load-generator process started from here.
+        os.setpriority(os.PRIO_PROCESS, 0, args.nice)
+    bench_cpus = {c for c in (server_cpu, lg_cpu) if c is not None}
+    before, t_before = busy_cpu_seconds(bench_cpus), time.perf_counter()
+    time.sleep(0.2 if args.smoke else 0.5)
+    idle_load = (busy_cpu_seconds(bench_cpus) - before) / (time.perf_counter() - t_before)
     if lg_cpu is not None:
         os.sched_setaffinity(0, {lg_cpu})
     started = time.perf_counter()
     results: list[TargetResult] = []
-    with tempfile.TemporaryDirectory(prefix="cirkelbord-bench-") as tmp, workers(lg_cpu) as (
-        receiver,
-        sender,
-    ):
+    with tempfile.TemporaryDirectory(prefix="cirkelbord-bench-") as tmp:
         workdir = Path(tmp)
         launched: dict[str, Launched] = {}
+        runnable = [k for k in keys if get_target(k).unavailable_reason() is None]
+        slow = [k for k in runnable if k == "cirkelbord"]
         if args.smoke:
-            # Timing does not matter here: start every server at once, on any CPU.
-            for key in keys:
-                if get_target(key).unavailable_reason() is None:
+            # Timing does not matter here: start the servers early, on any CPU; the slow
+            # starter once one of the others serves, so they do not all compete at once.
+            for key in runnable:
+                if key not in slow:
                     with contextlib.suppress(OSError):
                         launched[key] = launch(key, None, workdir)
-        # In a smoke run the slowest server to start goes last, so it starts meanwhile.
-        order = sorted(keys, key=lambda k: k == "cirkelbord") if args.smoke else keys
-        by_key: dict[str, TargetResult] = {}
-        try:
-            for key in order:
-                by_key[key] = run_target(
-                    key, profile, receiver, sender, server_cpu, workdir, launched.pop(key, None)
-                )
-        finally:
-            for server, _ in launched.values():
-                server.stop()
+        with workers(lg_cpu) as (receiver, sender):
+            if args.smoke:
+                if launched:
+                    server, spec = next(iter(launched.values()))
+                    with contextlib.suppress(ServerError):
+                        wait_ready(server, spec)
+                for key in slow:
+                    with contextlib.suppress(OSError):
+                        launched[key] = launch(key, None, workdir)
+            # In a smoke run the slowest server to start goes last, so it starts meanwhile.
+            order = sorted(keys, key=lambda k: k in slow) if args.smoke else keys
+            by_key: dict[str, TargetResult] = {}
+            try:
+                for key in order:
+                    by_key[key] = run_target(
+                        key,
+                        profile,
+                        receiver,
+                        sender,
+                        server_cpu,
+                        lg_cpu,
+                        workdir,
+                        launched.pop(key, None),
+                    )
+            finally:
+                for server, _ in launched.values():
+                    server.stop()
         results = [by_key[k] for k in keys if k in by_key]
     elapsed = time.perf_counter() - started
 
     print(f"Cirkelbord benchmark, profile {profile.name}, {elapsed:.0f} s")
     print(render_table(results, profile))
     print(render_notes(results, profile, (server_cpu, lg_cpu)))
+    print(
+        f"other work on the benchmark CPUs before the run: {idle_load:.0%} of a core"
+        + (" (a busy machine: expect noisy latency tails)" if idle_load >= 0.25 else "")
+    )
     sys.stdout.flush()
 
     data = to_json(results, profile)
     data["seconds"] = elapsed
+    data["other_load_before"] = idle_load
     if args.json is not None:
         args.json.write_text(json.dumps(data, indent=2))
     if not args.no_save and not args.smoke:

@@ -63,6 +63,17 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+def busy_cpu_seconds(cpus: set[int]) -> float:
+    """Non-idle time of ``cpus`` from /proc/stat, whoever used it."""
+    total = 0.0
+    for index, times in enumerate(psutil.cpu_times(percpu=True)):
+        if index in cpus:
+            total += times.user + times.nice + times.system
+            total += getattr(times, "irq", 0.0) + getattr(times, "softirq", 0.0)
+            total += getattr(times, "steal", 0.0)
+    return total
+
+
 class ServerError(Exception):
     pass
 
@@ -126,9 +137,7 @@ def start_server(name: str, spec: ServerSpec, port: int, cpu: int | None, workdi
     return server
 
 
-def launch_server(
-    name: str, spec: ServerSpec, port: int, cpu: int | None, workdir: Path
-) -> Server:
+def launch_server(name: str, spec: ServerSpec, port: int, cpu: int | None, workdir: Path) -> Server:
     """Start ``spec`` in its own process group, pinned to ``cpu``; do not wait for it."""
     log_path = workdir / f"{name}.log"
     log = log_path.open("wb")

@@ -19,6 +19,7 @@ import select
 import socket
 import struct
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 __all__ = [
@@ -280,7 +281,7 @@ async def connect(
     *,
     clock: Callable[[], int],
     headers: dict[str, str] | None = None,
-    timeout: float = 10.0,
+    open_timeout: float = 10.0,
 ) -> WSConnection:
     """Open a ``ws://`` connection and complete the upgrade."""
     parts = urlsplit(url)
@@ -320,24 +321,25 @@ async def connect(
         return conn
 
     try:
-        return await asyncio.wait_for(establish(), timeout)
+        return await asyncio.wait_for(establish(), open_timeout)
     except BaseException:
         if conn is not None:
             conn.abort()
         raise
 
 
-def frame_reader(conn: WSConnection, queue: asyncio.Queue[bytes]) -> Callable[[float], Awaitable[bytes]]:
+def frame_reader(
+    conn: WSConnection, queue: asyncio.Queue[bytes]
+) -> Callable[[float], Awaitable[bytes]]:
     """``next_frame(timeout)`` over a queue fed by ``conn``; fails fast when the server closes."""
 
     async def next_frame(wait: float) -> bytes:
         if not queue.empty():
             return queue.get_nowait()
-        getter = asyncio.ensure_future(queue.get())
+        getter: asyncio.Future[bytes] = asyncio.ensure_future(queue.get())
+        waiters: set[asyncio.Future[Any]] = {getter, conn.closed}
         try:
-            done, _ = await asyncio.wait(
-                {getter, conn.closed}, timeout=wait, return_when=asyncio.FIRST_COMPLETED
-            )
+            done, _ = await asyncio.wait(waiters, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
         finally:
             if not getter.done():
                 getter.cancel()

@@ -18,9 +18,14 @@ import os
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
-from app.store.database import DEFAULT_DATABASE_URL, async_url, create_engine
+from app.store.database import (
+    DEFAULT_DATABASE_URL,
+    MIGRATION_LOCK_KEY,
+    async_url,
+    create_engine,
+)
 from app.store.models import Base
 
 config = context.config
@@ -55,6 +60,12 @@ def do_run_migrations(connection: Connection) -> None:
         transactional_ddl=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Held until this transaction ends: a second server starting at the same time
+            # waits here, then finds the schema up to date.
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
         context.run_migrations()
 
 

@@ -230,7 +230,7 @@ class RedisBroadcast:
             if pubsub is None:
                 return  # down: the reconnect subscribes only to channels still in use
             try:
-                pass
+                await pubsub.unsubscribe(channel)
             except _CONNECTION_ERRORS:
                 await self._drop(pubsub)
 

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Callable
 from typing import Final, Literal
 
 from starlette.websockets import WebSocket, WebSocketState
@@ -50,6 +51,7 @@ class Connection:
         self._pid: str | None = None
         self.queue: asyncio.Queue[str | object] = asyncio.Queue(maxsize=queue_limit)
         self.closing: tuple[int, str] | None = None
+        self.on_close: Callable[[], object] | None = None
         self._sender: asyncio.Task[None] | None = None
 
     @property
@@ -85,6 +87,9 @@ class Connection:
             while not self.queue.empty():
                 self.queue.get_nowait()
         self.queue.put_nowait(_CLOSE)
+        # Leave the room at once: a client that stopped reading may not answer for a long time.
+        if self.on_close is not None:
+            self.on_close()
 
     async def _send_loop(self) -> None:
         ws = self.websocket

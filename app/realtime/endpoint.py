@@ -108,6 +108,7 @@ async def room_socket(
             connection.close(CLOSE_FOR.get(refused.code, p.CloseCode.ROOM_FULL), refused.code.value)
             return
         attached = True
+        connection.on_close = lambda: asyncio.ensure_future(hub.detach(room_id, connection))
         log.info("client connected", extra={"room": room_id, "role": actor.role.value})
         bucket = TokenBucket()
         while connection.closing is None:

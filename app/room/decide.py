@@ -228,7 +228,8 @@ def _(c: cmd.AddNote, s: RoomState, a: Actor, now: int) -> Events:
     nid = _an_id(c.nid)
     _writing_open(s, c.circle, now)
     text = _text(c.text, limits.MAX_NOTE_LENGTH, code=ErrorCode.NOTE_TOO_LONG)
-    if nid in s.notes:
+    if nid in s.notes or nid in s.plans:
+        # Plans share the id space of notes: the "now reading" marker points at either.
         raise Rejected(ErrorCode.NOTE_EXISTS)
     if s.live_notes_of(pid) >= limits.MAX_NOTES_PER_PARTICIPANT:
         raise Rejected(ErrorCode.TOO_MANY_NOTES, f"at most {limits.MAX_NOTES_PER_PARTICIPANT}")
@@ -272,8 +273,13 @@ def _(c: cmd.MergeNote, s: RoomState, a: Actor, now: int) -> Events:
     if not note.on_board or not target.on_board or note.nid == target.nid:
         raise Rejected(ErrorCode.UNKNOWN_NOTE, "merge two different notes on the board")
     out: Events = [ev.NoteMerged(note.nid, target.nid)]
-    # Notes merged into this one follow it, so a merge never leaves a chain behind.
-    out += [ev.NoteMerged(n.nid, target.nid) for n in s.notes.values() if n.merged_into == note.nid]
+    # Notes merged into this one follow it, so a merge never leaves a chain behind. Tombstones
+    # stay where they are: a merge must not send a deleted note back to the viewers.
+    out += [
+        ev.NoteMerged(n.nid, target.nid)
+        for n in s.notes.values()
+        if n.merged_into == note.nid and n.live
+    ]
     if s.reading == note.nid:
         out.append(ev.ReadingMoved(target.nid))
     return out

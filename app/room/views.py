@@ -260,7 +260,9 @@ def _people(
             for n in state.notes.values()
             if n.author == e.pid and may_see(n, None)
         ]
-    if isinstance(e, ev.PairChanged):
+    # A plan shows its author's name and duo, so it changes with them.
+    named = isinstance(e, ev.ParticipantRenamed) and not state.anonymous
+    if named or isinstance(e, ev.PairChanged):
         everyone += [
             {"op": "plan", "plan": plan_view(state, p)}
             for p in state.plans.values()
@@ -309,6 +311,8 @@ def _(e: ev.NoteDeleted, state: RoomState) -> Delivery:
 
 def _note_changed(e: ev.NoteHidden | ev.NoteMoved | ev.NoteMerged, state: RoomState) -> Delivery:
     ops: list[Op] = [{"op": "note", "note": note_view(state, state.notes[e.nid])}]
+    if isinstance(e, ev.NoteMoved):
+        ops.append({"op": "counts", "counts": counts_view(state)})
     if state.voting is not VotingStatus.NOT_STARTED:
         ops.append({"op": "voting", "voting": voting_view(state)})
     return Delivery([*ops, _board(state, "reading", "chosen")])
@@ -361,7 +365,10 @@ def _(e: ev.PlanEdited, state: RoomState) -> Delivery:
 
 @_render.register
 def _(e: ev.PlanRemoved, state: RoomState) -> Delivery:
-    return Delivery([{"op": "plan_removed", "id": e.plan_id}, _board(state, "reading")])
+    everyone: list[Op] = [{"op": "plan_removed", "id": e.plan_id}, _board(state, "reading")]
+    # The plan is gone from `state`, and with it who wrote it: every participant gets their own
+    # `me` again, so the author's list of plans does not keep the removed one.
+    return Delivery(everyone, {pid: [*everyone, _me(state, pid)] for pid in state.participants})
 
 
 @_render.register

@@ -1,4 +1,24 @@
-"""Persistence: the event log, its projections and the boards, on SQLite or PostgreSQL."""
+"""Persistence: the event log, its projections and the boards, on SQLite or PostgreSQL.
+
+- database.py     engine (SQLite pragmas, BEGIN IMMEDIATE), sessions, metadata, migrate()
+- models.py       the tables
+- event_codec.py  events <-> JSON
+- event_log.py    append / load / find_operation / last_seq, in the caller's transaction
+- projection.py   the projection tables, one function per event type
+- group_commit.py GroupCommitter: many appends, one transaction, acknowledged after commit
+- boards.py       board rows, expiry, and read_room() (the fold of the log)
+
+Exceptions::
+
+    Exception
+    ├── SeqConflict           the numbers after expected_seq are taken: load and decide again
+    ├── DuplicateOperation    the operation's cid is stored already: answer with its seq
+    ├── JoinCodeTaken         another board has this join code: pick another one
+    └── RuntimeError
+        └── CommitterClosed   GroupCommitter.submit() while it is not running
+    ValueError
+    └── UnknownEventType      a stored type name that no event class has
+"""
 
 from app.store.boards import (
     BoardRecord,

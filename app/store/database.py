@@ -27,7 +27,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Connection, MetaData, event
+import sqlalchemy
+from sqlalchemy import Connection, Engine, MetaData, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -55,6 +56,11 @@ READ_ONLY_OPTION: Final = "cirkelbord_read_only"
 """Execution option: the transaction only reads, so SQLite may start it deferred."""
 
 MIGRATIONS_DIR: Final = Path(__file__).resolve().parents[2] / "migrations"
+"""The Alembic scripts, in the source tree next to the package (alembic.ini points there too)."""
+
+MIGRATION_LOCK_KEY: Final = 0x43697263_6B656C
+"""PostgreSQL advisory lock taken while migrating, so that servers starting together migrate
+one after the other (on SQLite, BEGIN IMMEDIATE does the same)."""
 
 _ASYNC_DRIVERS: Final = {
     "sqlite": "sqlite+aiosqlite",
@@ -80,8 +86,27 @@ def create_engine(url: str) -> AsyncEngine:
     """An engine for `url`; SQLite connections get the pragmas and BEGIN IMMEDIATE above."""
     engine = create_async_engine(async_url(url))
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine.sync_engine)
     return engine
+
+
+def sqlite_sync_engine(engine: AsyncEngine) -> Engine:
+    """A synchronous engine (stdlib sqlite3) on the same SQLite database as `engine`.
+
+    For work that runs as one call in a thread of its own, where aiosqlite's hand-over to its
+    thread at every statement would cost more than the statement itself (the group committer).
+    The connections get the same pragmas and BEGIN IMMEDIATE.
+    """
+    if not is_sqlite_file(engine):
+        raise ValueError("only a SQLite file can be shared with a synchronous engine")
+    sync_engine = sqlalchemy.create_engine(engine.url.set(drivername="sqlite+pysqlite"))
+    _configure_sqlite(sync_engine)
+    return sync_engine
+
+
+def is_sqlite_file(engine: AsyncEngine) -> bool:
+    database = engine.url.database
+    return engine.dialect.name == "sqlite" and database not in (None, "", ":memory:")
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -94,10 +119,10 @@ def read_only(engine: AsyncEngine) -> AsyncEngine:
     return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
-    # SQLAlchemy's documented recipe for aiosqlite: the driver emits no BEGIN of its own
-    # (isolation_level None), and the "begin" event emits ours.
-    @event.listens_for(engine.sync_engine, "connect")
+def _configure_sqlite(engine: Engine) -> None:
+    # SQLAlchemy's documented recipe for sqlite3 and aiosqlite: the driver emits no BEGIN of
+    # its own (isolation_level None), and the "begin" event emits ours.
+    @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -109,7 +134,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         finally:
             cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         if connection.get_execution_options().get(READ_ONLY_OPTION, False):
             connection.exec_driver_sql("BEGIN")
@@ -126,6 +151,12 @@ async def migrate(url: str) -> None:
     engine = create_engine(url)
     try:
         async with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Taken here as well as in env.py: Alembic keeps its context in module
+                # globals, so even within one process only one migration may run at a time.
+                await connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+                )
             await connection.run_sync(_upgrade_head)
     finally:
         await engine.dispose()

@@ -10,6 +10,10 @@ unique keys make concurrent and repeated writes safe:
   resent operation fails with DuplicateOperation, which carries the sequence number and actor
   of the stored one, so the sender gets the same acknowledgement as the first time.
 
+Of two writers racing for the same number, the second waits for the first and then fails: on
+SQLite at BEGIN IMMEDIATE (it then reads the new last number), on PostgreSQL at its INSERT
+(the unique key waits for the first transaction to end).
+
 The writes run inside a SAVEPOINT, so after either failure the caller's transaction is still
 usable (PostgreSQL aborts the whole transaction on an error outside a savepoint).
 
@@ -26,16 +30,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import Executable, select, update
+from sqlalchemy import Connection, Executable, Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.orm import Session
 
 from app.room.events import Event
 from app.store.database import read_only
 from app.store.event_codec import decode_event, encode_event
-from app.store.models import BOARDS, ROOM_EVENTS, RoomEventRow
+from app.store.models import BOARDS, ROOM_EVENTS
 from app.store.projection import project
 
 Reader = AsyncSession | AsyncConnection | AsyncEngine
@@ -82,6 +87,11 @@ async def append(session: AsyncSession, request: AppendRequest) -> int:
 
     An empty operation stores nothing (not even its cid) and returns `expected_seq`.
     """
+    return await session.run_sync(append_sync, request)
+
+
+def append_sync(session: Session, request: AppendRequest) -> int:
+    """`append` for synchronous sessions (the group committer's writer uses it directly)."""
     if not request.events:
         return request.expected_seq
     room_id = request.room_id
@@ -102,72 +112,92 @@ async def append(session: AsyncSession, request: AppendRequest) -> int:
                 "created_at": now,
             }
         )
+    connection = session.connection()
     try:
-        async with session.begin_nested():
-            current = await last_seq(session, room_id)
+        # A savepoint of the connection, not of the session: the session tracks no objects
+        # here, and its own savepoint bookkeeping would cost more than the statements.
+        with connection.begin_nested():
+            current = _last_seq(connection, room_id)
             if current != request.expected_seq:
                 raise SeqConflict(room_id, request.expected_seq, current)
-            await session.execute(ROOM_EVENTS.insert(), rows)
+            connection.execute(_INSERT_EVENT, rows)
             for seq, event in enumerate(request.events, start=first):
-                await project(session, room_id, seq, event)
-            await session.execute(
-                update(BOARDS).where(BOARDS.c.room_id == room_id).values(last_activity_at=now)
-            )
+                project(connection, room_id, seq, event)
+            connection.execute(_TOUCH_BOARD, {"key_room_id": room_id, "new_time": now})
     except (IntegrityError, SeqConflict) as error:
         # The savepoint is rolled back; find out which key was in the way.
         if request.cid is not None:
-            stored = await find_operation(session, room_id, request.cid)
+            stored = _find_operation(connection, room_id, request.cid)
             if stored is not None:
                 raise DuplicateOperation(*stored) from error
         if isinstance(error, SeqConflict):
             raise
-        current = await last_seq(session, room_id)
+        current = _last_seq(connection, room_id)
         if current != request.expected_seq:
             raise SeqConflict(room_id, request.expected_seq, current) from error
         raise
     return last
 
 
+_INSERT_EVENT: Final = ROOM_EVENTS.insert()
+_TOUCH_BOARD: Final = (
+    update(BOARDS)
+    .where(BOARDS.c.room_id == bindparam("key_room_id"))
+    .values(last_activity_at=bindparam("new_time"))
+)
+_LAST_SEQ: Final = (
+    select(ROOM_EVENTS.c.seq)
+    .where(ROOM_EVENTS.c.room_id == bindparam("room_id"))
+    .order_by(ROOM_EVENTS.c.seq.desc())
+    .limit(1)
+)
+_OPERATION: Final = select(ROOM_EVENTS.c.seq, ROOM_EVENTS.c.actor).where(
+    ROOM_EVENTS.c.room_id == bindparam("room_id"), ROOM_EVENTS.c.cid == bindparam("cid")
+)
+_EVENTS_SINCE: Final = (
+    select(ROOM_EVENTS.c.seq, ROOM_EVENTS.c.type, ROOM_EVENTS.c.payload)
+    .where(ROOM_EVENTS.c.room_id == bindparam("room_id"), ROOM_EVENTS.c.seq > bindparam("since"))
+    .order_by(ROOM_EVENTS.c.seq)
+)
+
+
+def _last_seq(connection: Connection, room_id: str) -> int:
+    seq = connection.execute(_LAST_SEQ, {"room_id": room_id}).scalar()
+    return 0 if seq is None else int(seq)
+
+
+def _find_operation(
+    connection: Connection, room_id: str, cid: str
+) -> tuple[int, str | None] | None:
+    row = connection.execute(_OPERATION, {"room_id": room_id, "cid": cid}).first()
+    return None if row is None else (row.seq, row.actor)
+
+
 async def load(source: Reader, room_id: str, since_seq: int = 0) -> list[tuple[int, Event]]:
     """The events of `room_id` after `since_seq`, in order, with their sequence numbers."""
-    statement = (
-        select(RoomEventRow.seq, RoomEventRow.type, RoomEventRow.payload)
-        .where(RoomEventRow.room_id == room_id, RoomEventRow.seq > since_seq)
-        .order_by(RoomEventRow.seq)
-    )
-    rows = await _fetch(source, statement)
-    return [(seq, decode_event(type_name, payload)) for seq, type_name, payload in rows]
+    rows = await _fetch(source, _EVENTS_SINCE, {"room_id": room_id, "since": since_seq})
+    return [(row.seq, decode_event(row.type, row.payload)) for row in rows]
 
 
 async def find_operation(source: Reader, room_id: str, cid: str) -> tuple[int, str | None] | None:
     """The seq of the last event and the actor of the operation `cid`, if it was stored."""
-    statement = select(RoomEventRow.seq, RoomEventRow.actor).where(
-        RoomEventRow.room_id == room_id, RoomEventRow.cid == cid
-    )
-    rows = await _fetch(source, statement)
-    if not rows:
-        return None
-    seq, actor = rows[0]
-    return seq, actor
+    rows = await _fetch(source, _OPERATION, {"room_id": room_id, "cid": cid})
+    return (rows[0].seq, rows[0].actor) if rows else None
 
 
 async def last_seq(source: Reader, room_id: str) -> int:
     """The sequence number of the room's newest event; 0 for an empty log."""
-    statement = (
-        select(RoomEventRow.seq)
-        .where(RoomEventRow.room_id == room_id)
-        .order_by(RoomEventRow.seq.desc())
-        .limit(1)
-    )
-    rows = await _fetch(source, statement)
-    return rows[0][0] if rows else 0
+    rows = await _fetch(source, _LAST_SEQ, {"room_id": room_id})
+    return int(rows[0].seq) if rows else 0
 
 
-async def _fetch(source: Reader, statement: Executable) -> Sequence[Any]:
+async def _fetch(
+    source: Reader, statement: Executable, parameters: dict[str, Any]
+) -> Sequence[Row[Any]]:
     if isinstance(source, AsyncEngine):
         async with read_only(source).connect() as connection:
-            return (await connection.execute(statement)).all()
-    return (await source.execute(statement)).all()
+            return (await connection.execute(statement, parameters)).all()
+    return (await source.execute(statement, parameters)).all()
 
 
 __all__ = [
@@ -176,6 +206,7 @@ __all__ = [
     "Reader",
     "SeqConflict",
     "append",
+    "append_sync",
     "find_operation",
     "last_seq",
     "load",

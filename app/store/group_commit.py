@@ -13,18 +13,23 @@ commits, new requests gather and form the next batch. The batch grows with the l
 fsync is shared by everyone who arrived during the previous one: throughput rises with load,
 while one request waits about one commit plus its share of the batch's work.
 
-Each request runs inside its own SAVEPOINT (``append`` opens it with ``begin_nested()``), so a
-request that fails (SeqConflict, DuplicateOperation or anything else) is rolled back alone and
-fails only its own caller; the others are committed.
+Each request runs inside its own SAVEPOINT (``append`` opens one per request), so a request
+that fails (SeqConflict, DuplicateOperation or anything else) is rolled back alone and fails
+only its own caller; the others are committed.
 
 Nobody hears "stored" before the commit: the futures are resolved only after COMMIT returned,
 so whatever the caller acknowledges is on disk. If the commit fails, nothing of the batch was
 stored and every request that had been written gets the commit's error; a request that had
 already failed on its own keeps its own error, which stays true.
 
-On SQLite, a single writer also means the process never competes with itself for the write
-lock. With several processes on PostgreSQL, each has its own committer; when two of them race
-for the same room's sequence number, only the request concerned fails, with SeqConflict.
+On SQLite the writer runs each batch as one call in a thread of its own, with the standard
+sqlite3 driver on the same database file. aiosqlite hands every statement over to its thread
+and back, which costs more than the statement itself; a request takes a few statements, so
+one hand-over per batch instead of several per request is what makes group commit pay off
+there. A single writer also means the process never competes with itself for the write lock.
+On PostgreSQL the batch runs on the event loop, through the async session. With several
+processes on PostgreSQL, each has its own committer; when two of them race for the same
+room's sequence number, only the request concerned fails, with SeqConflict.
 
 A caller that stops waiting (it is cancelled) does not withdraw its request: once queued, it is
 written. The client's operation id makes the retry that follows harmless.
@@ -37,13 +42,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from types import TracebackType
 from typing import Final, Self
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
-from app.store.event_log import AppendRequest, append
+from app.store.database import is_sqlite_file, sqlite_sync_engine
+from app.store.event_log import AppendRequest, append_sync
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +89,21 @@ class GroupCommitter:
         self._waiting: set[asyncio.Future[int]] = set()
         self._writer: asyncio.Task[None] | None = None
         self._closed = False
+        self._thread: ThreadPoolExecutor | None = None
+        self._sync_engine: Engine | None = None
+        self._sync_sessions: Callable[[], Session] | None = None
 
     async def start(self) -> None:
         if self._writer is not None or self._closed:
             raise RuntimeError("a GroupCommitter starts once")
+        bind = self._sessionmaker.kw.get("bind")
+        if isinstance(bind, AsyncEngine) and is_sqlite_file(bind):
+            self._sync_engine = sqlite_sync_engine(bind)
+            session_class = self._sessionmaker.kw.get("sync_session_class") or Session
+            self._sync_sessions = sessionmaker(
+                bind=self._sync_engine, class_=session_class, expire_on_commit=False
+            )
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="group-commit")
         self._writer = asyncio.create_task(self._run(), name="group-committer")
 
     async def stop(self) -> None:
@@ -90,13 +112,18 @@ class GroupCommitter:
         while self._waiting:
             await asyncio.wait(list(self._waiting))
         writer, self._writer = self._writer, None
-        if writer is None:
-            return
-        if not writer.done():
-            # Requests whose callers stopped waiting are written too.
-            await self._queue.join()
-            writer.cancel()
-        await asyncio.wait([writer])
+        if writer is not None:
+            if not writer.done():
+                # Requests whose callers stopped waiting are written too.
+                await self._queue.join()
+                writer.cancel()
+            await asyncio.wait([writer])
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            if self._sync_engine is not None:
+                # sqlite3 connections are closed by the thread that opened them.
+                await asyncio.get_running_loop().run_in_executor(thread, self._sync_engine.dispose)
+            thread.shutdown(wait=False)
 
     async def submit(self, request: AppendRequest) -> int:
         """Store `request`; return the seq of its last event once it is committed.
@@ -140,42 +167,79 @@ class GroupCommitter:
                     self._queue.task_done()
 
     async def _write(self, batch: list[_Pending]) -> None:
-        outcomes: list[int | Exception] = []
-        session = self._sessionmaker()
+        requests = [item.request for item in batch]
         try:
-            async with session.begin():
-                for item in batch:
-                    try:
-                        outcomes.append(await append(session, item.request))
-                    except Exception as error:
-                        outcomes.append(error)
-            # Leaving session.begin() committed the batch; only now may anyone hear of it.
-        except Exception as error:
-            for index, item in enumerate(batch):
-                own = outcomes[index] if index < len(outcomes) else error
-                _fail(item.future, own if isinstance(own, Exception) else error)
+            if self._thread is not None and self._sync_sessions is not None:
+                write = partial(_write_batch, self._sync_sessions, requests)
+                outcomes, failure = await asyncio.get_running_loop().run_in_executor(
+                    self._thread, write
+                )
+            else:
+                outcomes, failure = await self._write_batch_async(requests)
+        except Exception as error:  # pragma: no cover - both writers catch their errors
+            outcomes, failure = [], error
         except BaseException:
             # Cancelled mid-batch: the outcome is unknown, so nobody is told it was stored.
             for item in batch:
                 item.future.cancel()
             raise
-        else:
-            for item, outcome in zip(batch, outcomes, strict=True):
-                if isinstance(outcome, Exception):
-                    _fail(item.future, outcome)
-                elif not item.future.done():
-                    item.future.set_result(outcome)
+        # Only now, after the commit, may anyone hear of the outcome.
+        for index, item in enumerate(batch):
+            own = outcomes[index] if index < len(outcomes) else None
+            if isinstance(own, Exception):
+                _fail(item.future, own)
+            elif failure is not None or own is None:
+                _fail(item.future, failure or RuntimeError("request was not written"))
+            elif not item.future.done():
+                item.future.set_result(own)
+
+    async def _write_batch_async(self, requests: list[AppendRequest]) -> _Outcomes:
+        outcomes: list[int | Exception] = []
+        session = self._sessionmaker()
+        try:
+            async with session.begin():
+                await session.run_sync(_append_all, requests, outcomes)
+        except Exception as error:
+            return outcomes, error
         finally:
-            await _close(session)
+            try:
+                await session.close()
+            except Exception:
+                logger.exception("closing the group commit session failed")
+        return outcomes, None
 
 
-async def _close(session: AsyncSession) -> None:
+_Outcomes = tuple[list[int | Exception], Exception | None]
+"""Per request its last seq or its own error; and the commit's error, if the commit failed."""
+
+
+def _append_all(
+    session: Session, requests: list[AppendRequest], outcomes: list[int | Exception]
+) -> None:
+    for request in requests:
+        try:
+            outcomes.append(append_sync(session, request))
+        except Exception as error:
+            outcomes.append(error)
+
+
+def _write_batch(sessions: Callable[[], Session], requests: list[AppendRequest]) -> _Outcomes:
+    """One batch in one transaction, in the writer's thread."""
+    outcomes: list[int | Exception] = []
+    session = sessions()
     try:
-        await session.close()
-    except Exception:
-        # The batch's outcome is already decided; a connection that fails to go back to
-        # the pool is the pool's problem, not the callers'.
-        logger.exception("closing the group commit session failed")
+        with session.begin():
+            _append_all(session, requests, outcomes)
+    except Exception as error:
+        return outcomes, error
+    finally:
+        try:
+            session.close()
+        except Exception:
+            # The outcome is decided; a connection that fails to go back to the pool is the
+            # pool's problem, not the callers'.
+            logger.exception("closing the group commit session failed")
+    return outcomes, None
 
 
 def _fail(future: asyncio.Future[int], error: Exception) -> None:

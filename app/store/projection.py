@@ -7,78 +7,124 @@ a fold (exports, reports, housekeeping); the live state is always the fold of th
 
 Some events change only meeting-flow state that lives in the log alone (timer, "now reading"
 marker, scale question, voting status, plan mode); they are listed in NOT_PROJECTED.
+
+This code is synchronous on purpose: the group committer runs a whole batch in one call (see
+`app.store.group_commit`). The statements are built once and reused with new parameters, which
+saves most of the per-statement cost on the hot path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import delete, exists, literal, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Delete,
+    Executable,
+    Insert,
+    Table,
+    Update,
+    bindparam,
+    delete,
+    exists,
+    select,
+    update,
+)
 
 from app.room import events as ev
 from app.room.events import Event
-from app.store.models import BOARDS, NEXT_STEPS, NOTES, PARTICIPANTS, REFLECTIONS, VOTES
+from app.store.database import metadata
 
 
 @dataclass(frozen=True, slots=True)
 class At:
-    """Where an event lands: the transaction, its room and its sequence number."""
+    """Where an event lands: the transaction's connection, its room and its sequence number."""
 
-    session: AsyncSession
+    connection: Connection
     room_id: str
     seq: int
 
+    def insert(self, table: str, **values: Any) -> None:
+        self.connection.execute(_insert(table), {"room_id": self.room_id, **values})
+
+    def update(self, table: str, keys: dict[str, Any], **values: Any) -> None:
+        statement = _update(table, tuple(keys), tuple(values))
+        self.run(statement, **keys, **{f"new_{column}": value for column, value in values.items()})
+
+    def delete(self, table: str, **keys: Any) -> None:
+        self.run(_delete(table, tuple(keys)), **keys)
+
+    def run(self, statement: Executable, **keys: Any) -> None:
+        """Run a statement whose row-selecting parameters are named key_<column>."""
+        parameters = {"key_room_id": self.room_id}
+        for name, value in keys.items():
+            parameters[name if name.startswith("new_") else f"key_{name}"] = value
+        self.connection.execute(statement, parameters)
+
 
 E = TypeVar("E")
-Projector = Callable[[At, Any], Awaitable[None]]
+Projector = Callable[[At, Any], None]
 
 _PROJECTORS: dict[type[Event], Projector] = {}
 
 
-async def project(session: AsyncSession, room_id: str, seq: int, event: Event) -> None:
+def project(connection: Connection, room_id: str, seq: int, event: Event) -> None:
     """Bring the projection tables up to date with `event`, stored at `seq`."""
-    await _PROJECTORS[type(event)](At(session, room_id, seq), event)
+    _PROJECTORS[type(event)](At(connection, room_id, seq), event)
 
 
-def projects(
-    event_type: type[E],
-) -> Callable[[Callable[[At, E], Awaitable[None]]], Callable[[At, E], Awaitable[None]]]:
-    def register(
-        function: Callable[[At, E], Awaitable[None]],
-    ) -> Callable[[At, E], Awaitable[None]]:
+def projects(event_type: type[E]) -> Callable[[Callable[[At, E], None]], Callable[[At, E], None]]:
+    def register(function: Callable[[At, E], None]) -> Callable[[At, E], None]:
         _PROJECTORS[event_type] = function  # type: ignore[index]
         return function
 
     return register
 
 
-async def _board(at: At, **values: object) -> None:
-    await at.session.execute(update(BOARDS).where(BOARDS.c.room_id == at.room_id).values(**values))
+# Statements, built once per shape and reused. Rows are selected by "key_<column>" parameters
+# and written from "new_<column>" ones: a parameter may not share its name with a column that
+# an INSERT or UPDATE sets.
 
 
-async def _note(at: At, nid: str, **values: object) -> None:
-    await at.session.execute(
-        update(NOTES).where(NOTES.c.room_id == at.room_id, NOTES.c.nid == nid).values(**values)
+def _key(table: Table, column: str) -> ColumnElement[bool]:
+    return table.c[column] == bindparam(f"key_{column}")
+
+
+@cache
+def _insert(table: str) -> Insert:
+    return metadata.tables[table].insert()
+
+
+@cache
+def _update(table: str, keys: tuple[str, ...], columns: tuple[str, ...]) -> Update:
+    t = metadata.tables[table]
+    return (
+        update(t)
+        .where(*(_key(t, key) for key in ("room_id", *keys)))
+        .values({column: bindparam(f"new_{column}") for column in columns})
     )
 
 
-async def _participant(at: At, pid: str, **values: object) -> None:
-    await at.session.execute(
-        update(PARTICIPANTS)
-        .where(PARTICIPANTS.c.room_id == at.room_id, PARTICIPANTS.c.pid == pid)
-        .values(**values)
-    )
+@cache
+def _delete(table: str, keys: tuple[str, ...]) -> Delete:
+    t = metadata.tables[table]
+    return delete(t).where(*(_key(t, key) for key in ("room_id", *keys)))
+
+
+def _board(at: At, **values: Any) -> None:
+    at.update("boards", {}, **values)
 
 
 # Board settings and flow
 
 
 @projects(ev.BoardCreated)
-async def _board_created(at: At, e: ev.BoardCreated) -> None:
-    await _board(
+def _board_created(at: At, e: ev.BoardCreated) -> None:
+    _board(
         at,
         topic=e.topic,
         variant=e.variant.value,
@@ -88,207 +134,187 @@ async def _board_created(at: At, e: ev.BoardCreated) -> None:
 
 
 @projects(ev.TopicChanged)
-async def _topic_changed(at: At, e: ev.TopicChanged) -> None:
-    await _board(at, topic=e.topic)
+def _topic_changed(at: At, e: ev.TopicChanged) -> None:
+    _board(at, topic=e.topic)
 
 
 @projects(ev.PhaseChanged)
-async def _phase_changed(at: At, e: ev.PhaseChanged) -> None:
-    await _board(at, phase=e.to.value)
+def _phase_changed(at: At, e: ev.PhaseChanged) -> None:
+    _board(at, phase=e.to.value)
 
 
 @projects(ev.ItemChosen)
-async def _item_chosen(at: At, e: ev.ItemChosen) -> None:
-    await _board(at, chosen_nid=e.nid)
+def _item_chosen(at: At, e: ev.ItemChosen) -> None:
+    _board(at, chosen_nid=e.nid)
 
 
 @projects(ev.AgreementsChanged)
-async def _agreements_changed(at: At, e: ev.AgreementsChanged) -> None:
-    await _board(at, agreements=e.text)
+def _agreements_changed(at: At, e: ev.AgreementsChanged) -> None:
+    _board(at, agreements=e.text)
 
 
 # People
 
 
 @projects(ev.ParticipantJoined)
-async def _participant_joined(at: At, e: ev.ParticipantJoined) -> None:
+def _participant_joined(at: At, e: ev.ParticipantJoined) -> None:
     # Joining again under the same pid starts afresh, as in apply(): the pair is cleared.
-    await at.session.execute(
-        delete(PARTICIPANTS).where(
-            PARTICIPANTS.c.room_id == at.room_id, PARTICIPANTS.c.pid == e.pid
-        )
-    )
-    await at.session.execute(
-        PARTICIPANTS.insert().values(
-            room_id=at.room_id,
-            pid=e.pid,
-            display_name=e.display_name,
-            token_hash=e.token_hash,
-            pair=None,
-        )
+    at.delete("participants", pid=e.pid)
+    at.insert(
+        "participants",
+        pid=e.pid,
+        display_name=e.display_name,
+        token_hash=e.token_hash,
+        pair=None,
     )
 
 
 @projects(ev.ParticipantRenamed)
-async def _participant_renamed(at: At, e: ev.ParticipantRenamed) -> None:
-    await _participant(at, e.pid, display_name=e.display_name)
+def _participant_renamed(at: At, e: ev.ParticipantRenamed) -> None:
+    at.update("participants", {"pid": e.pid}, display_name=e.display_name)
 
 
 @projects(ev.PairChanged)
-async def _pair_changed(at: At, e: ev.PairChanged) -> None:
-    await _participant(at, e.pid, pair=e.code)
+def _pair_changed(at: At, e: ev.PairChanged) -> None:
+    at.update("participants", {"pid": e.pid}, pair=e.code)
 
 
 # Notes
 
 
 @projects(ev.NoteAdded)
-async def _note_added(at: At, e: ev.NoteAdded) -> None:
-    await at.session.execute(
-        NOTES.insert().values(
-            room_id=at.room_id,
-            nid=e.nid,
-            author=e.author,
-            circle=e.circle.value,
-            text=e.text,
-            position=at.seq,
-            revealed=False,
-            hidden=False,
-            merged_into=None,
-            deleted=False,
-        )
+def _note_added(at: At, e: ev.NoteAdded) -> None:
+    at.insert(
+        "notes",
+        nid=e.nid,
+        author=e.author,
+        circle=e.circle.value,
+        text=e.text,
+        position=at.seq,
+        revealed=False,
+        hidden=False,
+        merged_into=None,
+        deleted=False,
     )
 
 
 @projects(ev.NoteEdited)
-async def _note_edited(at: At, e: ev.NoteEdited) -> None:
-    await _note(at, e.nid, text=e.text)
+def _note_edited(at: At, e: ev.NoteEdited) -> None:
+    at.update("notes", {"nid": e.nid}, text=e.text)
+
+
+@cache
+def _reveal() -> Update:
+    notes = metadata.tables["notes"]
+    return (
+        update(notes)
+        .where(
+            _key(notes, "room_id"),
+            notes.c.nid.in_(bindparam("key_nids", expanding=True)),
+        )
+        .values(revealed=True)
+    )
 
 
 @projects(ev.NotesRevealed)
-async def _notes_revealed(at: At, e: ev.NotesRevealed) -> None:
+def _notes_revealed(at: At, e: ev.NotesRevealed) -> None:
     if e.nids:
-        await at.session.execute(
-            update(NOTES)
-            .where(NOTES.c.room_id == at.room_id, NOTES.c.nid.in_(e.nids))
-            .values(revealed=True)
-        )
+        at.run(_reveal(), nids=list(e.nids))
 
 
 @projects(ev.NoteDeleted)
-async def _note_deleted(at: At, e: ev.NoteDeleted) -> None:
+def _note_deleted(at: At, e: ev.NoteDeleted) -> None:
     # A tombstone without its text; its dots go, and it can no longer be the chosen item.
-    await _note(at, e.nid, deleted=True, text="")
-    await at.session.execute(
-        delete(VOTES).where(VOTES.c.room_id == at.room_id, VOTES.c.nid == e.nid)
-    )
-    await at.session.execute(
-        update(BOARDS)
-        .where(BOARDS.c.room_id == at.room_id, BOARDS.c.chosen_nid == e.nid)
-        .values(chosen_nid=None)
-    )
+    at.update("notes", {"nid": e.nid}, deleted=True, text="")
+    at.delete("votes", nid=e.nid)
+    at.update("boards", {"chosen_nid": e.nid}, chosen_nid=None)
 
 
 @projects(ev.NoteHidden)
-async def _note_hidden(at: At, e: ev.NoteHidden) -> None:
-    await _note(at, e.nid, hidden=e.hidden)
+def _note_hidden(at: At, e: ev.NoteHidden) -> None:
+    at.update("notes", {"nid": e.nid}, hidden=e.hidden)
 
 
 @projects(ev.NoteMerged)
-async def _note_merged(at: At, e: ev.NoteMerged) -> None:
-    await _note(at, e.nid, merged_into=e.into)
+def _note_merged(at: At, e: ev.NoteMerged) -> None:
+    at.update("notes", {"nid": e.nid}, merged_into=e.into)
 
 
 @projects(ev.NoteMoved)
-async def _note_moved(at: At, e: ev.NoteMoved) -> None:
-    await _note(at, e.nid, circle=e.circle.value)
+def _note_moved(at: At, e: ev.NoteMoved) -> None:
+    at.update("notes", {"nid": e.nid}, circle=e.circle.value)
 
 
 # Votes: set membership
 
 
 @projects(ev.VotingOpened)
-async def _voting_opened(at: At, e: ev.VotingOpened) -> None:
-    await at.session.execute(delete(VOTES).where(VOTES.c.room_id == at.room_id))
+def _voting_opened(at: At, e: ev.VotingOpened) -> None:
+    at.delete("votes")
+
+
+@cache
+def _cast_vote() -> Insert:
+    # Insert unless present: a dot is a member of a set, so casting it twice changes nothing.
+    votes = metadata.tables["votes"]
+    keys = ("room_id", "pid", "nid")
+    present = exists().where(*(_key(votes, key) for key in keys))
+    row = select(*(bindparam(f"key_{key}", type_=votes.c[key].type) for key in keys)).where(
+        ~present
+    )
+    return votes.insert().from_select(keys, row)
 
 
 @projects(ev.VoteCast)
-async def _vote_cast(at: At, e: ev.VoteCast) -> None:
-    # Insert unless present: a dot is a member of a set, so casting it twice changes nothing.
-    present = exists().where(
-        VOTES.c.room_id == at.room_id, VOTES.c.pid == e.pid, VOTES.c.nid == e.nid
-    )
-    row = select(
-        literal(at.room_id, VOTES.c.room_id.type),
-        literal(e.pid, VOTES.c.pid.type),
-        literal(e.nid, VOTES.c.nid.type),
-    ).where(~present)
-    await at.session.execute(VOTES.insert().from_select(["room_id", "pid", "nid"], row))
+def _vote_cast(at: At, e: ev.VoteCast) -> None:
+    at.run(_cast_vote(), pid=e.pid, nid=e.nid)
 
 
 @projects(ev.VoteRetracted)
-async def _vote_retracted(at: At, e: ev.VoteRetracted) -> None:
-    await at.session.execute(
-        delete(VOTES).where(
-            VOTES.c.room_id == at.room_id, VOTES.c.pid == e.pid, VOTES.c.nid == e.nid
-        )
-    )
+def _vote_retracted(at: At, e: ev.VoteRetracted) -> None:
+    at.delete("votes", pid=e.pid, nid=e.nid)
 
 
 # Next steps
 
 
 @projects(ev.PlanAdded)
-async def _plan_added(at: At, e: ev.PlanAdded) -> None:
-    await at.session.execute(
-        NEXT_STEPS.insert().values(
-            room_id=at.room_id,
-            plan_id=e.plan_id,
-            nid=e.nid,
-            what=e.what,
-            who=e.who,
-            when_text=e.when,
-            author=e.author,
-            position=at.seq,
-        )
+def _plan_added(at: At, e: ev.PlanAdded) -> None:
+    at.insert(
+        "next_steps",
+        plan_id=e.plan_id,
+        nid=e.nid,
+        what=e.what,
+        who=e.who,
+        when_text=e.when,
+        author=e.author,
+        position=at.seq,
     )
 
 
 @projects(ev.PlanEdited)
-async def _plan_edited(at: At, e: ev.PlanEdited) -> None:
-    await at.session.execute(
-        update(NEXT_STEPS)
-        .where(NEXT_STEPS.c.room_id == at.room_id, NEXT_STEPS.c.plan_id == e.plan_id)
-        .values(what=e.what, who=e.who, when_text=e.when)
-    )
+def _plan_edited(at: At, e: ev.PlanEdited) -> None:
+    at.update("next_steps", {"plan_id": e.plan_id}, what=e.what, who=e.who, when_text=e.when)
 
 
 @projects(ev.PlanRemoved)
-async def _plan_removed(at: At, e: ev.PlanRemoved) -> None:
-    await at.session.execute(
-        delete(NEXT_STEPS).where(
-            NEXT_STEPS.c.room_id == at.room_id, NEXT_STEPS.c.plan_id == e.plan_id
-        )
-    )
+def _plan_removed(at: At, e: ev.PlanRemoved) -> None:
+    at.delete("next_steps", plan_id=e.plan_id)
 
 
 # Closing
 
 
 @projects(ev.ReflectionSubmitted)
-async def _reflection_submitted(at: At, e: ev.ReflectionSubmitted) -> None:
+def _reflection_submitted(at: At, e: ev.ReflectionSubmitted) -> None:
     # A new answer replaces the previous one.
-    await at.session.execute(
-        delete(REFLECTIONS).where(REFLECTIONS.c.room_id == at.room_id, REFLECTIONS.c.pid == e.pid)
-    )
-    await at.session.execute(
-        REFLECTIONS.insert().values(
-            room_id=at.room_id,
-            pid=e.pid,
-            useful=e.useful.value,
-            what=e.what,
-            improve=e.improve,
-        )
+    at.delete("reflections", pid=e.pid)
+    at.insert(
+        "reflections",
+        pid=e.pid,
+        useful=e.useful.value,
+        what=e.what,
+        improve=e.improve,
     )
 
 
@@ -310,7 +336,7 @@ NOT_PROJECTED: Final[tuple[type[Event], ...]] = (
 )
 
 
-async def _log_only(at: At, e: Event) -> None:
+def _log_only(at: At, e: Event) -> None:
     return None
 
 

@@ -20,7 +20,6 @@ sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=[])
 app = socketio.ASGIApp(sio)
 
 
-@sio.event
 async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
     query = parse_qs(environ.get("QUERY_STRING", ""))
     room = query.get("room", ["lobby"])[0]
@@ -29,10 +28,13 @@ async def connect(sid: str, environ: dict[str, Any], auth: Any = None) -> bool:
     return True
 
 
-@sio.event
 async def note(sid: str, data: Any) -> None:
     session = await sio.get_session(sid)
     await sio.emit("note", data, room=session["room"], skip_sid=sid)
+
+
+sio.on("connect", connect)
+sio.on("note", note)
 
 
 def main() -> None:

@@ -84,8 +84,20 @@ class Target(ABC):
     label: str = ""
     # True when joining returns the room's state (notes), so join timing is meaningful.
     has_snapshot: bool = False
-    # Highest note rate one client may keep up (servers with per-socket rate limits).
+    # Highest note rate one client may keep up, and how many notes it may send in a burst
+    # above that rate (servers with per-socket rate limits).
     max_rate_per_sender: float = 1000.0
+    max_burst_per_sender: int = 1000
+
+    def allowed_rate(self, rate: float, senders: int, seconds: float) -> float:
+        """``rate`` (notes/s over ``senders`` clients for ``seconds``), capped where the
+        server's per-socket rate limit would refuse notes."""
+        per_sender = rate / max(1, senders)
+        if per_sender <= self.max_rate_per_sender:
+            return rate
+        if per_sender * seconds <= self.max_burst_per_sender:
+            return rate
+        return senders * self.max_rate_per_sender
 
     def unavailable_reason(self) -> str | None:
         """Why this target cannot run here, or None when it can."""

@@ -29,6 +29,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import importlib.util
+import itertools
+import os
 import sys
 import time
 from pathlib import Path
@@ -51,6 +53,8 @@ from bench.wsclient import WSConnection, connect, frame_reader
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 PROTOCOL_VERSION = 1
+_PREP_TAG = os.urandom(4).hex()
+_PREP_IDS = itertools.count(1)
 NOTES_PER_WRITER = 20  # under MESSAGE_BURST (40) together with the hello
 TOPIC = "What went well in our last sprint, and what small step comes next?"
 
@@ -85,7 +89,6 @@ class Session:
         self.next_frame = frame_reader(conn, queue)
         self.welcome: dict[str, Any] = {}
         self.snapshot: dict[str, Any] = {}
-        self._cid = 0
 
     @classmethod
     async def open(cls, base_ws: str, room_id: str, hello: dict[str, Any]) -> Session:
@@ -115,8 +118,7 @@ class Session:
                 return message
 
     async def command(self, kind: str, **fields: Any) -> dict[str, Any]:
-        self._cid += 1
-        cid = f"prep-{id(self):x}-{self._cid}"
+        cid = f"prep-{_PREP_TAG}-{next(_PREP_IDS)}"
         self.conn.send_text(orjson.dumps({"type": kind, "cid": cid, **fields}))
         return await self.expect("ack", cid)
 
@@ -133,7 +135,8 @@ class Cirkelbord(Target):
     key = "cirkelbord"
     label = "Cirkelbord"
     has_snapshot = True
-    max_rate_per_sender = 10.0
+    max_rate_per_sender = 10.0  # MESSAGES_PER_SECOND is 20
+    max_burst_per_sender = 30  # MESSAGE_BURST is 40
 
     def unavailable_reason(self) -> str | None:
         if importlib.util.find_spec("app") is None:
@@ -293,7 +296,7 @@ class Cirkelbord(Target):
     def note_frame(self, client: Client, seq: int, token: str) -> bytes:
         if client.sender is None:
             raise ValueError("only posting clients send notes")
-        note_id = parse_room(client.room)["senders"][client.sender][2]
+        note_id: str = parse_room(client.room)["senders"][client.sender][2]
         return (
             b'{"type":"edit_note","cid":"e'
             + token.encode()

@@ -28,7 +28,7 @@ class FastAPIMinimal(Target):
 
     def server_spec(self, host: str, port: int, workdir: Path) -> ServerSpec:
         argv = [sys.executable, "-m", "bench.peers.fastapi_minimal"]
-        return ServerSpec(argv + ["--host", host, "--port", str(port)], cwd=REPO_ROOT)
+        return ServerSpec([*argv, "--host", host, "--port", str(port)], cwd=REPO_ROOT)
 
     def ws_url(self, base_ws: str, client: Client) -> str:
         return f"{base_ws}/ws/{client.room}"
@@ -68,7 +68,7 @@ class SocketIO(Target):
 
     def server_spec(self, host: str, port: int, workdir: Path) -> ServerSpec:
         argv = [sys.executable, "-m", "bench.peers.socketio_server"]
-        return ServerSpec(argv + ["--host", host, "--port", str(port)], cwd=REPO_ROOT)
+        return ServerSpec([*argv, "--host", host, "--port", str(port)], cwd=REPO_ROOT)
 
     def ws_url(self, base_ws: str, client: Client) -> str:
         return f"{base_ws}/socket.io/?EIO=4&transport=websocket&room={client.room}"

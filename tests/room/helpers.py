@@ -24,6 +24,7 @@ from app.room.state import (
     Variant,
     participant,
 )
+from app.room.views import Delivery, render
 
 __all__ = ["FACILITATOR", "P1", "P2", "P3", "SCREEN", "Room", "participant"]
 
@@ -58,6 +59,15 @@ class Room:
         self.log += events
         return events
 
+    def deliver(self, actor: Actor, command: cmd.Command, now: int = 0) -> list[Delivery]:
+        """Like do(), but gives what each event looked like to the viewers, in order."""
+        out = []
+        for event in decide(self.state, actor, command, now):
+            self.state = apply(self.state, event)
+            self.log.append(event)
+            out.append(render(self.state, event))
+        return out
+
     def refused(self, actor: Actor, command: cmd.Command, now: int = 0) -> ErrorCode:
         """Assert that `command` is refused and that the refusal changed nothing."""
         before = self.state
@@ -82,7 +92,9 @@ class Room:
     def note(self, actor: Actor, nid: str, text: str | None = None, now: int = 0) -> None:
         """Write a note in the circle that is open for writing now."""
         circle = Circle.INNER if self.state.phase is Phase.INNER_WRITING else Circle.OUTER
-        self.do(actor, cmd.AddNote(nid, circle, text if text is not None else f"text of {nid}"), now)
+        self.do(
+            actor, cmd.AddNote(nid, circle, text if text is not None else f"text of {nid}"), now
+        )
 
     def outer_items(self, *writers: tuple[Actor, str]) -> None:
         """Write outer notes and walk to the step forward, where they are on the board."""

@@ -24,12 +24,21 @@ def test_a_participant_adds_a_hidden_note_in_the_open_circle(room: Room) -> None
 
     assert events == [ev.NoteAdded("n1", "p1", Circle.INNER, "We help each other")]
     note = room.state.notes["n1"]
-    assert (note.author, note.circle, note.text, note.revealed) == ("p1", Circle.INNER, "We help each other", False)
+    assert (note.author, note.circle, note.text, note.revealed) == (
+        "p1",
+        Circle.INNER,
+        "We help each other",
+        False,
+    )
 
 
 @pytest.mark.parametrize(
     ("actor", "code"),
-    [(FACILITATOR, ErrorCode.FORBIDDEN), (SCREEN, ErrorCode.FORBIDDEN), (participant("stranger"), ErrorCode.NOT_JOINED)],
+    [
+        (FACILITATOR, ErrorCode.FORBIDDEN),
+        (SCREEN, ErrorCode.FORBIDDEN),
+        (participant("stranger"), ErrorCode.NOT_JOINED),
+    ],
 )
 def test_only_joined_participants_write_notes(room: Room, actor: Actor, code: ErrorCode) -> None:
     assert room.refused(actor, cmd.AddNote("n1", Circle.INNER, "hello")) is code
@@ -116,7 +125,9 @@ def test_a_note_id_is_used_once(room: Room) -> None:
     room.do(P1, cmd.AddNote("n1", Circle.INNER, "first"))
 
     assert room.refused(P1, cmd.AddNote("n1", Circle.INNER, "again")) is ErrorCode.NOTE_EXISTS
-    assert room.refused(P2, cmd.AddNote("n1", Circle.INNER, "someone else")) is ErrorCode.NOTE_EXISTS
+    assert (
+        room.refused(P2, cmd.AddNote("n1", Circle.INNER, "someone else")) is ErrorCode.NOTE_EXISTS
+    )
 
 
 def test_a_deleted_note_id_stays_taken(room: Room) -> None:
@@ -191,7 +202,7 @@ def test_a_revealed_note_may_still_be_deleted_by_its_author(room: Room) -> None:
     "text",
     [
         "<script>alert('x')</script>",
-        "=HYPERLINK(\"http://example.com\")",
+        '=HYPERLINK("http://example.com")',
         "Zoë & Ijsbrand 👩🏽‍🤝‍👨🏻 נסיון",
         "\u202eright to left\u202c",
         "zero\u200bwidth and a NUL \x00 inside",

@@ -235,11 +235,12 @@ def test_the_screen_only_watches() -> None:
 
 def test_nothing_happens_in_a_room_that_was_never_created() -> None:
     empty = RoomState()
-    for actor, command in [
+    attempts: list[tuple[Actor, cmd.Command]] = [
         (FACILITATOR, cmd.SetTopic("x")),
         (P1, cmd.Join("Ann", "hash")),
         (SCREEN, cmd.OpenScale()),
-    ]:
+    ]
+    for actor, command in attempts:
         with pytest.raises(Rejected) as refusal:
             decide(empty, actor, command, 0)
         assert refusal.value.code is ErrorCode.UNKNOWN_ROOM

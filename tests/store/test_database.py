@@ -11,7 +11,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.store import create_engine, read_only
-from app.store.database import SQLITE_BUSY_TIMEOUT_MS, async_url
+from app.store.database import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    async_url,
+    is_sqlite_file,
+    sqlite_sync_engine,
+)
 
 
 @pytest.fixture
@@ -55,6 +60,29 @@ async def test_sqlite_connections_are_durable_and_strict(sqlite_engine: AsyncEng
         "foreign_keys": 1,
         "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
     }
+
+
+def test_the_synchronous_sqlite_engine_is_set_up_alike(
+    sqlite_engine: AsyncEngine, sqlite_path: Path
+) -> None:
+    engine = sqlite_sync_engine(sqlite_engine)
+    try:
+        with engine.connect() as connection:
+            synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar_one()
+            foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one()
+            assert (synchronous, foreign_keys) == (2, 1)
+            connection.execute(text("SELECT 1"))
+            assert not another_writer_can_begin(sqlite_path)
+    finally:
+        engine.dispose()
+
+
+def test_only_a_sqlite_file_gets_a_synchronous_engine() -> None:
+    for url in ("sqlite+aiosqlite://", "postgresql+asyncpg://u@db/c"):
+        engine = create_engine(url)
+        assert not is_sqlite_file(engine)
+        with pytest.raises(ValueError, match="SQLite file"):
+            sqlite_sync_engine(engine)
 
 
 async def test_sqlite_transactions_take_the_write_lock_at_begin(

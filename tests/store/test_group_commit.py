@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 
 import pytest
 from sqlalchemy import event
@@ -21,10 +20,15 @@ from app.store import (
     DuplicateOperation,
     GroupCommitter,
     SeqConflict,
+    create_engine,
+    create_sessionmaker,
     find_operation,
+    insert_board,
     last_seq,
     load,
+    metadata,
 )
+from tests.store import board_record
 
 AddBoard = Callable[[str], Awaitable[BoardRecord]]
 Sessions = async_sessionmaker[AsyncSession]
@@ -80,7 +84,7 @@ def request(room_id: str, seq: int, cid: str | None = None, actor: str = "p1") -
     return AppendRequest(room_id, seq, events, cid=cid or f"{room_id}-c{seq}", actor=actor)
 
 
-def outcomes(results: list[Any]) -> Iterator[str]:
+def outcomes(results: Iterable[object]) -> Iterator[str]:
     for result in results:
         yield type(result).__name__ if isinstance(result, BaseException) else str(result)
 
@@ -239,3 +243,21 @@ async def test_submit_needs_a_running_committer(sessionmaker: Sessions) -> None:
     await committer.stop()
     with pytest.raises(RuntimeError):
         await committer.start()
+
+
+async def test_an_in_memory_sqlite_database_is_written_on_the_event_loop() -> None:
+    engine = create_engine("sqlite+aiosqlite://")
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(metadata.create_all)
+        sessionmaker = create_sessionmaker(engine)
+        async with sessionmaker.begin() as session:
+            await insert_board(session, board_record("a"))
+        async with GroupCommitter(sessionmaker) as committer:
+            results = await asyncio.gather(*(committer.submit(request("a", s)) for s in range(5)))
+            with pytest.raises(SeqConflict):
+                await committer.submit(request("a", 2, cid="late"))
+        assert results == [1, 2, 3, 4, 5]
+        assert await last_seq(engine, "a") == 5
+    finally:
+        await engine.dispose()

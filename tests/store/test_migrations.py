@@ -80,6 +80,11 @@ async def test_migrating_twice_changes_nothing(empty_url: str) -> None:
     assert await schema_of(empty_url) == (TABLES, [])
 
 
+async def test_servers_starting_together_migrate_one_after_the_other(empty_url: str) -> None:
+    await asyncio.gather(*(migrate(empty_url) for _ in range(3)))
+    assert await schema_of(empty_url) == (TABLES, [])
+
+
 async def test_the_alembic_command_line_upgrades_and_downgrades(empty_url: str) -> None:
     output = await alembic(empty_url, "upgrade", "head")
     assert "Running upgrade" in output

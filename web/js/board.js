@@ -72,16 +72,16 @@ export function createBoard(container, {onNoteClick} = {}) {
     cx: CENTER.x,
     cy: CENTER.y,
     r: OUTER_RADIUS,
-    fill: '#eef2f6',
-    stroke: '#4f6476',
+    fill: '#fdf8f0',
+    stroke: '#a35d00',
     'stroke-width': 3,
   });
   const innerDisc = svg('circle', {
     class: 'ring ring-inner',
     cx: CENTER.x,
     cy: CENTER.y,
-    fill: '#fdf8ea',
-    stroke: '#8a6a12',
+    fill: '#f2faf4',
+    stroke: '#2e7d4f',
     'stroke-width': 3,
   });
   const legendInner = svg('g', {class: 'legend legend-inner', 'aria-hidden': 'true'});
@@ -249,8 +249,9 @@ function round(n) {
   return Math.round(n * 10) / 10;
 }
 
-const PAPER = {inner: '#ffe17d', outer: '#bfe0f7'};
-const PAPER_EDGE = {inner: '#a8820f', outer: '#3f7ca8'};
+const PAPER = {inner: '#cdebd7', outer: '#ffdfae'};
+const PAPER_EDGE = {inner: '#2e7d4f', outer: '#a35d00'};
+const PIN = {inner: '#1f5c36', outer: '#7a3f00'};
 
 /** The pin marker: filled for the inner circle, a ring for the outer circle. */
 function pin(circle, x, y, r) {
@@ -260,8 +261,8 @@ function pin(circle, x, y, r) {
     cx: round(x),
     cy: round(y),
     r: round(r),
-    fill: filled ? '#5c4400' : '#ffffff',
-    stroke: filled ? '#5c4400' : '#1d4f73',
+    fill: filled ? PIN.inner : '#ffffff',
+    stroke: PIN[circle],
     'stroke-width': round(Math.max(1.2, r * 0.45)),
   });
 }
@@ -283,7 +284,7 @@ function hatch(w, h) {
   return svg('path', {
     class: 'sticky-hatch',
     d,
-    stroke: '#3f7ca8',
+    stroke: PAPER_EDGE.outer,
     'stroke-width': round(Math.max(0.8, step * 0.28)),
     fill: 'none',
   });
@@ -310,7 +311,8 @@ function noteLabel(note, flags) {
 }
 
 function updateNote(node, note, spot, size, flags) {
-  const scale = flags.reading ? 1.14 : 1;
+  // The note being read grows so it can be read on the circles too, even among 150 notes.
+  const scale = flags.reading ? Math.max(1.14, Math.min(2.4, 150 / size.w)) : 1;
   node.style.transform = `translate(${round(spot.x)}px, ${round(spot.y)}px) scale(${scale})`;
   node.dataset.x = String(round(spot.x));
   node.dataset.y = String(round(spot.y));
@@ -351,7 +353,7 @@ function updateNote(node, note, spot, size, flags) {
   const pad = Math.max(3, w * 0.075);
   const top = -h / 2 + pad + (note.circle === 'outer' ? h * 0.07 : h * 0.04);
   const boxW = w - 2 * pad;
-  const footer = note.author && h > 70 ? Math.max(10, h * 0.12) : 0;
+  const footer = note.author && h > 70 && flags.dots === null ? Math.max(10, h * 0.12) : 0;
   const boxH = h / 2 - pad - top - footer;
   const {size: fontSize, lines} = fitText(note.text, boxW, boxH, {max: Math.min(30, h * 0.2), min: Math.max(5.5, h * 0.1)});
   const lineStep = fontSize * 1.18;

@@ -20,7 +20,7 @@ export function createCompose({onSubmit, draftKey}) {
   const nudge = el('div', {class: 'nudge', id: 'note-nudge', role: 'status', hidden: true});
   const locked = el('p', {class: 'banner banner-offline', hidden: true});
   const send = el('button', {type: 'submit', class: 'btn btn-primary'});
-  const form = el('form', {class: 'card compose', novalidate: true, 'aria-labelledby': 'note-label'},
+  const form = el('form', {class: 'card compose', novalidate: true},
     el('div', {class: 'field'}, label, privacy, area),
     nudge,
     tooLong,

@@ -61,21 +61,33 @@ export function createBanners({onReconnect}) {
         el('div', {}, el('p', {}, t(fatalKey)), button)));
     }
     const error = state.lastError;
-    if (error && !error.cid && error !== errorSeen) {
-      errorSeen = error;
-      errorUntil = now + ERROR_VISIBLE_MS;
-      clearTimeout(errorTimer);
-      errorTimer = setTimeout(() => last && render(last), ERROR_VISIBLE_MS + 50);
-    }
+    if (error && !error.cid && error !== errorSeen) remember(error);
     if (errorSeen && now < errorUntil) {
       const key = `error.${errorSeen.code}`;
       const text = t(key) === key ? t('error.default', {code: errorSeen.code}) : t(key);
       alertChildren.push(el('div', {class: 'banner banner-error', 'data-banner': 'error'}, el('p', {}, text)));
     }
     replaceIfChanged(alert, alertChildren);
+    const any = statusChildren.length + alertChildren.length > 0;
+    if (root.parentElement) root.parentElement.hidden = !any;
   }
 
-  return {root, update: render};
+  function remember(error) {
+    errorSeen = error;
+    errorUntil = Date.now() + ERROR_VISIBLE_MS;
+    clearTimeout(errorTimer);
+    errorTimer = setTimeout(() => last && render(last), ERROR_VISIBLE_MS + 50);
+  }
+
+  return {
+    root,
+    update: render,
+    /** Show a refused command's error for a few seconds. */
+    flash(code) {
+      remember({code});
+      if (last) render(last);
+    },
+  };
 }
 
 function replaceIfChanged(container, children) {

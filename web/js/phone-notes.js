@@ -102,11 +102,11 @@ export function createNoteList({actions, items, empty = 'phone.revealed.empty', 
 
     li.append(el('p', {class: 'note-text'}, item.text));
     const meta = el('div', {class: 'note-meta'});
-    if (mine) {
+    if (mine && !(item.showMine && mine.status === 'saved' && !mine.deleting)) {
       const key = mine.deleting ? 'note.state.deleting' : `note.state.${mine.status}`;
       meta.append(el('span', {class: ['badge', `badge-${mine.deleting ? 'sending' : mine.status}`], 'data-state': mine.deleting ? 'deleting' : mine.status}, t(key)));
-      if (item.showMine) meta.append(el('span', {class: 'badge badge-mine'}, t('note.mine')));
     }
+    if (mine && item.showMine) meta.append(el('span', {class: 'badge badge-mine'}, t('note.mine')));
     if (item.reading) meta.append(el('span', {class: 'badge badge-reading'}, t('note.reading')));
     if (item.author) meta.append(el('span', {}, t('note.by', {name: item.author})));
     if (meta.childNodes.length) li.append(meta);
@@ -181,7 +181,7 @@ export function mineItems(circle, {locked = () => false} = {}) {
 }
 
 /** The revealed notes of one circle, mine marked. */
-export function revealedItems(circle, {editable = true} = {}) {
+export function revealedItems(circle, {editable = () => true} = {}) {
   return (state) => {
     const mine = new Map(myNotes(state).map((n) => [n.id, n]));
     return revealedNotes(state.board, circle)
@@ -196,7 +196,7 @@ export function revealedItems(circle, {editable = true} = {}) {
           reading: state.board.reading === note.id,
           mine: m,
           showMine: Boolean(m),
-          editable,
+          editable: editable(state),
         };
       });
   };

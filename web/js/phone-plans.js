@@ -3,15 +3,9 @@
 import {el} from './dom.js';
 import {t} from './i18n.js';
 import {keyedList} from './keyed.js';
-import {lastFailure, pending, revealedNotes} from './phone-derive.js';
+import {pending, revealedNotes} from './phone-derive.js';
 
 const PAIR_CODE = /^[A-Za-z0-9]{3,12}$/;
-
-function errorText(entry) {
-  if (!entry || !entry.error) return '';
-  const key = `error.${entry.error.code}`;
-  return t(key) === key ? t('error.default', {code: entry.error.code}) : t(key);
-}
 
 export function createPair({actions}) {
   const heading = el('h2', {id: 'pair-title'});
@@ -74,11 +68,6 @@ export function createPair({actions}) {
           : t('pair.waiting', {code: me.pair});
       } else {
         status.textContent = busy ? t('note.state.sending') : '';
-      }
-      const failure = lastFailure(state, ['start_pair', 'join_pair', 'leave_pair']);
-      if (failure && !busy) {
-        error.textContent = errorText(failure);
-        error.hidden = false;
       }
     },
   };
@@ -177,12 +166,6 @@ export function createPlans({actions}) {
         ...outer.map((n) => el('option', {value: n.id, selected: n.id === selected}, n.text)),
       );
       item.value = outer.some((n) => n.id === selected) ? selected : '';
-    }
-
-    const failure = lastFailure(state, ['add_plan', 'edit_plan', 'remove_plan']);
-    if (failure) {
-      error.textContent = errorText(failure);
-      error.hidden = false;
     }
 
     const notes = new Map((board.notes || []).map((n) => [n.id, n]));

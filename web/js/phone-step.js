@@ -10,7 +10,7 @@ function circles(active, counts) {
       cx: 40, cy: 40, r, fill, stroke, 'stroke-width': active === circle ? 5 : 2,
       'stroke-dasharray': active && active !== circle ? '4 3' : null,
     });
-  return svg('svg', {class: 'mini-circles', width: 72, height: 72, viewBox: '0 0 80 80', role: 'img',
+  return svg('svg', {class: 'mini-circles', width: 56, height: 56, viewBox: '0 0 80 80', role: 'img',
     'aria-label': t('phone.circles_aria', {inner: counts.inner, outer: counts.outer})},
     ring(36, 'outer', '#fdf0dc', '#8a4b00'),
     ring(18, 'inner', '#e4f3e9', '#21693f'),
@@ -27,7 +27,8 @@ export function createStepCard() {
   const questions = el('ul', {class: 'questions'});
   const credit = el('p', {class: 'credit'});
   const root = el('section', {class: 'card step-card', 'aria-labelledby': 'step-title'},
-    el('div', {class: 'step-head'}, el('div', {}, progress, title), picture),
+    el('div', {class: 'step-head'}, progress, picture),
+    title,
     topic, intro, questions, credit);
   let signature = '';
 

@@ -8,18 +8,18 @@ import {language, t} from './i18n.js';
 import {formatClock, remainingMs} from './clock.js';
 import {PHASES, STEPS} from './method.js';
 import {plural} from './board.js';
-import {READING_CIRCLE, circleNotes, noteById, plansInOrder, rankedOuter, readingPosition} from './screen-model.js';
+import {READING_CIRCLE, noteById, plansInOrder, rankedOuter, readingPosition} from './screen-model.js';
 import {pinIcon, scaleChart, setAttr, setText} from './screen-ui.js';
 
 const WRITING = new Set(['inner_writing', 'outer_writing']);
 const LOW_TIME_MS = 60000;
-const TOP_ITEMS = 5;
+const TOP_ITEMS = 3;
 
 /**
  * @param {{status: Element, body: Element, reader: Element, footer: Element}} parts
- * @param {{joinCode: () => string|null, isFacilitator: boolean}} options
+ * @param {{joinCode: () => string|null, qrSource: () => string|null, isFacilitator: boolean}} options
  */
-export function createPanel(parts, {joinCode, isFacilitator}) {
+export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
   // -- status bar: step, timer, people -----------------------------------------------------
   const progress = el('p', {class: 'status-progress'});
   const phaseName = el('h1', {class: 'status-phase'});
@@ -56,7 +56,9 @@ export function createPanel(parts, {joinCode, isFacilitator}) {
   const joinTitle = el('h2', {id: 'panel-join-title', class: 'panel-title'});
   const qr = el('img', {class: 'join-qr', width: 220, height: 220, alt: ''});
   const joinSteps = el('ol', {class: 'join-steps'});
-  const joinCodeText = el('p', {class: 'join-code-big'});
+  const joinCodeLabel = el('span', {class: 'visually-hidden'});
+  const joinCodeValue = el('span', {class: 'join-code-value'});
+  const joinCodeText = el('p', {class: 'join-code-big'}, joinCodeLabel, joinCodeValue);
   const joinUrl = el('p', {class: 'join-url'});
   joinCard.append(joinTitle, el('div', {class: 'join-grid'}, qr, el('div', {class: 'join-copy'}, joinSteps, joinCodeText, joinUrl)));
 
@@ -110,8 +112,8 @@ export function createPanel(parts, {joinCode, isFacilitator}) {
     const index = PHASES.indexOf(board.phase);
     setText(progress, t('phase.progress', {n: index + 1, total: PHASES.length}));
     setText(phaseName, t(`phase.${board.phase}`));
-    const online = s.presence ?? 0;
-    setText(people.lastChild, `${t('people.online', {count: online})} · ${t(`conn.${s.status}`)}`);
+    const who = s.presence === null ? t('people.count', {count: (board.participants || []).length}) : t('people.online', {count: s.presence});
+    setText(people.lastChild, `${who} · ${t(`conn.${s.status}`)}`);
     dot.dataset.status = s.status;
     tick(s);
   }
@@ -174,8 +176,9 @@ export function createPanel(parts, {joinCode, isFacilitator}) {
       joinCard.hidden = true;
       return;
     }
-    const src = `/api/join/${encodeURIComponent(code)}/qr.svg`;
-    if (qr.getAttribute('src') !== src) qr.setAttribute('src', src);
+    const src = qrSource();
+    qr.hidden = !src;
+    if (src && qr.getAttribute('src') !== src) qr.setAttribute('src', src);
     setAttr(qr, 'alt', t('start.qr.alt', {code}));
     const sig = JSON.stringify([code, language()]);
     if (joinSteps.dataset.sig !== sig) {
@@ -183,8 +186,8 @@ export function createPanel(parts, {joinCode, isFacilitator}) {
       clear(joinSteps);
       joinSteps.append(el('li', {}, t('screen.join.scan')), el('li', {}, t('screen.join.or_go', {host: location.host})));
     }
-    setText(joinCodeText, code);
-    setAttr(joinCodeText, 'aria-label', t('screen.join.code_aria', {code: code.split('').join(' ')}));
+    setText(joinCodeLabel, `${t('screen.join.code_label')} `);
+    setText(joinCodeValue, code);
     setText(joinUrl, joinLink(code));
   }
 
@@ -317,8 +320,8 @@ export function createPanel(parts, {joinCode, isFacilitator}) {
       questions: !reading && phase !== 'inner_reading' && phase !== 'outer_reading',
       counts: !reading && writing,
       ready: !reading && Boolean(READING_CIRCLE[phase]),
-      vote: !reading && phase === 'step_forward',
-      chosen: !reading && (phase === 'step_forward' || phase === 'closing') && Boolean(board.chosen),
+      vote: !reading && phase === 'step_forward' && !board.chosen,
+      chosen: !reading && phase === 'step_forward' && Boolean(board.chosen),
       plans: !reading && phase === 'step_forward',
       closing: !reading && phase === 'closing',
     };

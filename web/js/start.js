@@ -3,6 +3,7 @@
 import {el, clear} from './dom.js';
 import {applyI18n, initialLanguage, language, loadCatalogue, onLanguageChange, t} from './i18n.js';
 import {createLanguageSwitch} from './language-switch.js';
+import {circlesIcon} from './phone-header.js';
 
 const RECENT_KEY = 'cirkelbord.recent';
 const MAX_RECENT = 5;
@@ -187,6 +188,7 @@ async function main() {
   document.title = `${t('app.name')}: ${t('start.title')}`;
   const main = document.getElementById('main');
   document.getElementById('language').append(createLanguageSwitch());
+  document.getElementById('brand').prepend(circlesIcon());
 
   const hero = el('div', {class: 'hero'},
     el('h1', {'data-i18n': 'start.title'}, t('start.title')),

@@ -1,0 +1,439 @@
+"""Random meetings: whatever is sent, the log replays to the live state, a refusal changes
+nothing, and nobody is shown what is not theirs to see.
+
+Every note text, name and plan is a unique marker, so a leak is a plain substring search in the
+JSON that would go on the wire: each viewer's snapshot and each viewer's operations per event.
+"""
+
+from __future__ import annotations
+
+import pickle
+import uuid
+from collections.abc import Iterable
+from itertools import pairwise
+from typing import Any
+
+import hypothesis
+import orjson
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from app.room import commands as cmd
+from app.room import views
+from app.room.apply import apply, fold
+from app.room.decide import decide
+from app.room.errors import Rejected
+from app.room.events import Event
+from app.room.phases import ORDER, WRITING_CIRCLE
+from app.room.state import (
+    FACILITATOR,
+    SCREEN,
+    Actor,
+    Circle,
+    Language,
+    Phase,
+    PlanMode,
+    RoomState,
+    Usefulness,
+    Variant,
+    VotingStatus,
+    participant,
+)
+from app.room.views import Op, render, snapshot_for
+from tests.room.replica import Replica
+
+PIDS = ("pid-a", "pid-b", "pid-c", "pid-d")
+VIEWERS: tuple[str | None, ...] = (None, *PIDS)
+PLAN_IDS = ("plan-x", "plan-y", "plan-z")
+PAIR_CODES = ("DUO1", "DUO2")
+DECORATIONS = ("", " <script>alert(1)</script>", " Zoë 👩🏽‍🤝‍👨🏻", "\u202e!", '" \\ \n')
+
+any_actor = st.sampled_from([FACILITATOR, SCREEN, *(participant(pid) for pid in PIDS)])
+
+
+def dump(value: Any) -> bytes:
+    return orjson.dumps(value)
+
+
+def assert_no_leak(output: bytes, forbidden: Iterable[str], viewer: str | None, where: str) -> None:
+    for text in forbidden:
+        assert text.encode() not in output, f"leak of {text!r} to {viewer!r} in {where}"
+
+
+def without_people(value: Any) -> Any:
+    """The output minus the participant list and `me`: the only places a name belongs."""
+    if isinstance(value, list):
+        return [without_people(v) for v in value if not _people_op(v)]
+    if isinstance(value, dict):
+        return {k: v for k, v in value.items() if k not in ("participants", "me")}
+    return value
+
+
+def _people_op(value: Any) -> bool:
+    return isinstance(value, dict) and value.get("op") in ("participants", "me")
+
+
+class Meeting(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.state = RoomState()
+        self.log: list[Event] = []
+        self.now = 1_000_000
+        self.counter = 0
+        self.texts: dict[str, set[str]] = {}
+        self.private: dict[str, set[str]] = {}
+        self.deleted_texts: set[str] = set()
+        self.names: set[str] = set()
+        self.replicas = {viewer: Replica(self.state, viewer) for viewer in VIEWERS}
+
+    # -- the one road ---------------------------------------------------------------------
+
+    def marker(self, kind: str) -> str:
+        self.counter += 1
+        return f"{kind}-{self.counter}-{uuid.uuid4().hex}"
+
+    def run(self, actor: Actor, command: cmd.Command) -> None:
+        before = self.state
+        kept = pickle.dumps(before)
+        try:
+            events = decide(before, actor, command, self.now)
+        except Rejected:
+            assert self.state is before
+            assert pickle.dumps(before) == kept, f"a refused {command!r} changed the state"
+            return
+        assert pickle.dumps(before) == kept, f"decide changed the state for {command!r}"
+        steps: list[tuple[RoomState, Event]] = []
+        for event in events:
+            self.state = apply(self.state, event)
+            self.log.append(event)
+            steps.append((self.state, event))
+        self.track()
+        for state, event in steps:
+            self.check_delivery(state, event)
+
+    def track(self) -> None:
+        """Which texts were never public, and which belong to deleted notes."""
+        for note in self.state.notes.values():
+            texts = self.texts.setdefault(note.nid, set())
+            private = self.private.setdefault(note.nid, set())
+            if note.deleted:
+                self.deleted_texts |= texts
+                continue
+            texts.add(note.text)
+            if note.revealed:
+                private.discard(note.text)
+            else:
+                private.add(note.text)
+        self.names |= {p.name for p in self.state.participants.values()}
+
+    def forbidden(self, viewer: str | None) -> set[str]:
+        hidden = set(self.deleted_texts)
+        for nid, texts in self.private.items():
+            if self.state.notes[nid].author != viewer:
+                hidden |= texts
+        return hidden
+
+    # -- the checks -----------------------------------------------------------------------
+
+    def check_delivery(self, state: RoomState, event: Event) -> None:
+        delivery = render(state, event)
+        for viewer in VIEWERS:
+            ops = delivery.for_viewer(viewer)
+            where = f"the ops of {event!r}"
+            assert_no_leak(dump(ops), self.forbidden(viewer), viewer, where)
+            if state.anonymous:
+                assert_no_leak(dump(without_people(ops)), self.names, viewer, where)
+            self.check_votes_in_ops(state, viewer, ops)
+            self.replicas[viewer].take(state, ops)
+
+    def check_votes_in_ops(self, state: RoomState, viewer: str | None, ops: list[Op]) -> None:
+        for op in ops:
+            if op["op"] == "voting":
+                self.check_voting_view(state, op["voting"])
+            if op["op"] == "me":
+                assert viewer is not None, "the board got a participant's own state"
+                assert op["me"]["id"] == viewer, f"{viewer} got someone else's `me`"
+                assert op["me"]["votes"] == sorted(state.votes.get(viewer, ()))
+
+    def check_voting_view(self, state: RoomState, voting: dict[str, Any]) -> None:
+        assert voting["status"] == state.voting.value
+        if state.voting is not VotingStatus.CLOSED:
+            assert voting["tally"] is None, "a tally before voting closed"
+        assert not any(pid.encode() in dump(voting) for pid in PIDS), "a voter named"
+
+    @invariant()
+    def check_room(self) -> None:
+        self.the_log_replays_to_the_live_state()
+        self.every_viewer_sees_only_what_is_theirs()
+        self.every_replica_equals_a_fresh_snapshot()
+
+    def the_log_replays_to_the_live_state(self) -> None:
+        assert self.state.seq == len(self.log)
+        assert fold(self.log) == self.state
+
+    def every_viewer_sees_only_what_is_theirs(self) -> None:
+        for viewer in VIEWERS:
+            board = snapshot_for(self.state, viewer)
+            assert_no_leak(dump(board), self.forbidden(viewer), viewer, "a snapshot")
+            if self.state.anonymous:
+                assert_no_leak(dump(without_people(board)), self.names, viewer, "a snapshot")
+            self.check_voting_view(self.state, board["voting"])
+            if viewer is None:
+                assert board["me"] is None
+            elif board["me"] is not None:
+                assert board["me"]["votes"] == sorted(self.state.votes.get(viewer, ()))
+
+    def every_replica_equals_a_fresh_snapshot(self) -> None:
+        for viewer, replica in self.replicas.items():
+            assert replica.matches(self.state), f"{viewer!r} holds a stale view"
+
+    # -- the meeting ----------------------------------------------------------------------
+
+    @initialize(
+        anonymous=st.booleans(),
+        people=st.integers(min_value=2, max_value=len(PIDS)),
+        start=st.sampled_from(
+            [*ORDER, Phase.OUTER_READING, Phase.STEP_FORWARD, Phase.STEP_FORWARD]
+        ),
+    )
+    def open_board(self, anonymous: bool, people: int, start: Phase) -> None:
+        create = cmd.CreateBoard("room", self.marker("topic"), Variant.TEAM, Language.NL, anonymous)
+        self.run(FACILITATOR, create)
+        for pid in PIDS[:people]:
+            self.run(participant(pid), cmd.Join(self.marker("name"), f"hash-{pid}"))
+        for here, there in pairwise(ORDER[: ORDER.index(start) + 1]):
+            circle = WRITING_CIRCLE.get(here)
+            if circle is not None:
+                for i, pid in enumerate(PIDS[:people]):
+                    nid = f"early-{here.value}-{i}"
+                    self.run(participant(pid), cmd.AddNote(nid, circle, self.marker("secret")))
+            self.run(FACILITATOR, cmd.ChangePhase(here, there))
+        assert self.state.phase is start
+
+    @rule(data=st.data())
+    def people(self, data: st.DataObject) -> None:
+        actor = data.draw(any_actor)
+        if data.draw(st.booleans()):
+            self.run(actor, cmd.Join(self.marker("name"), "hash"))
+        else:
+            self.run(actor, cmd.Rename(self.marker("name")))
+
+    @rule(data=st.data())
+    def change_phase(self, data: st.DataObject) -> None:
+        here = ORDER.index(self.state.phase)
+        how = data.draw(st.sampled_from(["forward", "forward", "back", "any"]))
+        if how == "any":
+            start, to = data.draw(st.sampled_from(ORDER)), data.draw(st.sampled_from(ORDER))
+        else:
+            start = self.state.phase
+            to = ORDER[min(max(here + (1 if how == "forward" else -1), 0), len(ORDER) - 1)]
+        self.run(
+            data.draw(st.sampled_from([FACILITATOR, FACILITATOR, SCREEN])),
+            cmd.ChangePhase(start, to),
+        )
+
+    def someone(self, data: st.DataObject) -> Actor:
+        """Mostly a participant who joined, sometimes one who did not."""
+        joined = sorted(self.state.participants)
+        stranger = data.draw(st.integers(0, 4)) == 0
+        if joined and not stranger:
+            return participant(data.draw(st.sampled_from(joined)))
+        return participant(data.draw(st.sampled_from(PIDS)))
+
+    def a_note(self, data: st.DataObject) -> str:
+        return data.draw(st.sampled_from([*sorted(self.state.notes), "no-such-note"]))
+
+    def an_item(self, data: st.DataObject) -> str:
+        """Mostly a note on the board (outer ones twice), sometimes any note id."""
+        shown = [n for n in sorted(self.state.notes.values(), key=lambda n: n.nid) if n.on_board]
+        items = [n.nid for n in shown] + [n.nid for n in shown if n.circle is Circle.OUTER]
+        if not items or not data.draw(st.integers(0, 4)):
+            return self.a_note(data)
+        return data.draw(st.sampled_from(items))
+
+    def its_author(self, data: st.DataObject, nid: str) -> Actor:
+        """Mostly the note's author, sometimes anyone: both roads are taken."""
+        note = self.state.notes.get(nid)
+        if note is not None and data.draw(st.integers(0, 3)):
+            return participant(note.author)
+        return self.someone(data)
+
+    @rule(data=st.data())
+    def write(self, data: st.DataObject) -> None:
+        text = self.marker("secret") + data.draw(st.sampled_from(DECORATIONS))
+        kind = data.draw(st.sampled_from(["add", "add", "add", "edit", "edit", "delete"]))
+        if kind == "add":
+            fresh = f"note-{self.counter}"
+            nid = data.draw(st.sampled_from([fresh, fresh, fresh, *PLAN_IDS[:1]]))
+            if data.draw(st.integers(0, 9)) == 0:
+                nid = self.a_note(data)
+            circle = WRITING_CIRCLE.get(self.state.phase) or data.draw(st.sampled_from(Circle))
+            self.run(self.someone(data), cmd.AddNote(nid, circle, f"  {text} "))
+            return
+        nid = self.a_note(data)
+        actor = self.its_author(data, nid)
+        if kind == "edit":
+            self.run(actor, cmd.EditNote(nid, text))
+        else:
+            self.run(actor, cmd.DeleteNote(nid))
+
+    @rule(data=st.data())
+    def curate(self, data: st.DataObject) -> None:
+        actor = data.draw(st.sampled_from([FACILITATOR, FACILITATOR, FACILITATOR, SCREEN]))
+        nid = self.an_item(data)
+        kind = data.draw(st.sampled_from(["hide", "merge", "merge", "move", "show"]))
+        command: cmd.Command
+        if kind == "hide":
+            command = cmd.HideNote(nid, data.draw(st.booleans()))
+        elif kind == "merge":
+            command = cmd.MergeNote(nid, self.an_item(data))
+        elif kind == "move":
+            command = cmd.MoveNote(nid, data.draw(st.sampled_from(Circle)))
+        else:
+            target = data.draw(st.sampled_from([None, nid, *sorted(self.state.plans)]))
+            command = cmd.ShowItem(target)
+        self.run(actor, command)
+
+    @rule(data=st.data())
+    def vote(self, data: st.DataObject) -> None:
+        if self.state.voting is VotingStatus.OPEN:
+            kinds = ["cast", "cast", "cast", "cast", "retract", "close", "choose", "open"]
+        else:
+            kinds = ["open", "open", "cast", "retract", "close", "choose"]
+        kind = data.draw(st.sampled_from(kinds))
+        nid = self.an_item(data)
+        if kind == "open":
+            self.run(FACILITATOR, cmd.OpenVoting(data.draw(st.integers(1, 3))))
+        elif kind == "cast":
+            self.run(self.someone(data), cmd.CastVote(nid))
+        elif kind == "retract":
+            self.run(self.someone(data), cmd.RetractVote(nid))
+        elif kind == "close":
+            self.run(FACILITATOR, cmd.CloseVoting())
+        else:
+            self.run(FACILITATOR, cmd.ChooseItem(data.draw(st.sampled_from([None, nid]))))
+
+    @precondition(lambda self: self.state.phase is Phase.STEP_FORWARD)
+    @rule(data=st.data())
+    def voting_round(self, data: st.DataObject) -> None:
+        self.run(FACILITATOR, cmd.OpenVoting(data.draw(st.integers(1, 3))))
+        for pid in PIDS:
+            for _ in range(data.draw(st.integers(0, 4))):
+                self.run(participant(pid), cmd.CastVote(self.an_item(data)))
+        if data.draw(st.booleans()):
+            self.run(FACILITATOR, cmd.CloseVoting())
+            item = self.an_item(data)
+            self.run(FACILITATOR, cmd.ChooseItem(item))
+            plan = cmd.AddPlan(self.marker("plan"), item, self.marker("what"), "", "")
+            self.run(data.draw(st.sampled_from([FACILITATOR, self.someone(data)])), plan)
+
+    @rule(data=st.data())
+    def plan(self, data: st.DataObject) -> None:
+        plan_id = data.draw(st.sampled_from([*PLAN_IDS, *sorted(self.state.plans) * 3]))
+        plan = self.state.plans.get(plan_id)
+        author = plan.author if plan is not None else None
+        kind = data.draw(st.sampled_from(["mode", "add", "add", "edit", "edit", "remove"]))
+        if kind == "mode":
+            self.run(FACILITATOR, cmd.SetPlanMode(data.draw(st.sampled_from(PlanMode))))
+            return
+        choices = [FACILITATOR, FACILITATOR, self.someone(data)]
+        if author is not None:
+            partners = [participant(p) for p in self.state.pair_members(self.pair_of(author))]
+            choices += [participant(author), participant(author), *partners]
+        actor = data.draw(st.sampled_from(choices))
+        what, who, when = self.marker("what"), self.marker("who"), self.marker("when")
+        if kind == "add":
+            self.run(actor, cmd.AddPlan(plan_id, self.an_item(data), what, who, when))
+        elif kind == "edit":
+            self.run(actor, cmd.EditPlan(plan_id, what, who, when))
+        else:
+            self.run(actor, cmd.RemovePlan(plan_id))
+
+    def pair_of(self, pid: str) -> str:
+        person = self.state.participants.get(pid)
+        return person.pair if person is not None and person.pair else "-"
+
+    @rule(data=st.data())
+    def pair(self, data: st.DataObject) -> None:
+        code = data.draw(st.sampled_from(PAIR_CODES))
+        kind = data.draw(st.sampled_from(["start", "join", "leave", "pair_up"]))
+        if kind == "pair_up":
+            first, second = data.draw(st.sampled_from(PIDS)), data.draw(st.sampled_from(PIDS))
+            self.run(FACILITATOR, cmd.PairUp(first, second, code))
+        elif kind == "start":
+            self.run(self.someone(data), cmd.StartPair(code))
+        elif kind == "join":
+            self.run(self.someone(data), cmd.JoinPair(code))
+        else:
+            self.run(self.someone(data), cmd.LeavePair())
+
+    @rule(data=st.data())
+    def closing(self, data: st.DataObject) -> None:
+        kind = data.draw(st.sampled_from(["reflect", "agree", "open", "answer", "answer", "close"]))
+        if kind == "reflect":
+            useful = data.draw(st.sampled_from(Usefulness))
+            reflection = cmd.SubmitReflection(useful, self.marker("what"), self.marker("improve"))
+            self.run(self.someone(data), reflection)
+        elif kind == "agree":
+            self.run(FACILITATOR, cmd.SetAgreements(self.marker("agreements")))
+        elif kind == "open":
+            self.run(FACILITATOR, cmd.OpenScale())
+        elif kind == "answer":
+            self.run(self.someone(data), cmd.AnswerScale(data.draw(st.integers(-1, 11))))
+        else:
+            self.run(FACILITATOR, cmd.CloseScale())
+
+    @rule(data=st.data())
+    def timer(self, data: st.DataObject) -> None:
+        kind = data.draw(st.sampled_from(["start", "pause", "resume", "extend", "clear"]))
+        seconds = data.draw(st.sampled_from([5, 10, 60, 300]))
+        command: cmd.Command
+        if kind == "start":
+            command = cmd.StartTimer(seconds, lock_writing=data.draw(st.booleans()))
+        elif kind == "pause":
+            command = cmd.PauseTimer()
+        elif kind == "resume":
+            command = cmd.ResumeTimer()
+        elif kind == "extend":
+            command = cmd.ExtendTimer(seconds)
+        else:
+            command = cmd.ClearTimer()
+        self.run(FACILITATOR, command)
+
+    @rule(seconds=st.integers(min_value=0, max_value=400))
+    def time_passes(self, seconds: int) -> None:
+        self.now += seconds * 1000
+
+
+RANDOM_MEETINGS = settings(
+    max_examples=150,
+    stateful_step_count=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+TestMeeting = Meeting.TestCase
+TestMeeting.settings = RANDOM_MEETINGS
+
+
+def test_a_broken_visibility_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(views, "may_see", lambda note, pid: True)
+    quick = settings(
+        max_examples=100,
+        stateful_step_count=10,
+        deadline=None,
+        database=None,
+        phases=[hypothesis.Phase.generate],
+        print_blob=False,
+    )
+    with pytest.raises(AssertionError, match="leak"):
+        run_state_machine_as_test(Meeting, settings=quick)

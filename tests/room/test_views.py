@@ -1,0 +1,269 @@
+"""What each viewer sees: the board (facilitator and screen), the author, everyone else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+
+from app.room import commands as cmd
+from app.room.state import Actor, Circle, Phase, PlanMode
+from app.room.views import Delivery, snapshot_for
+from tests.room.helpers import FACILITATOR, P1, P2, P3, Room
+from tests.room.replica import Replica
+
+SECRET = "niemand-mag-dit-lezen"
+VIEWERS = (None, "p1", "p2", "p3")
+
+
+def wire(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def seen_by(deliveries: list[Delivery], pid: str | None) -> str:
+    return wire([d.for_viewer(pid) for d in deliveries])
+
+
+def note_ids(room: Room, pid: str | None) -> list[str]:
+    return [note["id"] for note in snapshot_for(room.state, pid)["notes"]]
+
+
+@pytest.fixture
+def writing() -> Room:
+    room = Room()
+    room.go(Phase.INNER_WRITING)
+    return room
+
+
+def test_before_the_reveal_only_the_author_sees_the_text(writing: Room) -> None:
+    delivered = writing.deliver(P1, cmd.AddNote("n1", Circle.INNER, SECRET))
+
+    assert SECRET in seen_by(delivered, "p1")
+    for pid in (None, "p2", "p3"):
+        assert SECRET not in seen_by(delivered, pid)
+        assert delivered[0].for_viewer(pid) == [
+            {"op": "counts", "counts": {"inner": 1, "outer": 0}}
+        ]
+        assert SECRET not in wire(snapshot_for(writing.state, pid))
+        assert note_ids(writing, pid) == []
+    mine = snapshot_for(writing.state, "p1")
+    assert mine["notes"][0]["text"] == SECRET
+    assert mine["notes"][0]["author"] is None
+    assert mine["me"]["notes"] == ["n1"]
+    assert snapshot_for(writing.state, "p2")["counts"] == {"inner": 1, "outer": 0}
+
+
+def test_an_edit_before_the_reveal_reaches_only_the_author(writing: Room) -> None:
+    writing.do(P1, cmd.AddNote("n1", Circle.INNER, "first"))
+
+    delivered = writing.deliver(P1, cmd.EditNote("n1", SECRET))
+
+    assert SECRET in seen_by(delivered, "p1")
+    for pid in (None, "p2"):
+        assert delivered[0].for_viewer(pid) == []
+
+
+def test_a_delete_before_the_reveal_tells_the_others_only_the_counts(writing: Room) -> None:
+    writing.do(P1, cmd.AddNote("n1", Circle.INNER, SECRET))
+
+    delivered = writing.deliver(P1, cmd.DeleteNote("n1"))
+
+    assert delivered[0].for_viewer("p2") == [{"op": "counts", "counts": {"inner": 0, "outer": 0}}]
+    assert {"op": "note_removed", "id": "n1"} in delivered[0].for_viewer("p1")
+    for pid in VIEWERS:
+        assert SECRET not in wire(snapshot_for(writing.state, pid))
+
+
+def test_after_the_reveal_everyone_sees_the_same_note(writing: Room) -> None:
+    writing.do(P1, cmd.AddNote("n1", Circle.INNER, SECRET))
+
+    delivered = writing.deliver(
+        FACILITATOR, cmd.ChangePhase(Phase.INNER_WRITING, Phase.INNER_READING)
+    )
+
+    reveal, phase = delivered
+    assert reveal.personal == {}
+    [op] = reveal.everyone
+    assert op["note"]["text"] == SECRET
+    assert op["note"]["author"] == "Ann"
+    assert phase.needs_snapshot
+    views = [snapshot_for(writing.state, pid)["notes"] for pid in VIEWERS]
+    assert all(v == views[0] for v in views)
+    assert views[0][0]["revealed"]
+
+
+def test_a_revealed_note_that_is_deleted_disappears_for_everyone(writing: Room) -> None:
+    writing.do(P1, cmd.AddNote("n1", Circle.INNER, SECRET))
+    writing.go(Phase.INNER_READING)
+
+    delivered = writing.deliver(P1, cmd.DeleteNote("n1"))
+
+    assert delivered[0].needs_snapshot
+    for pid in VIEWERS:
+        assert SECRET not in wire(snapshot_for(writing.state, pid))
+        assert note_ids(writing, pid) == []
+
+
+def test_the_shared_screen_sees_what_the_facilitator_sees(writing: Room) -> None:
+    writing.do(P1, cmd.AddNote("n1", Circle.INNER, SECRET))
+
+    board = snapshot_for(writing.state, None)
+
+    assert board["me"] is None
+    assert board["notes"] == []
+
+
+@pytest.fixture
+def anonymous() -> Room:
+    room = Room(anonymous=True)
+    room.go(Phase.OUTER_WRITING)
+    room.note(P1, "o1")
+    room.note(P2, "o2")
+    room.go(Phase.STEP_FORWARD)
+    room.do(FACILITATOR, cmd.SetPlanMode(PlanMode.GROUPS))
+    return room
+
+
+def without_people(value: Any) -> str:
+    """The output without the participant list and `me`, where names belong."""
+    if isinstance(value, dict):
+        if value.get("op") in ("participants", "me"):
+            return ""
+        value = {k: v for k, v in value.items() if k not in ("participants", "me")}
+    if isinstance(value, list):
+        return "".join(without_people(item) for item in value)
+    return wire(value)
+
+
+def test_an_anonymous_board_never_names_an_author(anonymous: Room) -> None:
+    delivered = anonymous.deliver(P1, cmd.AddPlan("plan-1", "o1", "ask", "", ""))
+    delivered += anonymous.deliver(P1, cmd.Rename("Annemarie"))
+    delivered += anonymous.deliver(P1, cmd.StartPair("DUO1"))
+    delivered += anonymous.deliver(P1, cmd.EditPlan("plan-1", "ask twice", "", ""))
+
+    for pid in VIEWERS:
+        seen = without_people([d.for_viewer(pid) for d in delivered])
+        seen += without_people(snapshot_for(anonymous.state, pid))
+        for name in ("Ann", "Annemarie", "Bram"):
+            assert name not in seen, (pid, name)
+    board = snapshot_for(anonymous.state, None)
+    assert [n["author"] for n in board["notes"]] == [None, None]
+    assert [p["author"] for p in board["plans"]] == [None]
+
+
+def test_a_named_board_names_authors_after_the_reveal_and_follows_a_rename() -> None:
+    room = Room()
+    room.outer_items((P1, "o1"))
+    room.do(FACILITATOR, cmd.SetPlanMode(PlanMode.GROUPS))
+    room.do(P1, cmd.AddPlan("plan-1", "o1", "ask", "", ""))
+    assert snapshot_for(room.state, None)["notes"][0]["author"] == "Ann"
+    assert snapshot_for(room.state, None)["plans"][0]["author"] == "Ann"
+    board = Replica(room.state, None)
+
+    for delivery in room.deliver(P1, cmd.Rename("Annemarie")):
+        board.take(room.state, delivery.for_viewer(None))
+
+    assert board.board["notes"]["o1"]["author"] == "Annemarie"
+    assert board.board["plans"]["plan-1"]["author"] == "Annemarie"
+    assert board.matches(room.state)
+
+
+@pytest.fixture
+def voting() -> Room:
+    room = Room()
+    room.outer_items((P1, "o1"), (P2, "o2"), (P3, "o3"))
+    room.do(FACILITATOR, cmd.OpenVoting(3))
+    return room
+
+
+def test_nobody_learns_who_voted(voting: Room) -> None:
+    delivered = voting.deliver(P1, cmd.CastVote("o2"))
+
+    public = {"status": "open", "dots": 3, "cast": 1, "voters": 1, "tally": None}
+    for pid in (None, "p2", "p3"):
+        assert delivered[0].for_viewer(pid) == [{"op": "voting", "voting": public}]
+        board = snapshot_for(voting.state, pid)
+        assert board["voting"] == public
+        assert "p1" not in wire(board["voting"])
+    assert snapshot_for(voting.state, "p2")["me"]["votes"] == []
+    mine = delivered[0].for_viewer("p1")
+    assert mine[-1]["me"]["votes"] == ["o2"]
+    assert snapshot_for(voting.state, "p1")["me"]["votes"] == ["o2"]
+
+
+def test_the_tally_appears_when_voting_closes(voting: Room) -> None:
+    voting.do(P1, cmd.CastVote("o2"))
+    voting.do(P2, cmd.CastVote("o2"))
+    voting.do(P2, cmd.CastVote("o3"))
+    assert snapshot_for(voting.state, None)["voting"]["tally"] is None
+
+    delivered = voting.deliver(FACILITATOR, cmd.CloseVoting())
+
+    closed = {"status": "closed", "dots": 3, "cast": 3, "voters": 2, "tally": {"o2": 2, "o3": 1}}
+    for pid in VIEWERS:
+        assert delivered[0].for_viewer(pid) == [{"op": "voting", "voting": closed}]
+        assert snapshot_for(voting.state, pid)["voting"] == closed
+
+
+def test_reflections_and_scale_answers_are_anonymous() -> None:
+    room = Room()
+    room.go(Phase.CLOSING)
+    room.do(FACILITATOR, cmd.OpenScale())
+    delivered = room.deliver(P1, cmd.AnswerScale(8))
+    room.do(FACILITATOR, cmd.CloseScale())
+
+    assert delivered[0].for_viewer("p2") == [
+        {"op": "scale", "scale": {"status": "open", "answered": 1, "distribution": None}}
+    ]
+    scale = snapshot_for(room.state, None)["scale"]
+    assert scale["distribution"] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]
+    assert snapshot_for(room.state, "p1")["me"]["scale"] == 8
+    assert snapshot_for(room.state, "p2")["me"]["scale"] is None
+
+
+def test_phase_changes_and_new_rounds_ask_for_a_snapshot(voting: Room) -> None:
+    [closed, phase] = voting.deliver(
+        FACILITATOR, cmd.ChangePhase(Phase.STEP_FORWARD, Phase.CLOSING)
+    )
+
+    assert not closed.needs_snapshot
+    assert phase.needs_snapshot
+    assert voting.deliver(FACILITATOR, cmd.OpenScale())[0].needs_snapshot
+
+
+def replicas(room: Room) -> dict[str | None, Replica]:
+    return {pid: Replica(room.state, pid) for pid in VIEWERS}
+
+
+def follow(
+    room: Room, views: dict[str | None, Replica], actor: Actor, command: cmd.Command
+) -> None:
+    for delivery in room.deliver(actor, command):
+        for pid, replica in views.items():
+            replica.take(room.state, delivery.for_viewer(pid))
+    for pid, replica in views.items():
+        assert replica.matches(room.state), pid
+
+
+def test_moving_a_note_updates_the_counts() -> None:
+    room = Room()
+    room.outer_items((P1, "o1"))
+    views = replicas(room)
+
+    follow(room, views, FACILITATOR, cmd.MoveNote("o1", Circle.INNER))
+
+    assert views["p2"].board["counts"] == {"inner": 1, "outer": 0}
+
+
+def test_removing_a_plan_updates_its_authors_own_list() -> None:
+    room = Room()
+    room.outer_items((P1, "o1"))
+    room.do(FACILITATOR, cmd.SetPlanMode(PlanMode.GROUPS))
+    room.do(P1, cmd.AddPlan("plan-1", "o1", "ask", "", ""))
+    views = replicas(room)
+    assert views["p1"].board["me"]["plans"] == ["plan-1"]
+
+    follow(room, views, FACILITATOR, cmd.RemovePlan("plan-1"))
+
+    assert views["p1"].board["me"]["plans"] == []

@@ -1,0 +1,208 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright, phones at 360x640, a facilitator.
+
+Playwright's own browser download does not work here, so the system Chromium is launched by
+path. Without it the browser tests are skipped locally, but they fail on CI (CI=true), where
+a missing browser must never pass silently.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from websockets.sync.client import ClientConnection, connect
+
+from tests.support.server import ServerProcess
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE_VIEWPORT: ViewportSize = {"width": 360, "height": 640}
+TIMEOUT_MS = 10_000
+WAIT_SECONDS = 10.0
+
+Message = dict[str, Any]
+PhoneFactory = Callable[[], BrowserContext]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"browser tests cannot run on CI: {reason}")
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def phone_context(browser: Browser) -> Iterator[PhoneFactory]:
+    """Make phone-sized browser contexts; any uncaught page error fails the test."""
+    contexts: list[BrowserContext] = []
+    errors: list[str] = []
+
+    def watch(page: Page) -> None:
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+
+    def make() -> BrowserContext:
+        context = browser.new_context(
+            viewport=PHONE_VIEWPORT,
+            is_mobile=True,
+            has_touch=True,
+            device_scale_factor=2,
+            locale="nl-NL",
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.on("page", watch)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+# -- a facilitator over a plain (synchronous) WebSocket ---------------------------------------
+
+
+def create_board(server: ServerProcess, topic: str = "Onze overdracht", **extra: Any) -> Message:
+    response = httpx.post(f"{server.url}/api/boards", json={"topic": topic, **extra})
+    response.raise_for_status()
+    board: Message = response.json()
+    return board
+
+
+class Facilitator:
+    """Drives a board the way the facilitator's screen does, and mirrors what it sees."""
+
+    _cids = itertools.count()
+
+    def __init__(self, server: ServerProcess, room_id: str, token: str) -> None:
+        self._hello = {"type": "hello", "v": 1, "role": "facilitator", "token": token}
+        self._url = f"{server.ws_url}/ws/{room_id}"
+        self._ws: ClientConnection | None = None
+        self.board: Message = {}
+        self.seq = 0
+
+    def __enter__(self) -> Facilitator:
+        self._ws = connect(self._url, compression=None).__enter__()
+        self._ws.send(json.dumps(self._hello))
+        self.wait_for(lambda board: bool(board))
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        assert self._ws is not None
+        self._ws.__exit__(kind, error, trace)
+
+    def _receive(self, timeout: float) -> Message | None:
+        assert self._ws is not None
+        try:
+            raw = self._ws.recv(timeout=timeout)
+        except TimeoutError:
+            return None
+        message: Message = json.loads(raw)
+        self._apply(message)
+        return message
+
+    def _apply(self, message: Message) -> None:
+        if message["type"] == "snapshot":
+            self.board = message["board"]
+            self.seq = message["seq"]
+        elif message["type"] == "event":
+            self.seq = message["seq"]
+            for op in message["ops"]:
+                self._apply_op(op)
+
+    def _apply_op(self, op: Message) -> None:
+        kind = op["op"]
+        if kind == "board":
+            self.board.update({k: v for k, v in op.items() if k != "op"})
+        elif kind == "note":
+            notes = [n for n in self.board["notes"] if n["id"] != op["note"]["id"]]
+            self.board["notes"] = sorted([*notes, op["note"]], key=lambda n: n["order"])
+        elif kind == "note_removed":
+            self.board["notes"] = [n for n in self.board["notes"] if n["id"] != op["id"]]
+        elif kind == "participants":
+            self.board["participants"] = op["people"]
+        elif kind in ("counts", "voting", "reflections", "scale"):
+            self.board[kind] = op[kind]
+
+    def command(self, **fields: Any) -> Message:
+        """Send a command and wait for its ack; an error fails the test."""
+        assert self._ws is not None
+        cid = f"fac-{next(self._cids)}"
+        self._ws.send(json.dumps({**fields, "cid": cid}))
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            message = self._receive(0.2)
+            if message and message.get("cid") == cid:
+                assert message["type"] == "ack", message
+                return message
+        raise AssertionError(f"no answer to {fields}")
+
+    def change_phase(self, source: str, target: str) -> None:
+        self.command(type="change_phase", **{"from": source, "to": target})
+        self.wait_for(lambda board: board.get("phase") == target)
+
+    def wait_for(self, predicate: Callable[[Message], bool]) -> Message:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if predicate(self.board):
+                return self.board
+            self._receive(0.2)
+        raise AssertionError(f"board never matched; last seen: {self.board}")
+
+    def settle(self, seconds: float = 0.3) -> Message:
+        """Read whatever arrives within `seconds`."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            self._receive(0.05)
+        return self.board
+
+
+@pytest.fixture
+def board(live_server: ServerProcess) -> Message:
+    """A fresh board on the shared live server."""
+    return create_board(live_server)
+
+
+@pytest.fixture
+def facilitator(live_server: ServerProcess, board: Message) -> Iterator[Facilitator]:
+    with Facilitator(live_server, board["room_id"], board["facilitator_token"]) as facilitator:
+        yield facilitator
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save a picture of the page when CIRKELBORD_SCREENSHOTS names a folder (for the docs)."""
+    folder = os.environ.get("CIRKELBORD_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

@@ -1,0 +1,241 @@
+"""The phone page in a real browser: joining, writing through a bad network, every phase at
+360x640, reloading, the positive-wording nudge, and user text that stays text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.support.server import ServerProcess
+from tests.web.conftest import Facilitator, Message, PhoneFactory, screenshot
+
+pytestmark = pytest.mark.browser
+
+SAVED = "Opgeslagen"
+SENDING = "Versturen…"
+
+
+def join(page: Page, server: ServerProcess, board: Message, name: str = "Ann") -> None:
+    page.goto(f"{server.url}/j/{board['join_code']}")
+    expect(page.get_by_label("Deelnamecode")).to_have_value(board["join_code"])
+    page.get_by_label("Je naam (mag leeg blijven)").fill(name)
+    page.get_by_role("button", name="Meedoen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Stap")
+
+
+def write(page: Page, circle: str, text: str) -> None:
+    label = "Wat gaat er al goed?" if circle == "inner" else "Wat wil je nog bereiken?"
+    page.get_by_role("textbox", name=label).fill(text)
+    dutch = {"inner": "binnencirkel", "outer": "buitencirkel"}[circle]
+    page.get_by_role("button", name=f"Plak in de {dutch}").click()
+
+
+def my_note(page: Page, text: str) -> Locator:
+    return page.get_by_role("listitem").filter(has=page.get_by_text(text, exact=True))
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"horizontal scrolling: {widths}"
+
+
+def test_join_and_write_two_inner_notes(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    facilitator.change_phase("topic", "inner_writing")
+    page = phone_context().new_page()
+    join(page, live_server, board)
+    expect(page.get_by_role("heading", name="Stap 2. Vul de binnencirkel")).to_be_visible()
+    expect(page.get_by_text("Welke progressie hebben jullie al bereikt?")).to_be_visible()
+    expect(page.get_by_text("Centrum Progressiegericht Werken")).to_be_visible()
+
+    write(page, "inner", "We helpen elkaar als het druk is")
+    write(page, "inner", "De overdracht begint op tijd")
+
+    for text in ("We helpen elkaar als het druk is", "De overdracht begint op tijd"):
+        expect(my_note(page, text).get_by_text(SAVED, exact=True)).to_be_visible()
+    facilitator.wait_for(lambda b: b["counts"]["inner"] == 2)
+    screenshot(page, "phone-inner-writing")
+
+
+def test_notes_written_offline_are_saved_exactly_once(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    facilitator.change_phase("topic", "inner_writing")
+    context = phone_context()
+    page = context.new_page()
+    join(page, live_server, board)
+    write(page, "inner", "Eerst al opgeslagen")
+    expect(my_note(page, "Eerst al opgeslagen").get_by_text(SAVED, exact=True)).to_be_visible()
+
+    context.set_offline(True)
+    expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
+    write(page, "inner", "Geschreven in de tunnel")
+    write(page, "inner", "Nog een vanuit de lift")
+    for text in ("Geschreven in de tunnel", "Nog een vanuit de lift"):
+        expect(my_note(page, text).get_by_text(SENDING, exact=True)).to_be_visible()
+    screenshot(page, "phone-offline")
+    page.wait_for_timeout(1500)  # let the reconnect attempts fail a few times
+    assert facilitator.settle()["counts"]["inner"] == 1
+
+    context.set_offline(False)
+    expect(page.get_by_text("Weer verbonden")).to_be_visible()
+    for text in ("Geschreven in de tunnel", "Nog een vanuit de lift"):
+        expect(my_note(page, text).get_by_text(SAVED, exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Mijn notities (3)")).to_be_visible()
+
+    facilitator.change_phase("inner_writing", "inner_reading")
+    texts = [note["text"] for note in facilitator.board["notes"]]
+    assert sorted(texts) == sorted(
+        ["Eerst al opgeslagen", "Geschreven in de tunnel", "Nog een vanuit de lift"]
+    )
+    assert facilitator.board["counts"]["inner"] == 3
+
+
+def test_no_horizontal_scrolling_in_any_phase(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    page = phone_context().new_page()
+    join(page, live_server, board, name="Annemarie van den Berg-Hoogeveen")
+    long_word = "Overdrachtsverbeteringstrajectbegeleidingsoverleg" * 3
+
+    def check(phase: str, heading: str) -> None:
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        page.wait_for_timeout(200)
+        assert_no_horizontal_scroll(page)
+        screenshot(page, f"phone-{phase.replace('_', '-')}")
+
+    check("topic", "Stap 1. Kies het onderwerp")
+    facilitator.change_phase("topic", "inner_writing")
+    facilitator.command(type="start_timer", seconds=300, lock_writing=False)
+    write(page, "inner", long_word)
+    write(page, "inner", "We vieren kleine successen samen")
+    expect(page.get_by_role("timer")).to_be_visible()
+    check("inner_writing", "Stap 2. Vul de binnencirkel")
+    facilitator.change_phase("inner_writing", "inner_reading")
+    note = facilitator.board["notes"][0]["id"]
+    facilitator.command(type="show_item", target=note)
+    check("inner_reading", "Stap 2. Vertel elkaar wat er in de binnencirkel staat")
+    facilitator.change_phase("inner_reading", "outer_writing")
+    write(page, "outer", long_word)
+    write(page, "outer", "Elke maandag plannen we samen de week")
+    page.get_by_role("textbox", name="Wat wil je nog bereiken?").fill("We komen niet te laat")
+    check("outer_writing", "Stap 3. Vul de buitencirkel")
+    page.get_by_role("textbox", name="Wat wil je nog bereiken?").fill("")
+    facilitator.change_phase("outer_writing", "outer_reading")
+    check("outer_reading", "Stap 3. Vertel elkaar wat er in de buitencirkel staat")
+    facilitator.change_phase("outer_reading", "step_forward")
+    facilitator.command(type="open_voting", dots=3)
+    dot = page.get_by_role("button", name="Elke maandag plannen we samen de week")
+    dot.click()
+    expect(dot).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_text("Nog 2 van 3 stippen over")).to_be_visible()
+    check("step_forward-voting", "Stap 4. Bedenk een kleine stap voorwaarts")
+    facilitator.command(type="close_voting")
+    facilitator.command(type="set_plan_mode", mode="groups")
+    page.get_by_label("Duocode").fill("ZON42")
+    page.get_by_role("button", name="Start een duo").click()
+    expect(page.get_by_text(re.compile("ZON42"))).to_be_visible()
+    page.get_by_label("Welk ding uit de buitencirkel?").select_option(
+        label="Elke maandag plannen we samen de week"
+    )
+    page.get_by_label("Welke kleine stap zetten we?").fill("Een vast blok in de agenda " * 4)
+    page.get_by_label("Wie doet het?").fill("Annemarie")
+    page.get_by_label("Wanneer?").fill("Voor vrijdag")
+    page.get_by_role("button", name="Plan opslaan").click()
+    expect(page.get_by_text("Wanneer: Voor vrijdag")).to_be_visible()
+    check("step_forward-plans", "Stap 4. Bedenk een kleine stap voorwaarts")
+    facilitator.change_phase("step_forward", "closing")
+    facilitator.command(type="open_scale")
+    page.get_by_role("button", name="7 van 10").click()
+    page.get_by_role("radio", name="Deels").check()
+    page.get_by_label("Wat was nuttig?").fill("Zien wat al goed gaat")
+    page.get_by_role("button", name="Reflectie versturen").click()
+    expect(page.get_by_text("Dank je wel! Je antwoord is verstuurd.")).to_be_visible()
+    check("closing", "Afronding: reflecteren op nut")
+
+
+def test_reload_keeps_the_same_participant(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    facilitator.change_phase("topic", "inner_writing")
+    page = phone_context().new_page()
+    join(page, live_server, board, name="Bram")
+    write(page, "inner", "Wij lossen dingen snel op")
+    expect(
+        my_note(page, "Wij lossen dingen snel op").get_by_text(SAVED, exact=True)
+    ).to_be_visible()
+    facilitator.wait_for(lambda b: len(b["participants"]) == 1)
+
+    page.reload()
+    expect(page.get_by_role("heading", name="Stap 2. Vul de binnencirkel")).to_be_visible()
+    expect(
+        my_note(page, "Wij lossen dingen snel op").get_by_text(SAVED, exact=True)
+    ).to_be_visible()
+    page.goto(f"{live_server.url}/j/{board['join_code']}")
+    expect(page.get_by_role("heading", name="Mijn notities (1)")).to_be_visible()
+    assert [p["name"] for p in facilitator.settle()["participants"]] == ["Bram"]
+
+
+def test_negation_nudge_in_outer_writing_does_not_block(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    facilitator.change_phase("topic", "inner_writing")
+    facilitator.change_phase("inner_writing", "inner_reading")
+    facilitator.change_phase("inner_reading", "outer_writing")
+    page = phone_context().new_page()
+    join(page, live_server, board)
+    field = page.get_by_role("textbox", name="Wat wil je nog bereiken?")
+    nudge = page.get_by_role("status").filter(has_text="Tip: positief en concreet")
+
+    field.fill("We komen op tijd")
+    expect(nudge).to_be_hidden()
+    field.fill("we komen niet te laat")
+    expect(nudge).to_be_visible()
+    expect(nudge).to_contain_text("„niet”")
+    screenshot(page, "phone-outer-nudge")
+    send = page.get_by_role("button", name="Plak in de buitencirkel")
+    expect(send).to_be_enabled()
+    send.click()
+    expect(my_note(page, "we komen niet te laat").get_by_text(SAVED, exact=True)).to_be_visible()
+    expect(nudge).to_be_hidden()
+    field.fill("Nietig is geen ontkenning")  # "geen" is
+    expect(nudge).to_contain_text("„geen”")
+
+
+def test_markup_in_a_note_stays_literal_text(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    facilitator.change_phase("topic", "inner_writing")
+    page = phone_context().new_page()
+    join(page, live_server, board)
+    text = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"><b>vet</b>'
+    write(page, "inner", text)
+    expect(my_note(page, text).get_by_text(SAVED, exact=True)).to_be_visible()
+    facilitator.change_phase("inner_writing", "inner_reading")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("binnencirkel staat")
+    expect(page.locator(".note-text:visible").filter(has_text="<script>")).to_have_text(text)
+    assert page.locator("main script, main img, main b").count() == 0
+    assert page.evaluate("window.pwned") is None

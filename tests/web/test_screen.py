@@ -1,0 +1,403 @@
+"""The shared screen in a real browser: a whole team meeting at 1920x1080 with three phones,
+150 notes on one screen, and pictures of the screen in normal and projector mode."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+from websockets.sync.client import ClientConnection, connect
+
+from tests.support.server import ServerProcess
+from tests.web.conftest import (
+    TIMEOUT_MS,
+    Facilitator,
+    Message,
+    PhoneFactory,
+    create_board,
+)
+
+pytestmark = pytest.mark.browser
+
+WALL: ViewportSize = {"width": 1920, "height": 1080}
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+INNER = {
+    "Ann": ["We helpen elkaar als het druk is", "Nieuwe collega's voelen zich snel welkom"],
+    "Bram": ["De overdracht begint op tijd"],
+    "Cem": ["We vieren kleine successen samen"],
+}
+OUTER = {
+    "Ann": ["Elke maandag plannen we samen de week"],
+    "Bram": ["We geven elkaar vaker een compliment"],
+    "Cem": ["Klantvragen zijn binnen een dag beantwoord"],
+}
+CHOSEN = "Elke maandag plannen we samen de week"
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def wall(browser: Browser) -> Iterator[Page]:
+    """A 1920x1080 page (a laptop on a projector); any uncaught page error fails the test."""
+    context = browser.new_context(viewport=WALL, locale="nl-NL", accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+def board_svg(page: Page) -> Locator:
+    return page.get_by_role("group", name=re.compile("^Cirkelbord over"))
+
+
+def audience(page: Page) -> Locator:
+    """What the room reads next to the circles."""
+    return page.get_by_role("region", name="Stap, tijd en uitleg")
+
+
+def controls(page: Page) -> Locator:
+    return page.get_by_role("complementary", name="Bediening voor de begeleider")
+
+
+def next_step(page: Page, phase: str) -> None:
+    controls(page).get_by_role("button", name=f"Volgende stap: {phase} →").click()
+    expect(page.get_by_role("heading", level=1, name=phase)).to_be_visible()
+
+
+def join_phone(page: Page, server: ServerProcess, code: str, name: str) -> None:
+    page.goto(f"{server.url}/join")
+    page.get_by_label("Deelnamecode").fill(code)
+    page.get_by_label("Je naam (mag leeg blijven)").fill(name)
+    page.get_by_role("button", name="Meedoen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Stap")
+
+
+def write(page: Page, circle: str, text: str) -> None:
+    label = "Wat gaat er al goed?" if circle == "inner" else "Wat wil je nog bereiken?"
+    page.get_by_role("textbox", name=label).fill(text)
+    dutch = {"inner": "binnencirkel", "outer": "buitencirkel"}[circle]
+    page.get_by_role("button", name=f"Plak in de {dutch}").click()
+    expect(page.get_by_text(text, exact=True)).to_be_visible()
+
+
+def assert_fits_the_window(page: Page) -> None:
+    sizes = page.evaluate(
+        """() => ({
+            width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight,
+            innerWidth: window.innerWidth, innerHeight: window.innerHeight})"""
+    )
+    assert sizes["width"] <= sizes["innerWidth"], sizes
+    assert sizes["height"] <= sizes["innerHeight"], sizes
+
+
+class Participant:
+    """A participant over a plain WebSocket: enough to fill a board quickly."""
+
+    _cids = itertools.count()
+
+    def __init__(self, server: ServerProcess, board: Message, name: str) -> None:
+        self._url = f"{server.ws_url}/ws/{board['room_id']}"
+        self._hello = {"type": "hello", "v": 1, "role": "participant"}
+        self._hello |= {"code": board["join_code"], "name": name}
+        self._ws: ClientConnection | None = None
+
+    def __enter__(self) -> Participant:
+        self._ws = connect(self._url, compression=None).__enter__()
+        self._ws.send(json.dumps(self._hello))
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        assert self._ws is not None
+        self._ws.close()
+
+    def command(self, **fields: Any) -> None:
+        """Send a command and wait for its ack."""
+        assert self._ws is not None
+        cid = f"p-{next(self._cids)}"
+        self._ws.send(json.dumps({**fields, "cid": cid}))
+        while True:
+            message = json.loads(self._ws.recv(timeout=10))
+            if message.get("cid") == cid:
+                assert message["type"] == "ack", message
+                return
+
+
+def fill_board(
+    server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    inner: list[str],
+    outer: list[str],
+    people: int = 5,
+) -> None:
+    """Write the notes through `people` participants and reveal both circles."""
+    with ExitStack() as stack:
+        participants = [
+            stack.enter_context(Participant(server, board, f"Deelnemer {i + 1}"))
+            for i in range(people)
+        ]
+        facilitator.change_phase("topic", "inner_writing")
+        for i, text in enumerate(inner):
+            participants[i % people].command(
+                type="add_note", id=f"in-{i}", circle="inner", text=text
+            )
+        facilitator.change_phase("inner_writing", "inner_reading")
+        facilitator.change_phase("inner_reading", "outer_writing")
+        for i, text in enumerate(outer):
+            participants[i % people].command(
+                type="add_note", id=f"out-{i}", circle="outer", text=text
+            )
+        facilitator.change_phase("outer_writing", "outer_reading")
+
+
+# -- 1. the whole team flow ------------------------------------------------------------------
+
+
+def test_a_whole_meeting_on_the_shared_screen(
+    live_server: ServerProcess, wall: Page, phone_context: PhoneFactory
+) -> None:
+    screen = wall
+    screen.goto(live_server.url)
+    screen.get_by_label("Onderwerp").fill("Samenwerken in ons team")
+    screen.get_by_role("button", name="Bord maken").click()
+    screen.get_by_role("link", name="Open het gedeelde scherm").click()
+    expect(screen.get_by_role("heading", level=1, name="Onderwerp")).to_be_visible()
+    expect(board_svg(screen)).to_contain_text("Samenwerken in ons team")
+    assert "#t=" not in screen.url, "the token stays out of the address bar"
+    join_card = screen.get_by_role("region", name="Doe mee met je telefoon")
+    code = join_card.locator(".join-code-value").inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9]{4,16}", code), code
+    expect(join_card.get_by_role("img", name=re.compile(code))).to_be_visible()
+
+    next_step(screen, "Binnencirkel schrijven")
+    expect(audience(screen).get_by_text("Welke progressie hebben jullie al bereikt?")).to_be_visible()
+    phones: dict[str, Page] = {}
+    for name in INNER:
+        phones[name] = phone_context().new_page()
+        join_phone(phones[name], live_server, code, name)
+    expect(audience(screen).get_by_text("3 online")).to_be_visible()
+
+    for name, texts in INNER.items():
+        for text in texts:
+            write(phones[name], "inner", text)
+    counts = screen.get_by_role("region", name="Geschreven")
+    expect(counts).to_contain_text("4")
+    expect(counts).to_contain_text("in de binnencirkel")
+    expect(board_svg(screen)).to_contain_text("4 notities")
+    for text in INNER["Ann"]:
+        expect(screen.get_by_text(text)).to_have_count(0)
+        expect(phones["Bram"].get_by_text(text)).to_have_count(0)
+    expect(phones["Ann"].get_by_text(INNER["Bram"][0])).to_have_count(0)
+
+    next_step(screen, "Binnencirkel voorlezen")
+    inner_notes = board_svg(screen).get_by_role("listitem")
+    expect(inner_notes).to_have_count(4)
+    expect(phones["Ann"].get_by_text(INNER["Bram"][0])).to_be_visible()
+    expect(phones["Cem"].get_by_text(INNER["Ann"][0])).to_be_visible()
+
+    screen.evaluate("document.activeElement.blur()")
+    screen.keyboard.press("ArrowRight")
+    reader = screen.locator(".reader-card")
+    expect(reader.get_by_text("1 / 4", exact=True)).to_be_visible()
+    expect(reader).to_contain_text(INNER["Ann"][0])
+    expect(board_svg(screen).locator("[aria-current='true']")).to_have_count(1)
+    screen.keyboard.press("PageDown")
+    expect(reader.get_by_text("2 / 4", exact=True)).to_be_visible()
+    screen.keyboard.press("Space")
+    expect(reader.get_by_text("3 / 4", exact=True)).to_be_visible()
+    screen.keyboard.press("ArrowLeft")
+    expect(reader.get_by_text("2 / 4", exact=True)).to_be_visible()
+    screen.keyboard.press("Escape")
+    expect(reader).to_be_hidden()
+
+    next_step(screen, "Buitencirkel schrijven")
+    for name, texts in OUTER.items():
+        for text in texts:
+            write(phones[name], "outer", text)
+    expect(counts).to_contain_text("3")
+    expect(screen.get_by_text(CHOSEN)).to_have_count(0)
+    next_step(screen, "Buitencirkel voorlezen")
+    expect(board_svg(screen).get_by_role("listitem")).to_have_count(7)
+    screen.get_by_role("button", name="Begin met voorlezen").click()
+    expect(reader.get_by_text("1 / 3", exact=True)).to_be_visible()
+
+    next_step(screen, "Stap voorwaarts")
+    screen.get_by_role("button", name="Stippen zetten openen").click()
+    votes = {"Ann": [CHOSEN], "Bram": [CHOSEN, OUTER["Bram"][0]], "Cem": [CHOSEN]}
+    for name, items in votes.items():
+        for item in items:
+            dot = phones[name].get_by_role("button", name=item)
+            dot.click()
+            expect(dot).to_have_attribute("aria-pressed", "true")
+    expect(screen.get_by_text("3 mensen, 4 stippen")).to_be_visible()
+    screen.get_by_role("button", name="Stippen zetten sluiten").click()
+    chosen_note = board_svg(screen).get_by_role("listitem", name=re.compile(CHOSEN))
+    expect(chosen_note).to_have_attribute("aria-label", re.compile("3 stippen"))
+    screen.get_by_role("button", name=f"Kies: {CHOSEN}").click()
+    expect(chosen_note).to_have_attribute("aria-label", re.compile("Gekozen"))
+    chosen_card = screen.get_by_role("region", name="Als eerste naar de binnencirkel")
+    expect(chosen_card).to_contain_text(CHOSEN)
+
+    expect(screen.get_by_label("Welk ding uit de buitencirkel?")).to_have_value(
+        re.compile(".+")
+    )
+    screen.get_by_label("Wat is de kleine stap?").fill("Maandag om 9 uur een kwartier weekstart")
+    screen.get_by_label("Wie?", exact=True).fill("Ann en Bram")
+    screen.get_by_label("Wanneer?", exact=True).fill("Vanaf volgende week")
+    screen.get_by_role("button", name="Plan opslaan").click()
+    expect(chosen_card).to_contain_text("Maandag om 9 uur een kwartier weekstart")
+    expect(chosen_card).to_contain_text("Wie: Ann en Bram")
+
+    next_step(screen, "Afronding")
+    for name, useful in (("Ann", "Ja"), ("Bram", "Ja"), ("Cem", "Deels")):
+        phone = phones[name]
+        phone.get_by_role("radio", name=useful, exact=True).check()
+        phone.get_by_label("Wat was nuttig?").fill(f"Zien wat al goed gaat ({name})")
+        phone.get_by_role("button", name="Reflectie versturen").click()
+        expect(phone.get_by_text("Dank je wel! Je antwoord is verstuurd.")).to_be_visible()
+    expect(screen.get_by_text("Nuttig? Ja: 2 · Deels: 1 · Nee: 0")).to_be_visible()
+    expect(screen.get_by_text("Zien wat al goed gaat (Cem)")).to_be_visible()
+    screen.get_by_label("Vervolgafspraken").fill("Over vier weken kijken we hoe de weekstart loopt")
+    screen.get_by_role("button", name="Afspraken opslaan").click()
+    closing = screen.get_by_role("region", name="Was het nuttig?")
+    expect(closing).to_contain_text("Over vier weken kijken we hoe de weekstart loopt")
+
+    with screen.expect_download() as download:
+        screen.get_by_role("button", name="Markdown downloaden").click()
+    path = download.value.path()
+    assert path is not None
+    markdown = Path(path).read_text(encoding="utf-8")
+    for texts in (*INNER.values(), *OUTER.values()):
+        for text in texts:
+            assert all(word in markdown for word in re.findall(r"\w+", text)), text
+    assert "weekstart" in markdown
+    assert_fits_the_window(screen)
+
+
+# -- 2. 150 notes on one screen --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["facilitator", "screen"])
+def test_150_notes_fit_on_one_screen(
+    live_server: ServerProcess, wall: Page, facilitator: Facilitator, board: Message, role: str
+) -> None:
+    words = "we helpen elkaar vaker met plannen delen leren klanten overleg rustig samen".split()
+    notes = [" ".join(words[(i + k) % len(words)] for k in range(2 + i % 11)) for i in range(150)]
+    fill_board(live_server, board, facilitator, notes[:80], notes[80:], people=15)
+    url = board["facilitator_url"] if role == "facilitator" else board["screen_url"]
+    wall.goto(url)
+    items = board_svg(wall).get_by_role("listitem")
+    expect(items).to_have_count(150)
+    boxes = wall.evaluate(
+        """() => [...document.querySelectorAll('[data-note-id]')].map((n) => {
+            const r = n.getBoundingClientRect();
+            return [r.left, r.top, r.right, r.bottom, r.width * r.height];
+        })"""
+    )
+    assert len(boxes) == 150
+    for left, top, right, bottom, area in boxes:
+        assert left >= 0 and top >= 0 and right <= WALL["width"] and bottom <= WALL["height"]
+        assert area > 0
+    for i in (0, 79, 80, 149):
+        expect(items.nth(i)).to_be_visible()
+    assert_fits_the_window(wall)
+
+
+# -- 3. pictures for the documentation -------------------------------------------------------
+
+
+def test_screenshots_of_the_shared_screen(
+    live_server: ServerProcess, wall: Page, facilitator: Facilitator, board: Message
+) -> None:
+    inner = [
+        "We helpen elkaar als het druk is",
+        "De overdracht is duidelijk en kort",
+        "Nieuwe collega's voelen zich snel welkom",
+        "We vieren kleine successen",
+        "Iedereen durft vragen te stellen",
+        "Het weekoverleg begint op tijd",
+        "We hebben een gedeelde planning die iedereen gebruikt",
+    ]
+    outer = [
+        "Elke maandag plannen we de week samen",
+        "We geven elkaar vaker een compliment",
+        "Klantvragen zijn binnen een dag beantwoord",
+        "We delen wat we leren in een korte ronde",
+        "Iedereen kent de doelen van dit kwartaal",
+    ]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    wall.goto(board["screen_url"])
+    expect(wall.get_by_role("heading", level=1, name="Onderwerp")).to_be_visible()
+    facilitator.change_phase("topic", "inner_writing")
+    facilitator.command(type="start_timer", seconds=300, lock_writing=False)
+    with ExitStack() as stack:
+        people = [
+            stack.enter_context(Participant(live_server, board, f"Deelnemer {i + 1}"))
+            for i in range(4)
+        ]
+        for i, text in enumerate(inner):
+            people[i % 4].command(type="add_note", id=f"in-{i}", circle="inner", text=text)
+        expect(wall.get_by_role("region", name="Geschreven")).to_contain_text("7")
+        wall.wait_for_timeout(600)
+        wall.screenshot(path=str(SCREENSHOTS / "screen-writing.png"))
+
+        facilitator.change_phase("inner_writing", "inner_reading")
+        facilitator.change_phase("inner_reading", "outer_writing")
+        for i, text in enumerate(outer):
+            people[i % 4].command(type="add_note", id=f"out-{i}", circle="outer", text=text)
+        facilitator.change_phase("outer_writing", "outer_reading")
+        facilitator.command(type="show_item", target="out-1")
+        expect(wall.locator(".reader-card").get_by_text("2 / 5", exact=True)).to_be_visible()
+        wall.wait_for_timeout(600)
+        wall.screenshot(path=str(SCREENSHOTS / "screen-reading.png"))
+
+        projector = wall.get_by_role("button", name="Projectormodus")
+        projector.click()
+        expect(projector).to_have_attribute("aria-pressed", "true")
+        wall.wait_for_timeout(600)
+        wall.screenshot(path=str(SCREENSHOTS / "screen-reading-projector.png"))
+
+        facilitator.change_phase("outer_reading", "step_forward")
+        facilitator.command(type="open_voting", dots=3)
+        for i, person in enumerate(people):
+            for item in ("out-0", f"out-{1 + i % 4}", "out-3" if i % 2 else "out-2"):
+                person.command(type="cast_vote", id=item)
+        facilitator.command(type="close_voting")
+        facilitator.command(type="choose_item", id="out-0")
+        facilitator.command(
+            type="add_plan",
+            id="plan-1",
+            note="out-0",
+            what="Maandag om 9 uur een kwartier weekstart bij het bord",
+            who="Sanne en Ahmed",
+            when="Vanaf volgende week",
+        )
+        chosen = wall.get_by_role("region", name="Als eerste naar de binnencirkel")
+        expect(chosen).to_contain_text("weekstart")
+        wall.wait_for_timeout(600)
+        wall.screenshot(path=str(SCREENSHOTS / "screen-step-forward-projector.png"))
+        projector.click()
+        expect(projector).to_have_attribute("aria-pressed", "false")
+        wall.wait_for_timeout(600)
+        wall.screenshot(path=str(SCREENSHOTS / "screen-step-forward.png"))
+
+    facilitator_page = wall.context.new_page()
+    facilitator_page.goto(board["facilitator_url"])
+    expect(facilitator_page.get_by_role("button", name="Plan opslaan")).to_be_visible()
+    facilitator_page.wait_for_timeout(600)
+    facilitator_page.screenshot(path=str(SCREENSHOTS / "screen-facilitator.png"))
+    assert_fits_the_window(facilitator_page)

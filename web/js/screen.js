@@ -1,0 +1,359 @@
+// Composition root of the shared screen. Two ways in:
+//   /f/{room_id}#t=<token>  the facilitator: the circles plus the controls
+//   /s/{code}               a read-only screen (a projector, a second display)
+// It wires the store, the socket and the views; only the views touch the page's content, and
+// every intent from a view is handled in the one switch below.
+
+import {el} from './dom.js';
+import {applyI18n, initialLanguage, language, loadCatalogue, onLanguageChange, t} from './i18n.js';
+import {createStore} from './store.js';
+import {openRoom} from './socket.js';
+import {createLanguageSwitch} from './language-switch.js';
+import {createBoard} from './board.js';
+import {bindReaderKeys, createReader} from './reader.js';
+import {createControls} from './controls.js';
+import {createPanel} from './screen-panel.js';
+import {downloadExport, downloadPng} from './screen-export.js';
+import {READING_CIRCLE, circleNotes, faceDown, mergedCounts, readingPosition} from './screen-model.js';
+import {errorText, setAttr, setText} from './screen-ui.js';
+
+const PROJECTOR_KEY = 'cirkelbord.projector';
+const CONTROLS_KEY = 'cirkelbord.controls-hidden';
+const RECENT_KEY = 'cirkelbord.recent'; // kept by the start page: boards made on this device
+const TICK_MS = 250;
+
+/** Where this page is: the facilitator's room or a screen's join code. */
+function parseRoute() {
+  const parts = location.pathname.split('/').filter(Boolean);
+  if (parts[0] === 'f' && parts[1]) {
+    const roomId = decodeURIComponent(parts[1]);
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    const tokenKey = `cirkelbord.facilitator.${roomId}`;
+    let token = params.get('t');
+    if (token) {
+      // Keep the token out of the address bar: this page is often shown to the whole room.
+      try {
+        sessionStorage.setItem(tokenKey, token);
+        history.replaceState(null, '', location.pathname + location.search);
+      } catch {
+        // no session storage: the token stays in the address
+      }
+    } else {
+      try {
+        token = sessionStorage.getItem(tokenKey);
+      } catch {
+        token = null;
+      }
+    }
+    return {role: 'facilitator', roomId, token, code: params.get('c')};
+  }
+  if (parts[0] === 's' && parts[1]) return {role: 'screen', code: decodeURIComponent(parts[1])};
+  return {role: 'unknown'};
+}
+
+function readFlag(key) {
+  try {
+    return localStorage.getItem(key) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function writeFlag(key, on) {
+  try {
+    if (on) localStorage.setItem(key, '1');
+    else localStorage.removeItem(key);
+  } catch {
+    // the choice lasts for this page only
+  }
+}
+
+function recentJoinCode(roomId) {
+  try {
+    const list = JSON.parse(localStorage.getItem(RECENT_KEY) || '[]');
+    const entry = Array.isArray(list) ? list.find((b) => b && b.room_id === roomId) : null;
+    return entry && typeof entry.join_code === 'string' ? entry.join_code : null;
+  } catch {
+    return null;
+  }
+}
+
+async function fetchJson(url, headers = {}) {
+  const response = await fetch(url, {headers: {Accept: 'application/json', ...headers}});
+  if (!response.ok) {
+    const error = new Error(`HTTP ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
+  return response.json();
+}
+
+/**
+ * The join QR code as an image source. The endpoint's SVG is made to be inlined and may lack
+ * the SVG namespace, without which an <img> shows nothing: add it and serve the picture from
+ * a blob URL.
+ */
+async function loadQr(code) {
+  const url = `/api/join/${encodeURIComponent(code)}/qr.svg`;
+  try {
+    const response = await fetch(url);
+    if (!response.ok) return null;
+    let text = await response.text();
+    const open = text.indexOf('<svg');
+    if (open < 0) return null;
+    const tag = text.slice(open, text.indexOf('>', open));
+    if (!tag.includes('xmlns=')) text = `${text.slice(0, open)}<svg xmlns="http://www.w3.org/2000/svg"${text.slice(open + 4)}`;
+    if (!/viewBox=/.test(tag)) {
+      const size = /width="(\d+)"/.exec(tag);
+      if (size) text = text.replace('<svg ', `<svg viewBox="0 0 ${size[1]} ${size[1]}" `);
+    }
+    return URL.createObjectURL(new Blob([text], {type: 'image/svg+xml'}));
+  } catch {
+    return url;
+  }
+}
+
+/** Board model for the SVG view. */
+function boardModel(board) {
+  const position = readingPosition(board);
+  let reading = null;
+  if (position.item) reading = position.kind === 'plan' ? position.item.note : position.item.id;
+  const tallyShown = board.voting?.status === 'closed' && board.voting.tally;
+  return {
+    topic: board.topic,
+    notes: [...circleNotes(board, 'inner'), ...circleNotes(board, 'outer')],
+    faceDown: faceDown(board),
+    reading,
+    chosen: board.chosen,
+    tally: tallyShown ? board.voting.tally : null,
+    merged: mergedCounts(board),
+    highlightCircle: READING_CIRCLE[board.phase] || null,
+  };
+}
+
+function showFatal(node, message, action) {
+  node.hidden = false;
+  node.replaceChildren(el('div', {class: 'fatal-card', role: 'alert'}, el('p', {}, message), action || null));
+}
+
+async function main() {
+  const route = parseRoute();
+  const app = document.getElementById('app');
+  const fatal = document.getElementById('fatal');
+  const facilitator = route.role === 'facilitator';
+
+  // Language: the choice made on this device, else the board's, else Dutch.
+  let boardLanguage = null;
+  let roomId = route.roomId || null;
+  let joinCode = route.code || null;
+  let lookupError = null;
+  try {
+    if (route.role === 'screen') {
+      const info = await fetchJson(`/api/join/${encodeURIComponent(route.code)}`);
+      roomId = info.room_id;
+      joinCode = info.join_code || route.code;
+      boardLanguage = info.language;
+    } else if (facilitator && route.token) {
+      const summary = await fetchJson(`/api/boards/${encodeURIComponent(roomId)}`, {Authorization: `Bearer ${route.token}`});
+      boardLanguage = summary.language;
+      joinCode = summary.join_code || joinCode || recentJoinCode(roomId);
+    }
+  } catch (error) {
+    lookupError = error;
+  }
+  await loadCatalogue(initialLanguage(boardLanguage));
+  applyI18n(document);
+  document.title = t('screen.title');
+
+  if (route.role === 'unknown' || (facilitator && !route.token) || lookupError || !roomId) {
+    const key = lookupError?.status === 404 || route.role === 'unknown' ? 'screen.fatal.unknown' : facilitator && !route.token ? 'screen.fatal.token' : 'screen.fatal.network';
+    showFatal(fatal, t(key), el('a', {class: 'btn btn-primary', href: '/'}, t('screen.fatal.home')));
+    return;
+  }
+
+  document.body.classList.toggle('is-facilitator', facilitator);
+  const store = createStore();
+  const room = openRoom({
+    roomId,
+    makeHello: () => (facilitator ? {role: 'facilitator', token: route.token} : {role: 'screen', code: joinCode}),
+    store,
+    storageKey: facilitator ? `cirkelbord.outbox.facilitator.${roomId}` : null,
+  });
+
+  let qrSource = null;
+  if (joinCode) {
+    loadQr(joinCode).then((src) => {
+      qrSource = src;
+      scheduleRender();
+    });
+  }
+
+  // -- views ---------------------------------------------------------------------------------
+  const stage = document.getElementById('stage');
+  const board = createBoard(stage, {onNoteClick: facilitator ? (id) => act({type: 'send', command: {type: 'show_item', target: id}}) : undefined});
+  const reader = createReader(document.getElementById('reader'));
+  const panel = createPanel(
+    {
+      status: document.getElementById('status'),
+      body: document.getElementById('panel'),
+      reader: document.getElementById('reader'),
+      footer: document.getElementById('footer'),
+    },
+    {joinCode: () => joinCode, qrSource: () => qrSource, isFacilitator: facilitator},
+  );
+  const controlsBox = document.getElementById('controls');
+  const controls = facilitator ? createControls(controlsBox, {act}) : null;
+  controlsBox.hidden = !facilitator;
+
+  // The toolbar: language, projector mode, showing or hiding the controls.
+  const toolbar = document.getElementById('toolbar');
+  const projectorButton = el('button', {type: 'button', class: 'btn btn-small tool-button', on: {click: () => act({type: 'projector', on: !document.body.classList.contains('projector')})}});
+  const controlsButton = el('button', {type: 'button', class: 'btn btn-small tool-button', 'aria-controls': 'controls', on: {click: () => act({type: 'controls', hidden: !document.body.classList.contains('controls-hidden')})}});
+  toolbar.append(createLanguageSwitch(), projectorButton);
+  if (facilitator) toolbar.append(controlsButton);
+  const connection = document.getElementById('connection');
+
+  function renderToolbar() {
+    const projector = document.body.classList.contains('projector');
+    setText(projectorButton, t('screen.projector'));
+    setAttr(projectorButton, 'aria-pressed', String(projector));
+    const hidden = document.body.classList.contains('controls-hidden');
+    setText(controlsButton, hidden ? t('screen.controls.show') : t('screen.controls.hide'));
+    setAttr(controlsButton, 'aria-expanded', String(!hidden));
+    setAttr(toolbar, 'aria-label', t('screen.toolbar'));
+    setAttr(controlsBox, 'aria-label', t('screen.controls.label'));
+    setAttr(document.getElementById('audience'), 'aria-label', t('screen.audience.label'));
+  }
+
+  function renderConnection(s) {
+    let message = '';
+    if (s.fatal) {
+      const byCode = {4404: 'conn.gone', 4401: 'conn.credentials', 4426: 'conn.version', 1008: 'conn.origin', 4400: 'conn.version', 4409: 'conn.full'};
+      message = t(byCode[s.fatal.code] || 'conn.lost');
+    } else if (s.status === 'offline' && s.board) {
+      message = t('screen.offline');
+    }
+    connection.hidden = !message;
+    setText(connection, message);
+    if (s.fatal && [4404, 4401].includes(s.fatal.code) && !s.board) {
+      showFatal(fatal, message, el('a', {class: 'btn btn-primary', href: '/'}, t('screen.fatal.home')));
+    }
+  }
+
+  // -- intents from the views: the one place they are handled ---------------------------------
+  /** @param {Record<string, any>} intent */
+  function act(intent) {
+    switch (intent.type) {
+      case 'send':
+        room.send(intent.command);
+        break;
+      case 'retry':
+        room.retry(intent.cid);
+        break;
+      case 'discard':
+        room.discard(intent.cid);
+        break;
+      case 'export':
+        exportBoard(intent.format);
+        break;
+      case 'projector':
+        document.body.classList.toggle('projector', intent.on);
+        writeFlag(PROJECTOR_KEY, intent.on);
+        renderToolbar();
+        scheduleRender(true);
+        break;
+      case 'controls':
+        document.body.classList.toggle('controls-hidden', intent.hidden);
+        writeFlag(CONTROLS_KEY, intent.hidden);
+        renderToolbar();
+        scheduleRender(true);
+        break;
+      default:
+        throw new Error(`unknown intent: ${intent.type}`);
+    }
+  }
+
+  const exportStatus = document.getElementById('export-status');
+  async function exportBoard(format) {
+    const s = store.getState();
+    const topic = (s.board?.topic || 'cirkelbord').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'cirkelbord';
+    const base = `cirkelbord-${topic}`;
+    setText(exportStatus, t('screen.export.busy'));
+    try {
+      if (format === 'png') {
+        const background = getComputedStyle(document.body).getPropertyValue('--board-bg').trim() || '#ffffff';
+        await downloadPng(board.element, `${base}.png`, background);
+      } else {
+        await downloadExport(roomId, route.token, format, base);
+      }
+      setText(exportStatus, t('screen.export.done'));
+    } catch (error) {
+      console.error(error);
+      setText(exportStatus, t('screen.export.failed'));
+    }
+  }
+
+  // -- rendering -----------------------------------------------------------------------------
+  let frame = 0;
+  let force = false;
+  function scheduleRender(refit = false) {
+    force = force || refit;
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      render(store.getState(), force);
+      force = false;
+    });
+  }
+
+  function render(s, refit) {
+    renderConnection(s);
+    app.classList.toggle('is-loading', !s.board);
+    if (!s.board) return;
+    board.render(boardModel(s.board));
+    reader.render(s.board);
+    if (refit) reader.refit();
+    panel.render(s);
+    if (controls) controls.render(s);
+    document.body.dataset.phase = s.board.phase;
+  }
+
+  store.subscribe(() => scheduleRender());
+  onLanguageChange(() => {
+    applyI18n(document);
+    document.title = t('screen.title');
+    board.invalidate();
+    renderToolbar();
+    scheduleRender(true);
+  });
+  setInterval(() => {
+    const s = store.getState();
+    panel.tick(s);
+    if (controls) controls.tick(s);
+  }, TICK_MS);
+  window.addEventListener('resize', () => scheduleRender(true));
+
+  if (facilitator) {
+    bindReaderKeys(
+      () => store.getState().board,
+      (target) => act({type: 'send', command: {type: 'show_item', target}}),
+    );
+  }
+
+  document.body.classList.toggle('projector', readFlag(PROJECTOR_KEY));
+  document.body.classList.toggle('controls-hidden', facilitator && readFlag(CONTROLS_KEY));
+  renderToolbar();
+  scheduleRender();
+  document.documentElement.lang = language();
+  // Errors from the server without a command (for example a refused hello) go to the console;
+  // the controls show the ones that belong to a command.
+  store.subscribe((s, previous) => {
+    if (s.lastError && s.lastError !== previous.lastError && !s.lastError.cid) console.warn(errorText(s.lastError));
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  const fatal = document.getElementById('fatal');
+  if (fatal) showFatal(fatal, `Cirkelbord: ${error.message}`);
+});
