@@ -289,7 +289,6 @@ SERVER_TYPES: Final[tuple[str, ...]] = (
     "error",
     "presence",
     "pong",
-    "bye",
 )
 
 
