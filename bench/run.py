@@ -250,7 +250,7 @@ def build_rows(results: list[TargetResult], profile: Profile) -> list[Row]:
         )
     rows.append(Row(f"capacity: clients, p99 < {limit:g} ms", "", cap_clients))
     rows.append(Row(f"capacity: delivered msg/s, p99 < {limit:g} ms", "", cap_rate))
-    rows.append(Row("delivered msg/s, server saturated", "", peak))
+    rows.append(Row("delivered msg/s at overload", "", peak))
     c = cirk()
     verdict = ""
     if c is not None and "cirkelbord" in cpu_values:
@@ -366,12 +366,12 @@ def render_notes(
         f"profile {profile.name}; server on CPU {server_cpu}, load generator on CPU {lg_cpu}; "
         f"fan-out: {profile.fanout_rate:g} notes/s into one room for {profile.window:g} s; "
         f"capacity: rooms of {profile.cap_room_size} at {profile.cap_room_rate:g} notes/s each.",
-        "  *  load generator CPU >= 90% of its core in that window: the figure is a bound set "
-        "by the load generator, not by the server",
+        "  *  the load generator was the limit in that window (it used >= 90% of its core, or its "
+        "core was >= 95% busy): the figure is a bound set by the load generator, not the server",
         "  !  notes lost or connections dropped in that window (counted as infinitely late)",
         "  ~  the sender fell behind the offered rate",
-        "  ?  other processes used >= 25% of a core on the benchmark CPUs in that window "
-        "(a busy machine: latency tails are not the server's alone)",
+        "  ?  the server or the load generator waited for a CPU >= 5% of that window (other work "
+        "on the machine: latency tails are not the server's alone)",
         "  +  the largest capacity step still passed; the server can take more",
         "  n/r not runnable here (see below); n/a the server keeps no room state",
     ]
@@ -383,7 +383,8 @@ def render_notes(
         if r.capacity is not None and r.capacity.steps:
             steps = ", ".join(
                 f"{w.clients}: {fmt_count(w.delivered_per_s)}/s p99 {fmt_ms(w.p99_ms)}"
-                f" srv {w.server_cpu:.0%} lg {w.lg_cpu:.0%} other {w.foreign_cpu:.0%}"
+                f" srv {w.server_cpu:.0%} lg {w.lg_cpu:.0%}"
+                f" waits {w.server_wait:.0%}/{w.lg_wait:.0%}"
                 f"{' (2 tries)' if w.attempts > 1 else ''}{_flag(w)}"
                 for w in r.capacity.steps
             )
@@ -394,7 +395,8 @@ def render_notes(
                     f"{r.key} overload window: offered "
                     f"{fmt_count(o.offered_rate * o.receivers)}/s into {o.clients} clients, "
                     f"delivered {fmt_count(o.delivered_per_s)}/s, "
-                    f"srv {o.server_cpu:.0%} lg {o.lg_cpu:.0%} other {o.foreign_cpu:.0%}{_flag(o)}"
+                    f"srv {o.server_cpu:.0%} lg {o.lg_cpu:.0%} "
+                    f"waits {o.server_wait:.0%}/{o.lg_wait:.0%}{_flag(o)}"
                 )
     return "\n".join(out)
 
@@ -403,7 +405,7 @@ def to_json(results: list[TargetResult], profile: Profile) -> dict[str, Any]:
     def conv(obj: Any) -> Any:
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
             out = {f.name: conv(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-            for name in ("lost", "lg_bound", "sender_behind", "per_connection_bytes"):
+            for name in ("lost", "lg_bound", "sender_behind", "noisy", "per_connection_bytes"):
                 if hasattr(obj, name):
                     out[name] = conv(getattr(obj, name))
             return out

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 
 import psutil
 
-from bench.servers import LoadWorker, Server, WorkerError, busy_cpu_seconds
+from bench.servers import (
+    LoadWorker,
+    Server,
+    WorkerError,
+    busy_cpu_seconds,
+    run_delay_seconds,
+)
 from bench.stats import percentile
 from bench.targets.base import Target
 
@@ -20,9 +26,13 @@ from bench.targets.base import Target
 LG_BOUND = 0.90
 # Server CPU (fraction of its core) from which the server counts as saturated.
 SATURATED = 0.85
-# CPU used on the two benchmark CPUs by processes other than ours (a fraction of one core)
-# from which a window counts as disturbed.
-NOISE = 0.25
+# The load generator also counts as the limit when its core was this busy (whoever used it)
+# while it used at least LG_SHARE of it itself.
+LG_CORE_BUSY = 0.95
+LG_SHARE = 0.5
+# Share of a window the server or the load generator spent runnable but waiting for a CPU
+# from which the window counts as disturbed by other work on the machine.
+NOISE = 0.05
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,7 @@ PROFILES = {
         cap_rooms=(1, 2),
         cap_window=0.06,
         cap_budget=5.0,
+        lg_max_deliveries=5_000.0,
         join_notes=25,
         join_alone=2,
         join_crowd=5,
@@ -114,6 +125,9 @@ class Window:
     cpu_us_per_msg: float = math.nan
     lg_cpu: float = 0.0
     foreign_cpu: float = 0.0  # other processes on the benchmark CPUs, fraction of one core
+    lg_core_busy: float = 0.0  # the load generator's core, busy with anything
+    server_wait: float = 0.0  # share of the window the server waited for a CPU
+    lg_wait: float = 0.0  # ... and the load generator
     attempts: int = 1
     send_rate: float = 0.0
     dropped: int = 0
@@ -125,11 +139,13 @@ class Window:
 
     @property
     def lg_bound(self) -> bool:
-        return self.lg_cpu >= LG_BOUND
+        return self.lg_cpu >= LG_BOUND or (
+            self.lg_core_busy >= LG_CORE_BUSY and self.lg_cpu >= LG_SHARE
+        )
 
     @property
     def noisy(self) -> bool:
-        return self.foreign_cpu >= NOISE
+        return self.server_wait >= NOISE or self.lg_wait >= NOISE
 
     @property
     def sender_behind(self) -> bool:
@@ -228,6 +244,7 @@ class Runner:
         self.run_id = f"b{int(time.time() * 1000) % 10**9:x}"
         self.room_serial = 0
         self.cpus = {c for c in cpus if c is not None} or set(range(psutil.cpu_count() or 1))
+        self.lg_cpus = {cpus[1]} if cpus[1] is not None else set()
         self.me = psutil.Process()
         for worker in (receiver, sender):
             worker.call("setup", target=target.key, base_ws=server.base_ws)
@@ -278,6 +295,15 @@ class Runner:
         mine = self.me.cpu_times()
         return busy_cpu_seconds(self.cpus) - server - lg - mine.user - mine.system
 
+    def _sample(self) -> tuple[float, ...]:
+        """CPU, wait and busy counters sampled at both ends of a window."""
+        server = self.server.cpu_seconds()
+        lg = self._lg_cpu()
+        waits = run_delay_seconds(self.server.proc)
+        lg_waits = run_delay_seconds(self.receiver.proc) + run_delay_seconds(self.sender.proc)
+        lg_core = busy_cpu_seconds(self.lg_cpus) if self.lg_cpus else 0.0
+        return server, lg, self._foreign_cpu(server, lg), waits, lg_waits, lg_core
+
     def measure(
         self,
         rooms: int,
@@ -297,15 +323,13 @@ class Runner:
         # round trip apart and equally long.
         w0 = self.receiver.call("window_start")
         o0 = time.perf_counter()
-        cpu0 = self.server.cpu_seconds()
-        lg0 = self._lg_cpu()
-        other0 = self._foreign_cpu(cpu0, lg0)
+        s0 = self._sample()
         time.sleep(window)
         w1 = self.receiver.call("window_end")
         o1 = time.perf_counter()
-        cpu1 = self.server.cpu_seconds()
-        lg1 = self._lg_cpu()
-        other1 = self._foreign_cpu(cpu1, lg1)
+        s1 = self._sample()
+        cpu0, cpu1 = s0[0], s1[0]
+        lg0, lg1 = s0[1], s1[1]
         sent = self.sender.result(timeout=p.warmup + window + 60.0)
         if not sent["ok"]:
             raise WorkerError(f"sender: {sent.get('error')}")
@@ -352,7 +376,10 @@ class Runner:
         result.server_cpu = (cpu1 - cpu0) / cpu_wall
         result.cpu_us_per_msg = (cpu1 - cpu0) / delivered * 1e6 if delivered else math.nan
         result.lg_cpu = (lg1 - lg0) / cpu_wall
-        result.foreign_cpu = max(0.0, (other1 - other0) / cpu_wall)
+        result.foreign_cpu = max(0.0, (s1[2] - s0[2]) / cpu_wall)
+        result.server_wait = (s1[3] - s0[3]) / cpu_wall
+        result.lg_wait = (s1[4] - s0[4]) / cpu_wall
+        result.lg_core_busy = (s1[5] - s0[5]) / cpu_wall
         result.send_rate = in_window / wall
         result.dropped = int(got["dropped"])
         result.seconds = wall
@@ -448,7 +475,8 @@ class Runner:
                 self.log(
                     f"    {rooms * p.cap_room_size:>5} clients: {w.delivered_per_s:>8.0f} msg/s "
                     f"p99 {w.p99_ms:8.2f} ms  server CPU {w.server_cpu:4.0%}  "
-                    f"load generator CPU {w.lg_cpu:4.0%}  other processes {w.foreign_cpu:4.0%}"
+                    f"load generator CPU {w.lg_cpu:4.0%}  waited for CPU: server "
+                    f"{w.server_wait:4.0%} load generator {w.lg_wait:4.0%}"
                 )
                 if not cap.passes(w, p.cap_p99_limit_ms):
                     cap.stop_reason = "p99 over the limit" if w.lost == 0 else "deliveries lost"

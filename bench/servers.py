@@ -74,6 +74,28 @@ def busy_cpu_seconds(cpus: set[int]) -> float:
     return total
 
 
+def run_delay_seconds(proc: psutil.Process) -> float:
+    """Time the threads of a process tree spent runnable but waiting for a CPU
+    (``/proc/<pid>/task/<tid>/schedstat``); 0 where the kernel does not report it."""
+    total = 0
+    procs = [proc]
+    with contextlib.suppress(psutil.Error):
+        procs += proc.children(recursive=True)
+    for p in procs:
+        task_dir = f"/proc/{p.pid}/task"
+        try:
+            tids = os.listdir(task_dir)
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"{task_dir}/{tid}/schedstat") as f:
+                    total += int(f.read().split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    return total / 1e9
+
+
 class ServerError(Exception):
     pass
 

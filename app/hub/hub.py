@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,8 @@ from app.room.state import Language, Variant
 
 log = logging.getLogger("cirkelbord.hub")
 
-MAX_CONFLICT_RETRIES = 5
+MAX_CONFLICT_RETRIES = 50
+CONFLICT_BACKOFF_SECONDS = 0.002
 IDLE_ROOM_SECONDS = 60.0
 SAFETY_POLL_SECONDS = 5.0
 
@@ -79,6 +81,7 @@ class RoomHub:
         self._listeners: dict[str, asyncio.Task[None]] = {}
         self._evictions: dict[str, asyncio.TimerHandle] = {}
         self._poll_seconds = poll_seconds
+        self.shared = poll_seconds is not None  # other processes may write to our rooms
 
     # -- boards --------------------------------------------------------------------------------
 
@@ -181,13 +184,23 @@ class RoomHub:
                 known = room.operations.get(cid)
                 if known is not None:
                     return self._replayed(known.seq, known.actor, key)
-            for _ in range(MAX_CONFLICT_RETRIES):
-                events = decide(room.state, actor, command, self.clock())
+            for attempt in range(MAX_CONFLICT_RETRIES):
+                try:
+                    events = decide(room.state, actor, command, self.clock())
+                except Rejected:
+                    # With other processes writing, our state may be behind: a refusal counts
+                    # only once it is checked against the latest log.
+                    if not self.shared or not await self._read_log(room):
+                        raise
+                    continue
                 if not events:
                     return room.state.seq
                 try:
                     last = await self.store.append(room_id, room.state.seq, events, cid, key)
                 except Conflict:
+                    # Another process wrote first: learn what it wrote, then decide again. The
+                    # jitter keeps two processes from colliding in lockstep.
+                    await asyncio.sleep(random.uniform(0, CONFLICT_BACKOFF_SECONDS * (1 + attempt)))
                     await self._read_log(room)
                     continue
                 except DuplicateOperation as stored:
@@ -231,14 +244,19 @@ class RoomHub:
         self._loading.pop(room_id, None)
         return room
 
-    async def _read_log(self, room: LiveRoom) -> None:
-        """Apply whatever the database holds beyond our seq (caller holds the lock or is alone)."""
+    async def _read_log(self, room: LiveRoom) -> bool:
+        """Apply what the database holds beyond our seq (caller holds the lock or is alone).
+
+        Returns whether anything was new.
+        """
+        start = room.state.seq
         for logged in await self.store.load(room.room_id, room.state.seq):
             if logged.seq != room.state.seq + 1:
                 break
             if logged.cid is not None:
                 room.operations[logged.cid] = Operation(logged.seq, logged.actor)
             room.advance(logged.event)
+        return room.state.seq > start
 
     async def _poke(self, room: LiveRoom) -> None:
         message = orjson.dumps({"room": room.room_id, "seq": room.state.seq})

@@ -109,7 +109,8 @@ async def test_replay_older_than_the_buffer_becomes_a_snapshot(
 async def test_two_processes_on_one_database_stay_in_order(store: SqlRoomStore) -> None:
     """Two hubs share the database and the broadcast, as two server processes would."""
     async with MemoryBroadcast() as broadcast:
-        a, b = RoomHub(store, broadcast), RoomHub(store, broadcast)
+        a = RoomHub(store, broadcast, poll_seconds=5.0)
+        b = RoomHub(store, broadcast, poll_seconds=5.0)
         try:
             room, pid = await writing_room(a)
             watcher_a, watcher_b = ListViewer(), ListViewer()

@@ -185,7 +185,7 @@ export function createBoard(container, {onNoteClick} = {}) {
         updateNote(node, note, spots[i], size, {
           reading,
           chosen: note.id === model.chosen,
-          dots: model.tally ? model.tally[note.id] || 0 : null,
+          dots: model.tally && note.circle === 'outer' ? model.tally[note.id] || 0 : null,
           merged: model.merged[note.id] || 0,
         });
       });
@@ -312,7 +312,7 @@ function noteLabel(note, flags) {
 
 function updateNote(node, note, spot, size, flags) {
   // The note being read grows so it can be read on the circles too, even among 150 notes.
-  const scale = flags.reading ? Math.max(1.14, Math.min(2.4, 150 / size.w)) : 1;
+  const scale = flags.reading ? Math.max(1.25, Math.min(2.6, 210 / size.w)) : 1;
   node.style.transform = `translate(${round(spot.x)}px, ${round(spot.y)}px) scale(${scale})`;
   node.dataset.x = String(round(spot.x));
   node.dataset.y = String(round(spot.y));

@@ -512,7 +512,8 @@ export function createControls(container, {act}) {
     return node;
   });
   const exportHint = el('p', {class: 'hint'});
-  exporting.body.append(el('div', {class: 'row export-row'}, exportButtons), exportHint);
+  const exportResult = el('p', {class: 'export-result', role: 'status'});
+  exporting.body.append(el('div', {class: 'row export-row'}, exportButtons), exportHint, exportResult);
 
   root.append(messages, phase.root, topic.root, timer.root, reading.root, notes.root, voting.root, plans.root, closing.root, exporting.root);
 
@@ -818,5 +819,11 @@ export function createControls(container, {act}) {
     }
   }
 
-  return {render, tick};
+  /** Say how an export went: 'busy', 'done' or 'failed'. */
+  function exportStatus(outcome) {
+    setText(exportResult, t(`screen.export.${outcome}`));
+    exportResult.classList.toggle('form-error', outcome === 'failed');
+  }
+
+  return {render, tick, exportStatus};
 }

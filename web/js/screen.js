@@ -4,18 +4,17 @@
 // It wires the store, the socket and the views; only the views touch the page's content, and
 // every intent from a view is handled in the one switch below.
 
-import {el} from './dom.js';
-import {applyI18n, initialLanguage, language, loadCatalogue, onLanguageChange, t} from './i18n.js';
+import {applyI18n, initialLanguage, loadCatalogue, onLanguageChange, t} from './i18n.js';
 import {createStore} from './store.js';
 import {openRoom} from './socket.js';
-import {createLanguageSwitch} from './language-switch.js';
+import {createChrome, showFatal} from './screen-chrome.js';
 import {createBoard} from './board.js';
 import {bindReaderKeys, createReader} from './reader.js';
 import {createControls} from './controls.js';
 import {createPanel} from './screen-panel.js';
 import {downloadExport, downloadPng} from './screen-export.js';
 import {READING_CIRCLE, circleNotes, faceDown, mergedCounts, readingPosition} from './screen-model.js';
-import {errorText, setAttr, setText} from './screen-ui.js';
+import {errorText} from './screen-ui.js';
 
 const PROJECTOR_KEY = 'cirkelbord.projector';
 const CONTROLS_KEY = 'cirkelbord.controls-hidden';
@@ -131,11 +130,6 @@ function boardModel(board) {
   };
 }
 
-function showFatal(node, message, action) {
-  node.hidden = false;
-  node.replaceChildren(el('div', {class: 'fatal-card', role: 'alert'}, el('p', {}, message), action || null));
-}
-
 async function main() {
   const route = parseRoute();
   const app = document.getElementById('app');
@@ -166,12 +160,13 @@ async function main() {
   document.title = t('screen.title');
 
   if (route.role === 'unknown' || (facilitator && !route.token) || lookupError || !roomId) {
-    const key = lookupError?.status === 404 || route.role === 'unknown' ? 'screen.fatal.unknown' : facilitator && !route.token ? 'screen.fatal.token' : 'screen.fatal.network';
-    showFatal(fatal, t(key), el('a', {class: 'btn btn-primary', href: '/'}, t('screen.fatal.home')));
+    let key = 'screen.fatal.network';
+    if (lookupError?.status === 404 || route.role === 'unknown') key = 'screen.fatal.unknown';
+    else if (facilitator && !route.token) key = 'screen.fatal.token';
+    showFatal(fatal, t(key));
     return;
   }
 
-  document.body.classList.toggle('is-facilitator', facilitator);
   const store = createStore();
   const room = openRoom({
     roomId,
@@ -203,42 +198,17 @@ async function main() {
   );
   const controlsBox = document.getElementById('controls');
   const controls = facilitator ? createControls(controlsBox, {act}) : null;
-  controlsBox.hidden = !facilitator;
-
-  // The toolbar: language, projector mode, showing or hiding the controls.
-  const toolbar = document.getElementById('toolbar');
-  const projectorButton = el('button', {type: 'button', class: 'btn btn-small tool-button', on: {click: () => act({type: 'projector', on: !document.body.classList.contains('projector')})}});
-  const controlsButton = el('button', {type: 'button', class: 'btn btn-small tool-button', 'aria-controls': 'controls', on: {click: () => act({type: 'controls', hidden: !document.body.classList.contains('controls-hidden')})}});
-  toolbar.append(createLanguageSwitch(), projectorButton);
-  if (facilitator) toolbar.append(controlsButton);
-  const connection = document.getElementById('connection');
-
-  function renderToolbar() {
-    const projector = document.body.classList.contains('projector');
-    setText(projectorButton, t('screen.projector'));
-    setAttr(projectorButton, 'aria-pressed', String(projector));
-    const hidden = document.body.classList.contains('controls-hidden');
-    setText(controlsButton, hidden ? t('screen.controls.show') : t('screen.controls.hide'));
-    setAttr(controlsButton, 'aria-expanded', String(!hidden));
-    setAttr(toolbar, 'aria-label', t('screen.toolbar'));
-    setAttr(controlsBox, 'aria-label', t('screen.controls.label'));
-    setAttr(document.getElementById('audience'), 'aria-label', t('screen.audience.label'));
-  }
-
-  function renderConnection(s) {
-    let message = '';
-    if (s.fatal) {
-      const byCode = {4404: 'conn.gone', 4401: 'conn.credentials', 4426: 'conn.version', 1008: 'conn.origin', 4400: 'conn.version', 4409: 'conn.full'};
-      message = t(byCode[s.fatal.code] || 'conn.lost');
-    } else if (s.status === 'offline' && s.board) {
-      message = t('screen.offline');
-    }
-    connection.hidden = !message;
-    setText(connection, message);
-    if (s.fatal && [4404, 4401].includes(s.fatal.code) && !s.board) {
-      showFatal(fatal, message, el('a', {class: 'btn btn-primary', href: '/'}, t('screen.fatal.home')));
-    }
-  }
+  const chrome = createChrome(
+    {
+      app,
+      toolbar: document.getElementById('toolbar'),
+      connection: document.getElementById('connection'),
+      fatal,
+      controls: controlsBox,
+      audience: document.getElementById('audience'),
+    },
+    {facilitator, act},
+  );
 
   // -- intents from the views: the one place they are handled ---------------------------------
   /** @param {Record<string, any>} intent */
@@ -257,15 +227,13 @@ async function main() {
         exportBoard(intent.format);
         break;
       case 'projector':
-        document.body.classList.toggle('projector', intent.on);
+        chrome.setProjector(intent.on);
         writeFlag(PROJECTOR_KEY, intent.on);
-        renderToolbar();
         scheduleRender(true);
         break;
       case 'controls':
-        document.body.classList.toggle('controls-hidden', intent.hidden);
+        chrome.setControlsHidden(intent.hidden);
         writeFlag(CONTROLS_KEY, intent.hidden);
-        renderToolbar();
         scheduleRender(true);
         break;
       default:
@@ -273,23 +241,21 @@ async function main() {
     }
   }
 
-  const exportStatus = document.getElementById('export-status');
   async function exportBoard(format) {
     const s = store.getState();
     const topic = (s.board?.topic || 'cirkelbord').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'cirkelbord';
     const base = `cirkelbord-${topic}`;
-    setText(exportStatus, t('screen.export.busy'));
+    controls?.exportStatus('busy');
     try {
       if (format === 'png') {
-        const background = getComputedStyle(document.body).getPropertyValue('--board-bg').trim() || '#ffffff';
-        await downloadPng(board.element, `${base}.png`, background);
+        await downloadPng(board.element, `${base}.png`, chrome.boardBackground());
       } else {
         await downloadExport(roomId, route.token, format, base);
       }
-      setText(exportStatus, t('screen.export.done'));
+      controls?.exportStatus('done');
     } catch (error) {
       console.error(error);
-      setText(exportStatus, t('screen.export.failed'));
+      controls?.exportStatus('failed');
     }
   }
 
@@ -307,23 +273,20 @@ async function main() {
   }
 
   function render(s, refit) {
-    renderConnection(s);
-    app.classList.toggle('is-loading', !s.board);
+    chrome.render(s);
     if (!s.board) return;
     board.render(boardModel(s.board));
     reader.render(s.board);
     if (refit) reader.refit();
     panel.render(s);
     if (controls) controls.render(s);
-    document.body.dataset.phase = s.board.phase;
   }
 
   store.subscribe(() => scheduleRender());
   onLanguageChange(() => {
     applyI18n(document);
-    document.title = t('screen.title');
     board.invalidate();
-    renderToolbar();
+    chrome.translate();
     scheduleRender(true);
   });
   setInterval(() => {
@@ -340,11 +303,9 @@ async function main() {
     );
   }
 
-  document.body.classList.toggle('projector', readFlag(PROJECTOR_KEY));
-  document.body.classList.toggle('controls-hidden', facilitator && readFlag(CONTROLS_KEY));
-  renderToolbar();
+  chrome.setProjector(readFlag(PROJECTOR_KEY));
+  chrome.setControlsHidden(readFlag(CONTROLS_KEY));
   scheduleRender();
-  document.documentElement.lang = language();
   // Errors from the server without a command (for example a refused hello) go to the console;
   // the controls show the ones that belong to a command.
   store.subscribe((s, previous) => {
@@ -354,6 +315,5 @@ async function main() {
 
 main().catch((error) => {
   console.error(error);
-  const fatal = document.getElementById('fatal');
-  if (fatal) showFatal(fatal, `Cirkelbord: ${error.message}`);
+  showFatal(document.getElementById('fatal'), `Cirkelbord: ${error.message}`, false);
 });

@@ -1,0 +1,93 @@
+"""Two server processes on real PostgreSQL and Redis serve one room, and survive losing one."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.realtime.test_durability import NOTES_EACH, Writer
+from tests.support.client import RoomClient, create_board
+from tests.support.server import ServerProcess
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def two_servers(
+    postgres_url: str, redis_url: str, tmp_path: Path
+) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    a = ServerProcess(postgres_url, redis_url, log_path=tmp_path / "a.log")
+    b = ServerProcess(postgres_url, redis_url, log_path=tmp_path / "b.log")
+    try:
+        a.start()
+        b.start()
+        yield a, b
+    finally:
+        a.kill()
+        b.kill()
+
+
+async def test_notes_written_on_one_process_reach_the_other_in_order(
+    two_servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    a, b = two_servers
+    board = create_board(a.url, "Twee processen")
+    room, code = board["room_id"], board["join_code"]
+    facilitator = await RoomClient.facilitator(b.ws_url, room, board["facilitator_token"])
+    screen = await RoomClient.screen(b.ws_url, room, code)
+    phones_a = [await RoomClient.join(a.ws_url, room, code, f"A{i}") for i in range(3)]
+    phones_b = [await RoomClient.join(b.ws_url, room, code, f"B{i}") for i in range(3)]
+    await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
+    writes = [
+        p.do("add_note", id=f"{p.pid}-{n}", circle="inner", text=f"{p.pid} {n}")
+        for n in range(5)
+        for p in (*phones_a, *phones_b)
+    ]
+    results = await asyncio.gather(*writes)
+    reveal = await facilitator.do(
+        "change_phase", **{"from": "inner_writing", "to": "inner_reading"}
+    )
+    assert reveal > max(results)
+    everyone = [facilitator, screen, *phones_a, *phones_b]
+    for client in everyone:
+        await client.wait_seq(reveal)
+    orders = [[n["id"] for n in c.board["notes"]] for c in everyone if c.board is not None]
+    assert len(orders[0]) == 30
+    assert all(order == orders[0] for order in orders), "processes delivered in different orders"
+    for client in everyone:
+        assert client.seen_seqs == sorted(set(client.seen_seqs))
+
+
+async def test_sigkill_one_process_and_resume_on_the_other(
+    two_servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    a, b = two_servers
+    board = create_board(a.url)
+    room, code = board["room_id"], board["join_code"]
+    facilitator = await RoomClient.facilitator(b.ws_url, room, board["facilitator_token"])
+    await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
+    writers = [Writer(await RoomClient.join(a.ws_url, room, code, f"W{i}"), i) for i in range(6)]
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(w.write(stop)) for w in writers]
+    await facilitator.wait_for(lambda c: c.board is not None and c.board["counts"]["inner"] >= 40)
+    a.kill(signal.SIGKILL)
+    stop.set()
+    await asyncio.gather(*tasks)
+    for w in writers:
+        await w.client.wait_for(lambda c: c.closed is not None)
+        w.settle()
+        # The phone reconnects to the surviving process and resends what was not acknowledged.
+        w.client.url = w.client.url.replace(a.ws_url, b.ws_url)
+        await w.resume()
+    seq = await facilitator.do("change_phase", **{"from": "inner_writing", "to": "inner_reading"})
+    await facilitator.wait_seq(seq)
+    assert facilitator.board is not None
+    ids = [n["id"] for n in facilitator.board["notes"]]
+    assert len(ids) == len(set(ids)), "a note was stored twice"
+    acked = set().union(*(w.acked for w in writers))
+    assert acked <= set(ids), f"lost: {sorted(acked - set(ids))}"
+    assert len(ids) <= len(writers) * NOTES_EACH
