@@ -498,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
             Path("/proc/self/autogroup").write_text(str(args.nice))
     bench_cpus = {c for c in (server_cpu, lg_cpu) if c is not None}
     before, t_before = busy_cpu_seconds(bench_cpus), time.perf_counter()
-    time.sleep(0.2 if args.smoke else 0.5)
+    time.sleep(0.1 if args.smoke else 0.5)
     idle_load = (busy_cpu_seconds(bench_cpus) - before) / (time.perf_counter() - t_before)
     if lg_cpu is not None:
         os.sched_setaffinity(0, {lg_cpu})

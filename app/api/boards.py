@@ -79,4 +79,6 @@ async def board_summary(
 ) -> dict[str, Any]:
     """What the board holds now, as the shared screen sees it."""
     state = await facilitated_state(hub, room_id, authorization)
-    return snapshot_for(state, None)
+    board = await hub.store.board(room_id)
+    assert board is not None
+    return {**snapshot_for(state, None), "join_code": board.join_code}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections import defaultdict, deque
 
@@ -73,5 +74,10 @@ async def find_board(code: str, request: Request, hub: HubDep) -> JoinOut:
 async def join_qr(code: str, request: Request, settings: SettingsDep) -> Response:
     """The join link as a QR code; it only encodes the link, so it needs no lookup."""
     link = f"{base_url(request, settings.public_url)}/j/{credentials.normalise_code(code)}"
-    svg = segno.make(link, error="m").svg_inline(scale=8, border=2, dark="#111", light="#fff")
-    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(
+        buffer, kind="svg", scale=8, border=2, dark="#111", light="#fff"
+    )
+    return Response(
+        buffer.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "max-age=3600"}
+    )

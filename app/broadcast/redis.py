@@ -25,6 +25,12 @@ pub/sub connection so that no outage goes unnoticed.
 
 Only the reader task opens and replaces the pub/sub connection; ``_lock`` orders that with
 ``SUBSCRIBE``/``UNSUBSCRIBE`` from subscribers so the reference counts and Redis agree.
+
+Time limits are ours (``asyncio.timeout``), not redis-py's ``socket_timeout``: on Python 3.11
+redis-py applies ``socket_timeout`` to writes with ``asyncio.wait_for``, which can swallow a
+cancellation that arrives just as the write completes. A reader that ignores ``cancel()``
+would hang ``disconnect()``, so both clients run without ``socket_timeout``, and the reader
+also stops on the ``_closing`` flag.
 """
 
 from __future__ import annotations
@@ -58,10 +64,14 @@ logger = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT: Final = 1.0
 """Seconds to open a TCP connection to Redis."""
-COMMAND_TIMEOUT: Final = 1.0
-"""Seconds to wait for the answer to PUBLISH (the hub publishes after commit; keep it short)."""
+OPEN_TIMEOUT: Final = 3.0
+"""Seconds to open the pub/sub connection, handshake and SUBSCRIBE included."""
+PUBLISH_TIMEOUT: Final = 2.0
+"""Seconds one ``publish()`` may take, retries included (the hub publishes after commit)."""
 PUBLISH_RETRIES: Final = 1
 """Extra attempts, on a fresh connection, after a PUBLISH fails on a dropped connection."""
+DISCONNECT_TIMEOUT: Final = 2.0
+"""Seconds ``disconnect()`` waits for the reader task to finish."""
 SUBSCRIBE_CONFIRM_TIMEOUT: Final = 5.0
 """Longest wait for Redis to confirm a SUBSCRIBE before ``subscribe()`` returns anyway."""
 LIVENESS_INTERVAL: Final = 10.0
@@ -71,6 +81,7 @@ RECONNECT_DELAY_MAX: Final = 5.0
 """Reconnect backoff: doubles from the minimum up to the maximum, each delay with jitter."""
 
 _CONNECTION_ERRORS: Final = (RedisConnectionError, RedisTimeoutError, OSError)
+"""What a lost or unreachable server raises (the built-in TimeoutError is an OSError)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +103,7 @@ class RedisBroadcast:
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._closing = False
         self._subscribers: dict[str, set[Subscription]] = {}
         self._pending: dict[str, deque[_PendingSubscribe]] = {}
         self.reconnects = 0
@@ -102,43 +114,50 @@ class RedisBroadcast:
     async def connect(self) -> None:
         if self._reader is not None:
             return
+        self._closing = False
         publisher = Redis.from_url(
             self._url,
             socket_connect_timeout=CONNECT_TIMEOUT,
-            socket_timeout=COMMAND_TIMEOUT,
+            socket_timeout=None,
             retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), PUBLISH_RETRIES),
         )
         # No retries on the pub/sub connection: the reader handles every drop itself.
         listener = Redis.from_url(
             self._url,
             socket_connect_timeout=CONNECT_TIMEOUT,
+            socket_timeout=None,
             socket_keepalive=True,
             retry=Retry(NoBackoff(), 0),
         )
         self._publisher, self._listener = publisher, listener
         try:
-            await publisher.ping()
+            async with asyncio.timeout(OPEN_TIMEOUT):
+                await publisher.ping()
             await self._open_pubsub(resync=False)
-        except _CONNECTION_ERRORS as error:
+        except BaseException as error:
             self._publisher = self._listener = None
             await publisher.aclose()
             await listener.aclose()
-            raise BroadcastUnavailable(
-                f"cannot reach Redis at {_redact(self._url)}: {error}"
-            ) from error
+            if isinstance(error, _CONNECTION_ERRORS):
+                url = _redact(self._url)
+                raise BroadcastUnavailable(f"cannot reach Redis at {url}: {error}") from error
+            raise
         self._reader = asyncio.create_task(self._read_forever(), name="broadcast-redis-reader")
 
     async def disconnect(self) -> None:
+        self._closing = True
         reader, self._reader = self._reader, None
+        pubsub, self._pubsub = self._pubsub, None
         try:
+            if pubsub is not None:
+                await _close_quietly(pubsub)  # a read in progress fails at once
             if reader is not None:
                 reader.cancel()
-                with suppress(asyncio.CancelledError):
-                    await reader
+                # wait() neither raises the reader's CancelledError nor hides our own.
+                await asyncio.wait({reader}, timeout=DISCONNECT_TIMEOUT)
+                if not reader.done():
+                    logger.error("Redis broadcast: the reader did not stop; leaving it behind")
         finally:
-            pubsub, self._pubsub = self._pubsub, None
-            if pubsub is not None:
-                await _close_quietly(pubsub)
             self._confirm_all_pending()
             for subscriptions in self._subscribers.values():
                 for subscription in subscriptions:
@@ -170,7 +189,8 @@ class RedisBroadcast:
         if publisher is None:
             raise BroadcastUnavailable("the Redis broadcast is not connected")
         try:
-            await publisher.publish(channel, message)
+            async with asyncio.timeout(PUBLISH_TIMEOUT):
+                await publisher.publish(channel, message)
         except _CONNECTION_ERRORS as error:
             raise BroadcastUnavailable(f"cannot publish to Redis: {error}") from error
 
@@ -261,7 +281,7 @@ class RedisBroadcast:
     async def _read_forever(self) -> None:
         loop = asyncio.get_running_loop()
         delay = RECONNECT_DELAY_MIN
-        while True:
+        while not self._closing:
             pubsub = self._pubsub
             if pubsub is None:
                 try:
@@ -282,6 +302,8 @@ class RedisBroadcast:
             except Exception:
                 logger.exception("Redis broadcast: unexpected error while reading")
             await self._drop(pubsub)
+            if self._closing:
+                return
             # A connection that dies at once must not turn into a tight reconnect loop.
             if loop.time() - opened_at > RECONNECT_DELAY_MAX:
                 delay = RECONNECT_DELAY_MIN
@@ -332,13 +354,17 @@ class RedisBroadcast:
         async with self._lock:
             pubsub = listener.pubsub()
             try:
-                await pubsub.connect()  # type: ignore[no-untyped-call]
-                channels = sorted(self._subscribers)
-                if channels:
-                    await self._send_subscribe(pubsub, channels, resync=resync)
+                async with asyncio.timeout(OPEN_TIMEOUT):
+                    await pubsub.connect()  # type: ignore[no-untyped-call]
+                    channels = sorted(self._subscribers)
+                    if channels:
+                        await self._send_subscribe(pubsub, channels, resync=resync)
             except BaseException:
                 await _close_quietly(pubsub)
                 raise
+            if self._closing:
+                await _close_quietly(pubsub)
+                return
             self._pubsub = pubsub
 
     async def _drop(self, pubsub: PubSub) -> None:

@@ -157,6 +157,8 @@ class RoomHub:
             room.catch_up(viewer, last_seq, epoch)
             if room.presence() != had:
                 room.announce_presence()
+            else:
+                viewer.deliver(room.presence_message())
         return room
 
     async def detach(self, room_id: str, viewer: Viewer) -> None:

@@ -90,7 +90,10 @@ class LiveRoom:
     def presence(self) -> int:
         return len({v.pid for v in self.viewers if v.pid is not None})
 
+    def presence_message(self) -> str:
+        return encode({"type": "presence", "online": self.presence()})
+
     def announce_presence(self) -> None:
-        message = encode({"type": "presence", "online": self.presence()})
+        message = self.presence_message()
         for viewer in list(self.viewers):
             viewer.deliver(message)

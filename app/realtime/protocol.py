@@ -94,6 +94,11 @@ class MergeNote(_Command):
     into: Id
 
 
+class UnmergeNote(_Command):
+    type: Literal["unmerge_note"]
+    id: Id
+
+
 class MoveNote(_Command):
     type: Literal["move_note"]
     id: Id
@@ -208,6 +213,11 @@ class ExtendTimer(_Command):
     seconds: Seconds
 
 
+class SetTimerLock(_Command):
+    type: Literal["set_timer_lock"]
+    lock_writing: bool
+
+
 class ClearTimer(_Command):
     type: Literal["clear_timer"]
 
@@ -234,6 +244,7 @@ CommandMessage = (
     | DeleteNote
     | HideNote
     | MergeNote
+    | UnmergeNote
     | MoveNote
     | ShowItem
     | OpenVoting
@@ -255,6 +266,7 @@ CommandMessage = (
     | PauseTimer
     | ResumeTimer
     | ExtendTimer
+    | SetTimerLock
     | ClearTimer
     | OpenScale
     | AnswerScale

@@ -240,6 +240,12 @@ def _(e: ev.TimerExtended, s: RoomState) -> RoomState:
 
 
 @_apply.register
+def _(e: ev.TimerLockChanged, s: RoomState) -> RoomState:
+    assert s.timer is not None
+    return replace(s, timer=replace(s.timer, lock_writing=e.lock_writing))
+
+
+@_apply.register
 def _(e: ev.TimerCleared, s: RoomState) -> RoomState:
     return replace(s, timer=None)
 

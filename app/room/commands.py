@@ -75,6 +75,13 @@ class MergeNote:
 
 
 @dataclass(frozen=True, slots=True)
+class UnmergeNote:
+    """Put a merged note back on the board as a note of its own."""
+
+    nid: str
+
+
+@dataclass(frozen=True, slots=True)
 class MoveNote:
     nid: str
     circle: Circle
@@ -199,6 +206,13 @@ class ExtendTimer:
 
 
 @dataclass(frozen=True, slots=True)
+class SetTimerLock:
+    """Whether writing closes when the timer runs out, without restarting it."""
+
+    lock_writing: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ClearTimer:
     pass
 
@@ -229,6 +243,7 @@ Command = (
     | DeleteNote
     | HideNote
     | MergeNote
+    | UnmergeNote
     | MoveNote
     | ShowItem
     | OpenVoting
@@ -250,6 +265,7 @@ Command = (
     | PauseTimer
     | ResumeTimer
     | ExtendTimer
+    | SetTimerLock
     | ClearTimer
     | OpenScale
     | AnswerScale

@@ -286,6 +286,15 @@ def _(c: cmd.MergeNote, s: RoomState, a: Actor, now: int) -> Events:
 
 
 @_HANDLERS.register
+def _(c: cmd.UnmergeNote, s: RoomState, a: Actor, now: int) -> Events:
+    _facilitator_only(a)
+    note = _live_note(s, c.nid)
+    if note.merged_into is None:
+        raise Rejected(ErrorCode.UNKNOWN_NOTE, "that note is not merged")
+    return [ev.NoteMerged(note.nid, None)]
+
+
+@_HANDLERS.register
 def _(c: cmd.MoveNote, s: RoomState, a: Actor, now: int) -> Events:
     _facilitator_only(a)
     note = _live_note(s, c.nid)
@@ -504,6 +513,16 @@ def _(c: cmd.ExtendTimer, s: RoomState, a: Actor, now: int) -> Events:
         return [ev.TimerExtended(timer.duration_ms + extra, None, timer.remaining_ms + extra)]
     deadline = max(timer.deadline_ms, now) + extra
     return [ev.TimerExtended(timer.duration_ms + extra, deadline, deadline - now)]
+
+
+@_HANDLERS.register
+def _(c: cmd.SetTimerLock, s: RoomState, a: Actor, now: int) -> Events:
+    _facilitator_only(a)
+    if s.timer is None:
+        raise Rejected(ErrorCode.NO_TIMER)
+    if s.timer.lock_writing == c.lock_writing:
+        return []
+    return [ev.TimerLockChanged(c.lock_writing)]
 
 
 @_HANDLERS.register

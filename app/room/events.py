@@ -108,11 +108,11 @@ class NoteHidden:
 
 @dataclass(frozen=True, slots=True)
 class NoteMerged:
-    """The facilitator merged a duplicate into another note."""
+    """The facilitator merged a duplicate into another note (or undid that: None)."""
 
     name: ClassVar[str] = "note_merged"
     nid: str
-    into: str
+    into: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +278,14 @@ class TimerExtended:
 
 
 @dataclass(frozen=True, slots=True)
+class TimerLockChanged:
+    """Writing will (or will not) close when the timer runs out."""
+
+    name: ClassVar[str] = "timer_lock_changed"
+    lock_writing: bool
+
+
+@dataclass(frozen=True, slots=True)
 class TimerCleared:
     """The timer was removed."""
 
@@ -337,6 +345,7 @@ Event = (
     | TimerPaused
     | TimerResumed
     | TimerExtended
+    | TimerLockChanged
     | TimerCleared
     | ScaleOpened
     | ScaleAnswered
@@ -373,6 +382,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     TimerPaused,
     TimerResumed,
     TimerExtended,
+    TimerLockChanged,
     TimerCleared,
     ScaleOpened,
     ScaleAnswered,

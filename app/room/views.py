@@ -390,6 +390,7 @@ for _kind in (
     ev.TimerPaused,
     ev.TimerResumed,
     ev.TimerExtended,
+    ev.TimerLockChanged,
     ev.TimerCleared,
 ):
     _render.register(_kind, _timer)

@@ -329,6 +329,7 @@ NOT_PROJECTED: Final[tuple[type[Event], ...]] = (
     ev.TimerPaused,
     ev.TimerResumed,
     ev.TimerExtended,
+    ev.TimerLockChanged,
     ev.TimerCleared,
     ev.ScaleOpened,
     ev.ScaleAnswered,

@@ -81,7 +81,7 @@ class Protocol(Exception):
     """The server answered something the protocol does not allow here."""
 
 
-class Session:
+class PrepClient:
     """An orchestrator-side client for room preparation: send JSON, wait for replies."""
 
     def __init__(self, conn: WSConnection, queue: asyncio.Queue[bytes]) -> None:
@@ -91,7 +91,7 @@ class Session:
         self.snapshot: dict[str, Any] = {}
 
     @classmethod
-    async def open(cls, base_ws: str, room_id: str, hello: dict[str, Any]) -> Session:
+    async def open(cls, base_ws: str, room_id: str, hello: dict[str, Any]) -> PrepClient:
         queue: asyncio.Queue[bytes] = asyncio.Queue()
 
         def collect(conn: WSConnection, opcode: int, payload: bytes) -> None:
@@ -103,11 +103,11 @@ class Session:
             clock=time.perf_counter_ns,
             headers={"Origin": origin_of(base_ws)},
         )
-        session = cls(conn, queue)
+        client = cls(conn, queue)
         conn.send_text(orjson.dumps({"type": "hello", "v": PROTOCOL_VERSION, **hello}))
-        session.welcome = await session.expect("welcome")
-        session.snapshot = await session.expect("snapshot")
-        return session
+        client.welcome = await client.expect("welcome")
+        client.snapshot = await client.expect("snapshot")
+        return client
 
     async def expect(self, kind: str, cid: str | None = None, wait: float = 15.0) -> dict[str, Any]:
         while True:
@@ -170,15 +170,15 @@ class Cirkelbord(Target):
             raise TargetUnavailable(f"POST /api/boards answered {board!r}")
         return board
 
-    async def _facilitator(self, base_ws: str, board: dict[str, Any]) -> Session:
-        return await Session.open(
+    async def _facilitator(self, base_ws: str, board: dict[str, Any]) -> PrepClient:
+        return await PrepClient.open(
             base_ws,
             board["room_id"],
             {"role": "facilitator", "token": board["facilitator_token"]},
         )
 
-    async def _participant(self, base_ws: str, board: dict[str, Any], name: str) -> Session:
-        return await Session.open(
+    async def _participant(self, base_ws: str, board: dict[str, Any], name: str) -> PrepClient:
+        return await PrepClient.open(
             base_ws,
             board["room_id"],
             {"role": "participant", "code": board["join_code"], "name": name},

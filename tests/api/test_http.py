@@ -29,6 +29,7 @@ def test_create_board_returns_links_and_secrets(live_server: ServerProcess) -> N
     assert summary.status_code == 200
     assert summary.json()["topic"] == "Overdracht"
     assert summary.json()["language"] == "en" and summary.json()["anonymous"] is True
+    assert summary.json()["join_code"] == board["join_code"]
 
 
 def test_board_input_is_validated(live_server: ServerProcess) -> None:
@@ -65,7 +66,7 @@ def test_join_code_lookup_accepts_what_people_type(live_server: ServerProcess) -
     assert found.json()["room_id"] == board["room_id"] and found.json()["topic"] == "Ons team"
     qr = httpx.get(f"{live_server.url}/api/join/{code}/qr.svg")
     assert qr.status_code == 200 and qr.headers["content-type"].startswith("image/svg+xml")
-    assert b"<svg" in qr.content
+    assert b'xmlns="http://www.w3.org/2000/svg"' in qr.content, "an <img> needs a standalone SVG"
 
 
 def test_wrong_codes_are_rate_limited_per_address(live_server: ServerProcess) -> None:

@@ -23,6 +23,7 @@ from app.broadcast import (
     Subscription,
     from_url,
 )
+from app.broadcast import redis as redis_engine
 from app.broadcast.redis import RedisBroadcast
 from tests.support.services import RedisServer
 
@@ -293,3 +294,22 @@ async def test_connect_fails_fast_when_redis_is_down(tmp_path: Path) -> None:
         url = server.url
     with pytest.raises(BroadcastUnavailable, match="cannot reach Redis"):
         await RedisBroadcast(url).connect()
+
+
+@pytest.mark.services
+async def test_disconnect_is_prompt_while_the_reader_is_busy(
+    redis_url: str, channel: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A tiny liveness interval keeps the reader pinging and reconnecting, so cancellation
+    # lands at every possible point of its loop; disconnect() must still return promptly.
+    monkeypatch.setattr(redis_engine, "LIVENESS_INTERVAL", 0.002)
+    for attempt in range(100):
+        engine = RedisBroadcast(redis_url)
+        await engine.connect()
+        async with engine.subscribe(channel):
+            await asyncio.sleep(0.001 * (attempt % 20))
+            # In a task of its own, so that a disconnect() that hangs fails the test instead.
+            closing = asyncio.create_task(engine.disconnect())
+            await asyncio.wait({closing}, timeout=TIMEOUT)
+            assert closing.done(), f"disconnect() hung on attempt {attempt}"
+            await closing

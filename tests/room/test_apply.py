@@ -30,6 +30,8 @@ def meeting() -> Room:
     room.do(FACILITATOR, cmd.PauseTimer(), now=2_000)
     room.do(FACILITATOR, cmd.ResumeTimer(), now=3_000)
     room.do(FACILITATOR, cmd.ExtendTimer(60), now=4_000)
+    room.do(FACILITATOR, cmd.SetTimerLock(lock_writing=False), now=4_500)
+    room.do(FACILITATOR, cmd.SetTimerLock(lock_writing=True), now=4_600)
     room.note(P1, "i1", now=5_000)
     room.note(P2, "i2", now=5_000)
     room.note(P3, "i3", now=5_000)

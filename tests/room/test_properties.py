@@ -10,7 +10,6 @@ from __future__ import annotations
 import pickle
 import uuid
 from collections.abc import Iterable
-from itertools import pairwise
 from typing import Any
 
 import hypothesis
@@ -66,7 +65,8 @@ def dump(value: Any) -> bytes:
 
 def assert_no_leak(output: bytes, forbidden: Iterable[str], viewer: str | None, where: str) -> None:
     for text in forbidden:
-        assert text.encode() not in output, f"leak of {text!r} to {viewer!r} in {where}"
+        on_the_wire = orjson.dumps(text)[1:-1]
+        assert on_the_wire not in output, f"leak of {text!r} to {viewer!r} in {where}"
 
 
 def without_people(value: Any) -> Any:
@@ -210,13 +210,14 @@ class Meeting(RuleBasedStateMachine):
         self.run(FACILITATOR, create)
         for pid in PIDS[:people]:
             self.run(participant(pid), cmd.Join(self.marker("name"), f"hash-{pid}"))
-        for here, there in pairwise(ORDER[: ORDER.index(start) + 1]):
+        for here in ORDER[: ORDER.index(start) + 1]:
+            if self.state.phase is not here:
+                self.run(FACILITATOR, cmd.ChangePhase(self.state.phase, here))
             circle = WRITING_CIRCLE.get(here)
             if circle is not None:
                 for i, pid in enumerate(PIDS[:people]):
                     nid = f"early-{here.value}-{i}"
                     self.run(participant(pid), cmd.AddNote(nid, circle, self.marker("secret")))
-            self.run(FACILITATOR, cmd.ChangePhase(here, there))
         assert self.state.phase is start
 
     @rule(data=st.data())

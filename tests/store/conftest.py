@@ -1,7 +1,8 @@
 """Fixtures for the store: every test that asks for a database runs on SQLite and PostgreSQL.
 
 SQLite gets a fresh file per test. PostgreSQL runs once per session (``postgres_url`` from
-tests/support/fixtures.py); each test gets a database of its own on it, dropped afterwards.
+tests/support/fixtures.py, loaded by tests/conftest.py); each test gets a database of its own
+on it, dropped afterwards.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from sqlalchemy.ext.asyncio import (
 
 from app.store import BoardRecord, create_engine, create_sessionmaker, insert_board, migrate
 from tests.store import board_record
-from tests.support.fixtures import postgres_url  # noqa: F401  (until tests/conftest.py loads it)
 
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.services)]
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.room import events as ev
@@ -49,6 +49,7 @@ def events_of(event_type: type[Event]) -> st.SearchStrategy[Event]:
 
 @pytest.mark.parametrize("event_type", EVENT_TYPES, ids=lambda t: t.name)
 def test_every_event_type_round_trips(event_type: type[Event]) -> None:
+    @settings(deadline=None)  # a busy CI machine must not turn slowness into a failure
     @given(events_of(event_type))
     def round_trip(event: Event) -> None:
         type_name, payload = encode_event(event)

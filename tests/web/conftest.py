@@ -41,6 +41,16 @@ Message = dict[str, Any]
 PhoneFactory = Callable[[], BrowserContext]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last.
+
+    Playwright's sync API drives its event loop from a greenlet that stays inside
+    `run_until_complete` for as long as the session's browser lives, so this thread keeps a
+    "running" loop and every asyncio test after the first browser test would fail to start.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():

@@ -145,10 +145,10 @@ export function createBoard(container, {onNoteClick} = {}) {
     const markerX = left ? x + 11 : x - 11;
     const textX = left ? x + 32 : x - 32;
     group.append(
-      pin(circle, markerX, TOPIC_BAND + 34, 10),
-      svg('text', {x: textX, y: TOPIC_BAND + 42, 'text-anchor': anchor, 'font-size': 25, 'font-weight': 700, fill: '#1b1f24'}, t(`screen.${circle}.name`)),
-      svg('text', {x, y: TOPIC_BAND + 72, 'text-anchor': anchor, 'font-size': 19, fill: '#3d4450'}, t(`screen.${circle}.meaning`)),
-      svg('text', {x, y: TOPIC_BAND + 100, 'text-anchor': anchor, 'font-size': 19, 'font-weight': 600, fill: '#3d4450'}, plural('screen.count.notes', count)),
+      pin(circle, markerX, TOPIC_BAND + 28, 10),
+      svg('text', {x: textX, y: TOPIC_BAND + 36, 'text-anchor': anchor, 'font-size': 25, 'font-weight': 700, fill: '#1b1f24'}, t(`screen.${circle}.name`)),
+      svg('text', {x, y: TOPIC_BAND + 63, 'text-anchor': anchor, 'font-size': 18, fill: '#3d4450'}, t(`screen.${circle}.meaning`)),
+      svg('text', {x, y: TOPIC_BAND + 89, 'text-anchor': anchor, 'font-size': 18, 'font-weight': 700, fill: '#3d4450'}, plural('screen.count.notes', count)),
     );
   }
 

@@ -8,6 +8,7 @@
 import {el, clear} from './dom.js';
 import {language, t} from './i18n.js';
 import {formatClock, remainingMs} from './clock.js';
+import {newId} from './socket.js';
 import {PHASES, STEPS} from './method.js';
 import {plural} from './board.js';
 import {
@@ -184,7 +185,6 @@ export function createControls(container, {act}) {
   }, {variant: 'quiet'});
   timeUp.append(timeUpText, el('div', {class: 'row'}, timeUpExtend, timeUpNext, timeUpClose));
   timer.body.append(
-    timeUp,
     el('div', {class: 'timer-row'}, clock, el('div', {class: 'minutes-field'}, minutesField.wrap)),
     el('div', {class: 'row'}, start, pause, extend, clearTimer),
     lockLabel,
@@ -425,7 +425,7 @@ export function createControls(container, {act}) {
     setText(planError, '');
     const fields = {what, who: planWho.value.trim(), when: planWhen.value.trim()};
     if (editingPlan) send({type: 'edit_plan', id: editingPlan, ...fields});
-    else send({type: 'add_plan', id: `plan-${crypto.randomUUID()}`, note: planItem.value, ...fields});
+    else send({type: 'add_plan', id: newId('plan-'), note: planItem.value, ...fields});
     editingPlan = null;
     resetPlanForm();
     render(state);
@@ -515,7 +515,7 @@ export function createControls(container, {act}) {
   const exportResult = el('p', {class: 'export-result', role: 'status'});
   exporting.body.append(el('div', {class: 'row export-row'}, exportButtons), exportHint, exportResult);
 
-  root.append(messages, phase.root, topic.root, timer.root, reading.root, notes.root, voting.root, plans.root, closing.root, exporting.root);
+  root.append(messages, timeUp, phase.root, topic.root, timer.root, reading.root, notes.root, voting.root, plans.root, closing.root, exporting.root);
 
   // -- rendering ---------------------------------------------------------------------------
 
@@ -799,14 +799,15 @@ export function createControls(container, {act}) {
     const late = p === 'step_forward' || p === 'closing';
     const order = [
       messages,
+      timeUp,
       phase.root,
       p === 'topic' ? topic.root : null,
       timer.root,
       late ? null : reading.root,
       voting.root,
+      closing.root,
       plans.root,
       late ? reading.root : null,
-      closing.root,
       notes.root,
       p === 'topic' ? null : topic.root,
       exporting.root,

@@ -16,7 +16,7 @@ export function createHeader() {
   const timerText = el('span', {});
   const timer = el('span', {class: 'timer', role: 'timer', hidden: true}, timerText);
   const dot = el('span', {class: 'status-dot', role: 'img'});
-  const brand = el('p', {class: 'brand'}, circlesIcon(), el('span', {}, 'Cirkelbord'));
+  const brand = el('p', {class: 'brand'}, circlesIcon(), el('span', {class: 'brand-text'}, 'Cirkelbord'));
   const root = [brand, el('span', {class: 'spacer'}), timer, dot, createLanguageSwitch()];
 
   return {

@@ -10,7 +10,7 @@ function circles(active, counts) {
       cx: 40, cy: 40, r, fill, stroke, 'stroke-width': active === circle ? 5 : 2,
       'stroke-dasharray': active && active !== circle ? '4 3' : null,
     });
-  return svg('svg', {class: 'mini-circles', width: 56, height: 56, viewBox: '0 0 80 80', role: 'img',
+  return svg('svg', {class: 'mini-circles', width: 48, height: 48, viewBox: '0 0 80 80', role: 'img',
     'aria-label': t('phone.circles_aria', {inner: counts.inner, outer: counts.outer})},
     ring(36, 'outer', '#fdf0dc', '#8a4b00'),
     ring(18, 'inner', '#e4f3e9', '#21693f'),
@@ -23,7 +23,9 @@ export function createStepCard() {
   const title = el('h1', {class: 'step-title', id: 'step-title', tabindex: '-1'});
   const picture = el('div', {});
   const topic = el('p', {class: 'topic-line'});
-  const intro = el('p', {});
+  const introText = el('p', {});
+  const introSummary = el('summary', {});
+  const intro = el('details', {class: 'step-intro'}, introSummary, introText);
   const questions = el('ul', {class: 'questions'});
   const credit = el('p', {class: 'credit'});
   const root = el('section', {class: 'card step-card', 'aria-labelledby': 'step-title'},
@@ -54,7 +56,8 @@ export function createStepCard() {
       } else {
         topic.append(el('span', {class: 'muted'}, t('phone.topic.empty')));
       }
-      intro.textContent = step.intro ? t(step.intro) : '';
+      introSummary.textContent = t('phone.more');
+      introText.textContent = step.intro ? t(step.intro) : '';
       intro.hidden = !step.intro;
       questions.replaceChildren(...step.questions.map((key) => el('li', {}, t(key))));
       questions.setAttribute('aria-label', t('phone.questions'));

@@ -162,11 +162,7 @@ function startRoom(roomId, code, name) {
   const plans = createPlans({actions});
   const reflection = createReflection({actions});
   const agreements = createAgreements();
-  mainEl.replaceChildren(
-    loading, step.root, scale.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
-    revealed.outer.root, voting.root, pair.root, plans.root, reflection.root, agreements.root,
-    revealed.inner.root,
-  );
+  mainEl.replaceChildren(loading);
 
   function createMineSection(circle) {
     const heading = el('h2', {id: `mine-${circle}-title`});
@@ -204,7 +200,22 @@ function startRoom(roomId, code, name) {
     };
   }
 
-  // -- which views show when --------------------------------------------------------------
+  // -- which views show when, and in which order -------------------------------------------
+  const ORDER = {
+    default: [loading, step.root, scale.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
+      revealed.outer.root, voting.root, pair.root, plans.root, reflection.root, agreements.root, revealed.inner.root],
+    closing: [loading, step.root, reflection.root, scale.root, agreements.root, plans.root,
+      revealed.outer.root, revealed.inner.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
+      voting.root, pair.root],
+  };
+
+  function arrange(phase) {
+    const order = ORDER[phase] || ORDER.default;
+    order.forEach((node, index) => {
+      if (mainEl.children[index] !== node) mainEl.insertBefore(node, mainEl.children[index] || null);
+    });
+  }
+
   let lastPhase = null;
   let lastLocked = null;
 
@@ -223,6 +234,7 @@ function startRoom(roomId, code, name) {
     const phase = board.phase;
     const phaseChanged = phase !== lastPhase;
     lastPhase = phase;
+    if (phaseChanged) arrange(phase);
     const circle = WRITING_CIRCLE[phase] || null;
     const locked = writingLocked(board.timer, state.serverOffsetMs);
     lastLocked = locked;
