@@ -29,8 +29,15 @@ class ListViewer:
     def deliver(self, message: str) -> None:
         self.messages.append(orjson.loads(message))
 
+    def durable(self) -> list[dict[str, Any]]:
+        """What carries a sequence number (presence does not)."""
+        return [m for m in self.messages if m["type"] in ("event", "snapshot")]
+
+    def kinds(self) -> list[str]:
+        return [m["type"] for m in self.durable()]
+
     def seqs(self) -> list[int]:
-        return [m["seq"] for m in self.messages if m["type"] in ("event", "snapshot")]
+        return [m["seq"] for m in self.durable()]
 
 
 @pytest.fixture
@@ -75,21 +82,22 @@ async def test_resume_replays_what_was_missed_or_sends_a_snapshot(hub: RoomHub) 
     live = hub.rooms[room]
     viewer = ListViewer()
     await hub.attach(room, viewer, None, None)
-    assert viewer.messages[-1]["type"] == "snapshot"
+    assert viewer.kinds() == ["snapshot"]
+    assert viewer.messages[-1] == {"type": "presence", "online": 0}
     seen = live.state.seq
     await hub.detach(room, viewer)
     for i in range(3):
         await hub.submit(room, participant(pid), f"c{i}", cmd.AddNote(f"n{i}", Circle.INNER, "x"))
     again = ListViewer()
     await hub.attach(room, again, seen, live.epoch)
-    assert [m["type"] for m in again.messages] == ["event"] * 3
+    assert again.kinds() == ["event"] * 3
     assert again.seqs() == [seen + 1, seen + 2, seen + 3]
     # Another epoch (a restored database), or a number from the future: a fresh snapshot.
     for last, epoch in ((seen, "other-epoch"), (live.state.seq + 5, live.epoch)):
         fresh = ListViewer()
         await hub.attach(room, fresh, last, epoch)
-        assert [m["type"] for m in fresh.messages] == ["snapshot"]
-        assert fresh.messages[0]["seq"] == live.state.seq
+        assert fresh.kinds() == ["snapshot"]
+        assert fresh.seqs() == [live.state.seq]
 
 
 async def test_replay_older_than_the_buffer_becomes_a_snapshot(
@@ -103,7 +111,7 @@ async def test_replay_older_than_the_buffer_becomes_a_snapshot(
         await hub.submit(room, participant(pid), f"c{i}", cmd.AddNote(f"n{i}", Circle.INNER, "x"))
     viewer = ListViewer()
     await hub.attach(room, viewer, start, live.epoch)
-    assert [m["type"] for m in viewer.messages] == ["snapshot"]
+    assert viewer.kinds() == ["snapshot"]
 
 
 async def test_two_processes_on_one_database_stay_in_order(store: SqlRoomStore) -> None:

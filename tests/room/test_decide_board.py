@@ -117,6 +117,17 @@ def test_a_deleted_note_is_not_dragged_along_a_merge(room: Room) -> None:
     assert events == [ev.NoteMerged("o2", "o3")]
 
 
+def test_a_note_merged_into_a_deleted_note_can_be_put_back(room: Room) -> None:
+    room.do(FACILITATOR, cmd.MergeNote("o2", "o1"))
+    room.do(P1, cmd.DeleteNote("o1"))
+    assert [n.nid for n in room.state.reading_order(Circle.OUTER)] == ["o3", "o4"]
+
+    room.do(FACILITATOR, cmd.UnmergeNote("o2"))
+
+    assert [n.nid for n in room.state.reading_order(Circle.OUTER)] == ["o2", "o3", "o4"]
+    assert room.refused(FACILITATOR, cmd.UnmergeNote("o1")) is ErrorCode.UNKNOWN_NOTE
+
+
 def test_move_a_note_to_the_other_circle(room: Room) -> None:
     assert room.do(FACILITATOR, cmd.MoveNote("o4", Circle.INNER)) == [
         ev.NoteMoved("o4", Circle.INNER)

@@ -229,6 +229,11 @@ class Meeting(RuleBasedStateMachine):
             self.run(actor, cmd.Rename(self.marker("name")))
 
     @rule(data=st.data())
+    def set_topic(self, data: st.DataObject) -> None:
+        actor = data.draw(st.sampled_from([FACILITATOR, FACILITATOR, self.someone(data)]))
+        self.run(actor, cmd.SetTopic(data.draw(st.sampled_from([self.marker("topic"), " "]))))
+
+    @rule(data=st.data())
     def change_phase(self, data: st.DataObject) -> None:
         here = ORDER.index(self.state.phase)
         how = data.draw(st.sampled_from(["forward", "forward", "back", "any"]))
@@ -291,12 +296,15 @@ class Meeting(RuleBasedStateMachine):
     def curate(self, data: st.DataObject) -> None:
         actor = data.draw(st.sampled_from([FACILITATOR, FACILITATOR, FACILITATOR, SCREEN]))
         nid = self.an_item(data)
-        kind = data.draw(st.sampled_from(["hide", "merge", "merge", "move", "show"]))
+        kind = data.draw(st.sampled_from(["hide", "merge", "merge", "unmerge", "move", "show"]))
         command: cmd.Command
         if kind == "hide":
             command = cmd.HideNote(nid, data.draw(st.booleans()))
         elif kind == "merge":
             command = cmd.MergeNote(nid, self.an_item(data))
+        elif kind == "unmerge":
+            merged = sorted(n.nid for n in self.state.notes.values() if n.merged_into)
+            command = cmd.UnmergeNote(data.draw(st.sampled_from([nid, *merged, *merged])))
         elif kind == "move":
             command = cmd.MoveNote(nid, data.draw(st.sampled_from(Circle)))
         else:
@@ -330,6 +338,10 @@ class Meeting(RuleBasedStateMachine):
         for pid in PIDS:
             for _ in range(data.draw(st.integers(0, 4))):
                 self.run(participant(pid), cmd.CastVote(self.an_item(data)))
+            mine = sorted(self.state.votes.get(pid, ()))
+            retract = data.draw(st.booleans())
+            if mine and retract:
+                self.run(participant(pid), cmd.RetractVote(data.draw(st.sampled_from(mine))))
         if data.draw(st.booleans()):
             self.run(FACILITATOR, cmd.CloseVoting())
             item = self.an_item(data)
@@ -358,6 +370,16 @@ class Meeting(RuleBasedStateMachine):
             self.run(actor, cmd.EditPlan(plan_id, what, who, when))
         else:
             self.run(actor, cmd.RemovePlan(plan_id))
+
+    @precondition(lambda self: self.state.phase in (Phase.STEP_FORWARD, Phase.CLOSING))
+    @rule(data=st.data())
+    def planning(self, data: st.DataObject) -> None:
+        self.run(FACILITATOR, cmd.SetPlanMode(data.draw(st.sampled_from(PlanMode))))
+        writer = data.draw(st.sampled_from([FACILITATOR, self.someone(data)]))
+        plan_id = self.marker("plan")
+        self.run(writer, cmd.AddPlan(plan_id, self.an_item(data), self.marker("what"), "", ""))
+        for _ in range(data.draw(st.integers(0, 2))):
+            self.plan(data)
 
     def pair_of(self, pid: str) -> str:
         person = self.state.participants.get(pid)
@@ -395,7 +417,8 @@ class Meeting(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def timer(self, data: st.DataObject) -> None:
-        kind = data.draw(st.sampled_from(["start", "pause", "resume", "extend", "clear"]))
+        kinds = ["start", "start", "pause", "resume", "extend", "lock", "clear"]
+        kind = data.draw(st.sampled_from(kinds))
         seconds = data.draw(st.sampled_from([5, 10, 60, 300]))
         command: cmd.Command
         if kind == "start":
@@ -406,6 +429,8 @@ class Meeting(RuleBasedStateMachine):
             command = cmd.ResumeTimer()
         elif kind == "extend":
             command = cmd.ExtendTimer(seconds)
+        elif kind == "lock":
+            command = cmd.SetTimerLock(data.draw(st.booleans()))
         else:
             command = cmd.ClearTimer()
         self.run(FACILITATOR, command)

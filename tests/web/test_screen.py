@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -26,7 +27,14 @@ from tests.web.conftest import (
 pytestmark = pytest.mark.browser
 
 WALL: ViewportSize = {"width": 1920, "height": 1080}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def screenshot_folder(tmp_path: Path) -> Path:
+    """docs/screenshots when CIRKELBORD_SCREENSHOTS asks for it (to refresh the README's
+    pictures), else a temporary folder, so a test run never changes tracked files."""
+    wanted = os.environ.get("CIRKELBORD_SCREENSHOTS")
+    return Path(wanted) if wanted else tmp_path
+
 
 INNER = {
     "Ann": ["We helpen elkaar als het druk is", "Nieuwe collega's voelen zich snel welkom"],
@@ -325,8 +333,9 @@ def test_150_notes_fit_on_one_screen(
 
 
 def test_screenshots_of_the_shared_screen(
-    live_server: ServerProcess, wall: Page, facilitator: Facilitator, board: Message
+    live_server: ServerProcess, wall: Page, facilitator: Facilitator, board: Message, tmp_path: Path
 ) -> None:
+    SCREENSHOTS = screenshot_folder(tmp_path)
     inner = [
         "We helpen elkaar als het druk is",
         "De overdracht is duidelijk en kort",
