@@ -8,6 +8,8 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.store.database import DEFAULT_SQLITE_SYNCHRONOUS, SqliteSynchronous
+
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
 
@@ -19,6 +21,10 @@ class Settings(BaseSettings):
     database_url: str = Field(
         "sqlite+aiosqlite:///./cirkelbord.sqlite3",
         description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://...",
+    )
+    sqlite_synchronous: SqliteSynchronous = Field(
+        DEFAULT_SQLITE_SYNCHRONOUS,
+        description="normal: survives process crashes; full: also power loss, ~3 ms per commit",
     )
     broadcast_url: str = Field(
         "memory://", description="memory:// (one process) or redis://host:port/db (several)"

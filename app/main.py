@@ -52,7 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.migrate_on_start:
             await migrate(settings.database_url)
         broadcast = from_url(settings.broadcast_url)
-        async with SqlRoomStore(settings.database_url) as store, broadcast:
+        store = SqlRoomStore(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
+        async with store, broadcast:
             poll = None if settings.broadcast_url.startswith("memory") else 5.0
             hub = RoomHub(store, broadcast, poll_seconds=poll)
             app.state.store = store

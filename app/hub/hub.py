@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 import orjson
 
-from app.broadcast.base import Broadcast
+from app.broadcast.base import LAGGED_WAKEUP, Broadcast
 from app.hub import credentials
 from app.hub.live_room import LiveRoom, Operation
 from app.hub.ports import BoardInfo, Conflict, DuplicateOperation, RoomStore, Viewer
@@ -82,6 +82,7 @@ class RoomHub:
         self._evictions: dict[str, asyncio.TimerHandle] = {}
         self._poll_seconds = poll_seconds
         self.shared = poll_seconds is not None  # other processes may write to our rooms
+        self._pokes: set[asyncio.Task[None]] = set()
 
     # -- boards --------------------------------------------------------------------------------
 
@@ -212,7 +213,7 @@ class RoomHub:
                     room.operations[cid] = Operation(last, key)
                 for event in events:
                     room.advance(event)
-                await self._poke(room)
+                self._poke_soon(room.room_id, last)
                 return last
         raise Rejected(ErrorCode.INTERNAL, "the room is too busy, try again")
 
@@ -241,7 +242,8 @@ class RoomHub:
             room = LiveRoom(room_id, board.epoch, fold([]))
             await self._read_log(room)
             self.rooms[room_id] = room
-            self._listeners[room_id] = asyncio.create_task(self._listen(room))
+            if self.shared:
+                self._listeners[room_id] = asyncio.create_task(self._listen(room))
             self._schedule_eviction(room_id)
         self._loading.pop(room_id, None)
         return room
@@ -260,12 +262,20 @@ class RoomHub:
             room.advance(logged.event)
         return room.state.seq > start
 
-    async def _poke(self, room: LiveRoom) -> None:
-        message = orjson.dumps({"room": room.room_id, "seq": room.state.seq})
+    def _poke_soon(self, room_id: str, seq: int) -> None:
+        """Tell the other processes, outside the room's lock: a slow broadcast slows no room."""
+        if not self.shared:
+            return
+        task = asyncio.create_task(self._poke(room_id, seq))
+        self._pokes.add(task)
+        task.add_done_callback(self._pokes.discard)
+
+    async def _poke(self, room_id: str, seq: int) -> None:
+        message = orjson.dumps({"room": room_id, "seq": seq})
         try:
-            await self.broadcast.publish(channel(room.room_id), message)
+            await self.broadcast.publish(channel(room_id), message)
         except Exception:  # the poke is a hint; the safety poll and the next poke cover a loss
-            log.warning("broadcast publish failed", extra={"room": room.room_id}, exc_info=True)
+            log.warning("broadcast publish failed", extra={"room": room_id}, exc_info=True)
 
     async def _listen(self, room: LiveRoom) -> None:
         """Follow other processes' pokes for this room, and poll now and then as a safety net."""
@@ -279,8 +289,8 @@ class RoomHub:
                     except TimeoutError:
                         await self._catch_up(room)
                         continue
-                    seq = int(orjson.loads(raw).get("seq", 0))
-                    if seq > room.state.seq or subscription.take_lagged():
+                    lagged = subscription.take_lagged()  # pokes were dropped, or Redis came back
+                    if lagged or raw == LAGGED_WAKEUP or poked_seq(raw) > room.state.seq:
                         await self._catch_up(room)
         except asyncio.CancelledError:
             raise
@@ -318,6 +328,8 @@ class RoomHub:
                 await task
 
     async def close(self) -> None:
+        if self._pokes:
+            await asyncio.wait(list(self._pokes), timeout=2)
         for handle in self._evictions.values():
             handle.cancel()
         self._evictions.clear()
@@ -332,3 +344,13 @@ class RoomHub:
 
 def channel(room_id: str) -> str:
     return f"room:{room_id}"
+
+
+def poked_seq(raw: bytes) -> int:
+    """The seq a poke announces; 0 for anything that is not a poke."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return 0
+    seq = value.get("seq") if isinstance(value, dict) else None
+    return seq if isinstance(seq, int) else 0

@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from app.hub.ports import BoardInfo, Conflict, DuplicateOperation, LoggedEvent
 from app.room.events import BoardCreated, Event
 from app.store import boards, event_log
-from app.store.database import create_engine, create_sessionmaker
+from app.store.database import (
+    DEFAULT_SQLITE_SYNCHRONOUS,
+    SqliteSynchronous,
+    create_engine,
+    create_sessionmaker,
+)
 from app.store.event_codec import decode_event
 from app.store.group_commit import GroupCommitter
 from app.store.models import RoomEventRow
@@ -32,8 +37,10 @@ def _info(record: boards.BoardRecord) -> BoardInfo:
 
 
 class SqlRoomStore:
-    def __init__(self, url: str) -> None:
-        self.engine: AsyncEngine = create_engine(url)
+    def __init__(
+        self, url: str, *, sqlite_synchronous: SqliteSynchronous = DEFAULT_SQLITE_SYNCHRONOUS
+    ) -> None:
+        self.engine: AsyncEngine = create_engine(url, sqlite_synchronous=sqlite_synchronous)
         self.sessions: async_sessionmaker[AsyncSession] = create_sessionmaker(self.engine)
         self.committer = GroupCommitter(self.sessions)
 

@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 import pytest
 
+from app.broadcast.base import LAGGED_WAKEUP
 from app.broadcast.memory import MemoryBroadcast
 from app.hub import hub as hub_module
 from app.hub.hub import RoomHub
@@ -205,3 +206,31 @@ async def test_unknown_room_and_bad_credentials(hub: RoomHub) -> None:
         with pytest.raises(Rejected) as refused:
             await hub.admit(room, **kwargs)
         assert refused.value.code is ErrorCode.BAD_CREDENTIALS
+
+
+async def test_lost_pokes_are_made_good_after_a_lagged_wakeup(store: SqlRoomStore) -> None:
+    """After the broadcast lost messages (Redis restarted), a hub re-reads the log by itself."""
+    async with MemoryBroadcast() as broadcast:
+        a = RoomHub(store, broadcast, poll_seconds=60.0)
+        b = RoomHub(store, broadcast, poll_seconds=60.0)
+        try:
+            room, pid = await writing_room(a)
+            watcher = ListViewer()
+            await b.attach(room, watcher, None, None)
+            await asyncio.sleep(0.05)  # b's listener is subscribed
+            a.shared = False  # a's pokes are lost from here on
+            last = await a.submit(
+                room, participant(pid), "c1", cmd.AddNote("n1", Circle.INNER, "x")
+            )
+            await asyncio.sleep(0.05)
+            assert b.rooms[room].state.seq < last
+            for subscription in broadcast._subscribers[f"room:{room}"]:
+                subscription.mark_lagged()
+                subscription.deliver(LAGGED_WAKEUP)
+            async with asyncio.timeout(5):
+                while b.rooms[room].state.seq < last:  # noqa: ASYNC110 - follows the other hub
+                    await asyncio.sleep(0.01)
+            assert watcher.seqs()[-1] == last
+        finally:
+            await a.close()
+            await b.close()

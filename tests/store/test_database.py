@@ -56,7 +56,7 @@ async def test_sqlite_connections_are_durable_and_strict(sqlite_engine: AsyncEng
         }
     assert pragmas == {
         "journal_mode": "wal",
-        "synchronous": 2,  # FULL
+        "synchronous": 1,  # NORMAL: survives a crash of the process (see database.py)
         "foreign_keys": 1,
         "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
     }
@@ -70,11 +70,24 @@ def test_the_synchronous_sqlite_engine_is_set_up_alike(
         with engine.connect() as connection:
             synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar_one()
             foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one()
-            assert (synchronous, foreign_keys) == (2, 1)
+            assert (synchronous, foreign_keys) == (1, 1)
             connection.execute(text("SELECT 1"))
             assert not another_writer_can_begin(sqlite_path)
     finally:
         engine.dispose()
+
+
+async def test_full_synchronous_is_a_setting_and_reaches_both_engines(sqlite_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{sqlite_path}", sqlite_synchronous="full")
+    sync_engine = sqlite_sync_engine(engine)
+    try:
+        async with engine.connect() as connection:
+            assert (await connection.exec_driver_sql("PRAGMA synchronous")).scalar_one() == 2
+        with sync_engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2
+    finally:
+        sync_engine.dispose()
+        await engine.dispose()
 
 
 def test_only_a_sqlite_file_gets_a_synchronous_engine() -> None:

@@ -89,6 +89,10 @@ MEETING: list[Event] = [
     ev.AgreementsChanged("Review in two weeks"),
     ev.ParticipantJoined("p1", "Anna", "hash-1b"),  # joining again leaves the duo
     ev.PhaseChanged(from_=Phase.STEP_FORWARD, to=Phase.CLOSING),
+    ev.NoteMerged("o3", None),
+    ev.NoteMerged("o3", "o2"),
+    ev.TimerStarted(duration_ms=60_000, deadline_ms=2_000_000, lock_writing=False),
+    ev.TimerLockChanged(lock_writing=True),
 ]
 
 NEIGHBOUR: list[Event] = [
