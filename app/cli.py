@@ -1,16 +1,21 @@
-"""`cirkelbord serve | migrate`: the commands an operator types (argument parsing only)."""
+"""`cirkelbord serve | migrate | backup`: the commands an operator types (argument parsing only)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import logging.config
 import sys
+from pathlib import Path
 
 import uvicorn
 
 from app.config import Settings
+from app.ops import logs
 from app.room.limits import MAX_FRAME_BYTES
+
+GRACEFUL_SHUTDOWN_SECONDS = 10
+"""After SIGTERM: how long commands in flight may take before they are cancelled."""
 
 
 def serve(settings: Settings) -> None:
@@ -22,14 +27,16 @@ def serve(settings: Settings) -> None:
         app,
         host=settings.host,
         port=settings.port,
-        log_level=settings.log_level,
+        log_config=logs.log_config(settings.log_level),
+        log_level=None,
+        access_log=False,
         ws="websockets-sansio",
         ws_per_message_deflate=False,
         ws_max_size=MAX_FRAME_BYTES,
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
         proxy_headers=True,
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
 
 
@@ -40,6 +47,22 @@ def migrate(settings: Settings) -> None:
     print("database is up to date", flush=True)
 
 
+def backup(settings: Settings, target: Path) -> None:
+    from app.ops.backup import BackupError
+    from app.ops.backup import backup as make_backup
+
+    try:
+        result = make_backup(settings.database_url, target)
+    except BackupError as failure:
+        print(f"backup failed: {failure}", file=sys.stderr, flush=True)
+        raise SystemExit(2) from failure
+    print(
+        f"backed up {result.boards} boards ({result.events} events, {result.bytes} bytes) "
+        f"to {result.path}",
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="cirkelbord", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -47,11 +70,17 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--host", help="address to listen on (CIRKELBORD_HOST)")
     run.add_argument("--port", type=int, help="port to listen on (CIRKELBORD_PORT)")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    save = commands.add_parser(
+        "backup", help="copy the SQLite database to PATH, also while the server runs"
+    )
+    save.add_argument("path", type=Path, help="where to write the copy (replaced if it exists)")
     args = parser.parse_args(argv)
     overrides = {k: v for k, v in vars(args).items() if k in ("host", "port") and v is not None}
     settings = Settings(**overrides)
-    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr)
+    logging.config.dictConfig(logs.log_config(settings.log_level))
     if args.command == "serve":
         serve(settings)
     elif args.command == "migrate":
         migrate(settings)
+    elif args.command == "backup":
+        backup(settings, args.path)

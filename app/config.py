@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from app.store.database import DEFAULT_SQLITE_SYNCHRONOUS, SqliteSynchronous
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+DEFAULT_RETENTION_DAYS: Final = 90
+DEFAULT_RETENTION_CHECK_MINUTES: Final = 60.0
 
 
 class Settings(BaseSettings):
@@ -39,7 +41,21 @@ class Settings(BaseSettings):
         description="origins allowed to open WebSockets and POST; empty: same host as the request",
     )
     migrate_on_start: bool = Field(True, description="apply database migrations when serving")
-    retention_days: int = Field(90, description="days after a board's last activity it is deleted")
+    retention_days: int = Field(
+        DEFAULT_RETENTION_DAYS,
+        ge=1,
+        description="days after a board's last activity it is deleted, with everything in it",
+    )
+    retention_check_minutes: float = Field(
+        DEFAULT_RETENTION_CHECK_MINUTES,
+        gt=0,
+        description="how often the server looks for expired boards and deletes them",
+    )
+    metrics_token: str = Field(
+        "",
+        repr=False,
+        description="bearer token for /metrics; empty: /metrics is not served at all",
+    )
     log_level: str = Field("info", description="debug, info, warning or error")
     web_dir: Path = Field(WEB_DIR, description="where the web app's files are")
 

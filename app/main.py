@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
@@ -16,6 +20,8 @@ from app.api.join import CodeGuard
 from app.broadcast import from_url
 from app.config import Settings
 from app.hub.hub import RoomHub
+from app.ops import metrics
+from app.ops.retention import RetentionSweeper, utc_now
 from app.realtime import endpoint
 from app.store.database import migrate
 from app.store.room_store import SqlRoomStore
@@ -42,9 +48,15 @@ PAGES = {
     "/f/{room_id}": "screen.html",
     "/s/{code}": "screen.html",
 }
+PRIVACY_PAGE = "privacy.html"
+RETENTION_MARK = "{{retention_days}}"
+"""Where the privacy statement names the retention period; filled in from the settings."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, clock: Callable[[], datetime] = utc_now
+) -> FastAPI:
+    """The app; `clock` is the wall clock the retention sweep reads (tests move it)."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -58,10 +70,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             hub = RoomHub(store, broadcast, poll_seconds=poll)
             app.state.store = store
             app.state.hub = hub
+            sweeper = RetentionSweeper(
+                hub,
+                store,
+                days=settings.retention_days,
+                every_seconds=settings.retention_check_minutes * 60,
+                clock=clock,
+            )
+            app.state.retention = sweeper
+            sweeping = asyncio.create_task(sweeper.run(), name="retention")
+            log.info("server started", extra={"url": f"http://{settings.host}:{settings.port}"})
             try:
                 yield
             finally:
+                sweeping.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sweeping
                 await hub.close()
+                log.info("server stopped")
 
     app = FastAPI(
         title="Cirkelbord",
@@ -71,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.code_guard = CodeGuard()
+    app.state.metrics = metrics.build_registry(lambda: getattr(app.state, "hub", None))
 
     @app.middleware("http")
     async def security_headers(
@@ -81,14 +108,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             response.headers.setdefault(name, value)
         return response
 
-    for router in (boards.router, join.router, exports.router, health.router, endpoint.router):
+    for router in (
+        boards.router,
+        join.router,
+        exports.router,
+        health.router,
+        endpoint.router,
+        metrics.router,
+    ):
         app.include_router(router)
 
     web = settings.web_dir
     for path, page in PAGES.items():
         app.add_api_route(path, _page(web / page), methods=["GET"], include_in_schema=False)
+    privacy = _privacy_page(web / PRIVACY_PAGE, settings.retention_days)
+    app.add_api_route("/privacy", privacy, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(directory=web), name="static")
     return app
+
+
+def _privacy_page(file: Path, retention_days: int) -> Callable[[], Awaitable[HTMLResponse]]:
+    async def serve() -> HTMLResponse:
+        text = await asyncio.to_thread(file.read_text, encoding="utf-8")
+        return HTMLResponse(
+            text.replace(RETENTION_MARK, str(retention_days)), headers={"Cache-Control": "no-cache"}
+        )
+
+    return serve
 
 
 def _page(file: object) -> Callable[[], Awaitable[FileResponse]]:

@@ -75,7 +75,7 @@ class Worker:
         self._target: Target | None = None
         self.base_ws = ""
         self.headers: dict[str, str] = {}
-        self._match: Callable[[bytes], re.Match[bytes] | None] = lambda payload: None
+        self._match: Callable[[bytes], list[re.Match[bytes]]] = lambda payload: []
         self._other: Callable[[WSConnection, bytes], None] = lambda conn, payload: None
         self.slots: list[ClientSlot] = []
         self.delivered = 0
@@ -93,23 +93,24 @@ class Worker:
         return self._target
 
     def on_receiver_frame(self, conn: WSConnection, opcode: int, payload: bytes) -> None:
-        match = self._match(payload)
-        if match is None:
+        matches = self._match(payload)
+        if not matches:
             self._other(conn, payload)
             return
-        self.delivered += 1
         now = conn.recv_ns
         self.last_delivery_ns = now
         rec = self.rec
-        if rec.open:
-            sent = int(match.group(2))
-            if sent >= rec.t0:
-                rec.note_ids.append(match.group(1))
-                rec.sent_ns.append(sent)
-                rec.recv_ns.append(now)
+        for match in matches:  # a frame may carry several messages
+            self.delivered += 1
+            if rec.open:
+                sent = int(match.group(2))
+                if sent >= rec.t0:
+                    rec.note_ids.append(match.group(1))
+                    rec.sent_ns.append(sent)
+                    rec.recv_ns.append(now)
 
     def on_sender_frame(self, conn: WSConnection, opcode: int, payload: bytes) -> None:
-        if self._match(payload) is None:
+        if not self._match(payload):
             self._other(conn, payload)
 
     # -- connecting ---------------------------------------------------------------------

@@ -1,16 +1,18 @@
-"""Create a board; read a board's summary (facilitator)."""
+"""Create a board; read a board's summary and delete the board (facilitator)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request, status
+from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.deps import HubDep, SettingsDep
+from app.api.deps import HubDep, SettingsDep, StoreDep
 from app.api.origin import origin_allowed
 from app.hub import credentials
 from app.hub.hub import RoomHub
+from app.hub.ports import BoardInfo
+from app.ops import metrics, retention
 from app.room import RoomState, limits
 from app.room.state import Language, Variant
 from app.room.views import snapshot_for
@@ -48,6 +50,7 @@ async def create_board(
     if not origin_allowed(request.headers, settings):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "origin not allowed")
     board = await hub.create_board(body.topic, body.language, body.anonymous, body.variant)
+    metrics.BOARDS_CREATED.inc()
     base = base_url(request, settings.public_url)
     return BoardOut(
         room_id=board.room_id,
@@ -59,8 +62,8 @@ async def create_board(
     )
 
 
-async def facilitated_state(hub: RoomHub, room_id: str, authorization: str | None) -> RoomState:
-    """The room's state, for the holder of its facilitator token only."""
+async def facilitated_board(hub: RoomHub, room_id: str, authorization: str | None) -> BoardInfo:
+    """The board, for the holder of its facilitator token only."""
     board = await hub.store.board(room_id)
     token = (authorization or "").removeprefix("Bearer ").strip()
     if (
@@ -69,16 +72,50 @@ async def facilitated_state(hub: RoomHub, room_id: str, authorization: str | Non
         or not credentials.token_matches(token, board.facilitator_token_hash)
     ):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such board, or not yours")
+    return board
+
+
+async def facilitated_state(hub: RoomHub, room_id: str, authorization: str | None) -> RoomState:
+    """The room's state, for the holder of its facilitator token only."""
+    await facilitated_board(hub, room_id, authorization)
     room = await hub.room(room_id)
     return room.state
 
 
 @router.get("/boards/{room_id}")
 async def board_summary(
-    room_id: str, hub: HubDep, authorization: Annotated[str | None, Header()] = None
+    room_id: str,
+    hub: HubDep,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
-    """What the board holds now, as the shared screen sees it."""
-    state = await facilitated_state(hub, room_id, authorization)
-    board = await hub.store.board(room_id)
-    assert board is not None
-    return {**snapshot_for(state, None), "join_code": board.join_code}
+    """What the board holds now, as the shared screen sees it, and when it will be deleted.
+
+    `deletes_at` (ISO 8601, UTC): the retention period after the board's last activity; any
+    change on the board moves it on.
+    """
+    board = await facilitated_board(hub, room_id, authorization)
+    room = await hub.room(room_id)
+    expiry = retention.deletes_at(board.last_activity_at, settings.retention_days)
+    return {
+        **snapshot_for(room.state, None),
+        "join_code": board.join_code,
+        "deletes_at": expiry.isoformat(timespec="seconds"),
+    }
+
+
+@router.delete("/boards/{room_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_board(
+    room_id: str,
+    request: Request,
+    hub: HubDep,
+    store: StoreDep,
+    settings: SettingsDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Response:
+    """Delete the board now with everything in it; its connected clients are closed (4404)."""
+    if not origin_allowed(request.headers, settings):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "origin not allowed")
+    await facilitated_board(hub, room_id, authorization)
+    await retention.delete_board(hub, store, room_id, "deleted")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

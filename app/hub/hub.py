@@ -18,9 +18,11 @@ import contextlib
 import logging
 import random
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
 
 import orjson
 
@@ -28,6 +30,7 @@ from app.broadcast.base import LAGGED_WAKEUP, Broadcast
 from app.hub import credentials
 from app.hub.live_room import LiveRoom, Operation
 from app.hub.ports import BoardInfo, Conflict, DuplicateOperation, RoomStore, Viewer
+from app.ops import metrics
 from app.room import FACILITATOR, Actor, ErrorCode, Rejected, Role, decide, fold
 from app.room import commands as cmd
 from app.room.limits import MAX_CONNECTIONS_PER_ROOM, MAX_LIVE_ROOMS_PER_PROCESS
@@ -83,6 +86,9 @@ class RoomHub:
         self._poll_seconds = poll_seconds
         self.shared = poll_seconds is not None  # other processes may write to our rooms
         self._pokes: set[asyncio.Task[None]] = set()
+        # Rooms closed by close_room(), by id(room): a command or a join still waiting for
+        # such a room's lock is refused. Weak, so a closed room is forgotten once unused.
+        self._closed: weakref.WeakValueDictionary[int, LiveRoom] = weakref.WeakValueDictionary()
 
     # -- boards --------------------------------------------------------------------------------
 
@@ -150,6 +156,7 @@ class RoomHub:
         """Subscribe a viewer, then bring it up to date: nothing missed, nothing twice."""
         room = await self.room(room_id)
         async with room.lock:
+            self._refuse_closed(room)
             if len(room.viewers) >= MAX_CONNECTIONS_PER_ROOM:
                 raise Rejected(ErrorCode.ROOM_FULL, "too many connections")
             had = room.presence()
@@ -183,6 +190,7 @@ class RoomHub:
         room = await self.room(room_id)
         key = actor_key(actor)
         async with room.lock:
+            self._refuse_closed(room)
             if cid is not None:
                 known = room.operations.get(cid)
                 if known is not None:
@@ -198,6 +206,7 @@ class RoomHub:
                     continue
                 if not events:
                     return room.state.seq
+                started = time.perf_counter()
                 try:
                     last = await self.store.append(room_id, room.state.seq, events, cid, key)
                 except Conflict:
@@ -209,13 +218,20 @@ class RoomHub:
                 except DuplicateOperation as stored:
                     await self._read_log(room)
                     return self._replayed(stored.seq, stored.actor, key)
+                committed = time.perf_counter()
+                metrics.commit_finished(room_id, committed - started)
                 if cid is not None:
                     room.operations[cid] = Operation(last, key)
                 for event in events:
                     room.advance(event)
+                metrics.FANOUT_SECONDS.observe(time.perf_counter() - committed)
                 self._poke_soon(room.room_id, last)
                 return last
         raise Rejected(ErrorCode.INTERNAL, "the room is too busy, try again")
+
+    def _refuse_closed(self, room: LiveRoom) -> None:
+        if self._closed.get(id(room)) is room:
+            raise Rejected(ErrorCode.UNKNOWN_ROOM)
 
     @staticmethod
     def _replayed(seq: int, stored_actor: str | None, key: str) -> int:
@@ -271,7 +287,10 @@ class RoomHub:
         task.add_done_callback(self._pokes.discard)
 
     async def _poke(self, room_id: str, seq: int) -> None:
-        message = orjson.dumps({"room": room_id, "seq": seq})
+        await self._publish(room_id, {"room": room_id, "seq": seq})
+
+    async def _publish(self, room_id: str, poke: dict[str, object]) -> None:
+        message = orjson.dumps(poke)
         try:
             await self.broadcast.publish(channel(room_id), message)
         except Exception:  # the poke is a hint; the safety poll and the next poke cover a loss
@@ -289,6 +308,9 @@ class RoomHub:
                     except TimeoutError:
                         await self._catch_up(room)
                         continue
+                    if b'"closed"' in raw and closed_code(raw):  # another process deleted it
+                        await self.close_room(room.room_id, closed_code(raw), tell_others=False)
+                        return
                     lagged = subscription.take_lagged()  # pokes were dropped, or Redis came back
                     if lagged or raw == LAGGED_WAKEUP or poked_seq(raw) > room.state.seq:
                         await self._catch_up(room)
@@ -327,6 +349,36 @@ class RoomHub:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def close_room(
+        self, room_id: str, code: int, reason: str = "", *, tell_others: bool = True
+    ) -> int:
+        """Disconnect every local viewer of a room with `code` and forget the live room.
+
+        Commands and joins still waiting for the room are refused with `unknown_room`; the
+        other processes are told to do the same. Returns how many viewers were closed here.
+        """
+        if self.shared and tell_others:
+            await self._publish(room_id, {"room": room_id, "closed": code})
+        room = self.rooms.get(room_id)
+        if room is None:
+            return 0
+        async with room.lock:
+            self._closed[id(room)] = room
+            viewers = list(room.viewers)
+            room.viewers.clear()
+            for viewer in viewers:
+                if isinstance(viewer, Closable):
+                    viewer.close(code, reason)
+            if self.rooms.get(room_id) is room:
+                self.rooms.pop(room_id)
+            self._cancel_eviction(room_id)
+            listener = self._listeners.pop(room_id, None)
+        if listener is not None and listener is not asyncio.current_task():
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+        return len(viewers)
+
     async def close(self) -> None:
         if self._pokes:
             await asyncio.wait(list(self._pokes), timeout=2)
@@ -344,6 +396,23 @@ class RoomHub:
 
 def channel(room_id: str) -> str:
     return f"room:{room_id}"
+
+
+@runtime_checkable
+class Closable(Protocol):
+    """A viewer the hub can disconnect (a WebSocket connection; test viewers need not be)."""
+
+    def close(self, code: int, reason: str = "") -> None: ...
+
+
+def closed_code(raw: bytes) -> int:
+    """The close code of a "room closed" poke; 0 for anything else."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return 0
+    code = value.get("closed") if isinstance(value, dict) else None
+    return code if isinstance(code, int) else 0
 
 
 def poked_seq(raw: bytes) -> int:

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from app.api.deps import HubDep, SettingsDep
 from app.api.origin import origin_allowed
+from app.ops import metrics
 from app.realtime import protocol as p
 from app.realtime.codec import encode, to_command
 from app.realtime.connection import Connection, TokenBucket
@@ -38,6 +39,7 @@ LIMITS = {
 
 
 def error(code: ErrorCode, detail: str = "", cid: str | None = None) -> str:
+    metrics.REJECTED.labels(code.value).inc()  # every error built here is sent
     message: dict[str, Any] = {"type": "error", "code": code.value, "detail": detail}
     if cid is not None:
         message["cid"] = cid
@@ -139,6 +141,7 @@ async def room_socket(
             if isinstance(message, p.Hello):
                 connection.send_now(error(ErrorCode.BAD_MESSAGE, "hello was already sent"))
                 continue
+            metrics.COMMANDS.labels(message.type).inc()
             try:
                 seq = await hub.submit(room_id, actor, message.cid, to_command(message))
             except Rejected as refused:

@@ -17,6 +17,7 @@ from app.store.database import (
     SqliteSynchronous,
     create_engine,
     create_sessionmaker,
+    read_only,
 )
 from app.store.event_codec import decode_event
 from app.store.group_commit import GroupCommitter
@@ -42,6 +43,8 @@ class SqlRoomStore:
     ) -> None:
         self.engine: AsyncEngine = create_engine(url, sqlite_synchronous=sqlite_synchronous)
         self.sessions: async_sessionmaker[AsyncSession] = create_sessionmaker(self.engine)
+        # Reads start a deferred transaction: in WAL mode they never wait for the writer.
+        self.reads: async_sessionmaker[AsyncSession] = create_sessionmaker(read_only(self.engine))
         self.committer = GroupCommitter(self.sessions)
 
     async def __aenter__(self) -> Self:
@@ -81,12 +84,12 @@ class SqlRoomStore:
             )
 
     async def board(self, room_id: str) -> BoardInfo | None:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             record = await boards.get_board(session, room_id)
         return None if record is None else _info(record)
 
     async def board_by_code(self, join_code: str) -> BoardInfo | None:
-        async with self.sessions() as session:
+        async with self.reads() as session:
             record = await boards.get_board_by_code(session, join_code)
         return None if record is None else _info(record)
 
@@ -118,7 +121,7 @@ class SqlRoomStore:
             .where(RoomEventRow.room_id == room_id, RoomEventRow.seq > since_seq)
             .order_by(RoomEventRow.seq)
         )
-        async with self.sessions() as session:
+        async with self.reads() as session:
             rows = (await session.execute(statement)).all()
         return [
             LoggedEvent(seq, decode_event(kind, payload), cid, actor)

@@ -137,9 +137,9 @@ class Target(ABC):
     def note_frame(self, client: Client, seq: int, token: str) -> bytes:
         """The text frame payload with which a posting client sends a note carrying ``token``."""
 
-    def match_delivery(self, payload: bytes) -> re.Match[bytes] | None:
-        """The token of a delivered note in ``payload``, or None for any other frame."""
-        return TOKEN_RE.search(payload)
+    def match_delivery(self, payload: bytes) -> list[re.Match[bytes]]:
+        """The tokens of the notes delivered in ``payload`` (a frame may batch several)."""
+        return list(TOKEN_RE.finditer(payload))
 
     def handle_other(self, conn: WSConnection, payload: bytes) -> None:
         """Called for frames that are not delivered notes (keep-alives, acks, presence)."""

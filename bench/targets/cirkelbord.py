@@ -70,6 +70,12 @@ def parse_room(ref: str) -> dict[str, Any]:
     return room
 
 
+def messages_of(frame: bytes) -> list[dict[str, Any]]:
+    """A frame holds one message, or several as a JSON array (see docs/protocol.md)."""
+    value = orjson.loads(frame)
+    return value if isinstance(value, list) else [value]
+
+
 def note_text(i: int) -> str:
     return (
         f"Note {i}: we now finish every stand-up within fifteen minutes "
@@ -111,11 +117,11 @@ class PrepClient:
 
     async def expect(self, kind: str, cid: str | None = None, wait: float = 15.0) -> dict[str, Any]:
         while True:
-            message: dict[str, Any] = orjson.loads(await self.next_frame(wait))
-            if message.get("type") == "error" and (cid is None or message.get("cid") == cid):
-                raise Protocol(f"{message.get('code')}: {message.get('detail')}")
-            if message.get("type") == kind and (cid is None or message.get("cid") == cid):
-                return message
+            for message in messages_of(await self.next_frame(wait)):
+                if message.get("type") == "error" and (cid is None or message.get("cid") == cid):
+                    raise Protocol(f"{message.get('code')}: {message.get('detail')}")
+                if message.get("type") == kind and (cid is None or message.get("cid") == cid):
+                    return message
 
     async def command(self, kind: str, **fields: Any) -> dict[str, Any]:
         cid = f"prep-{_PREP_TAG}-{next(_PREP_IDS)}"
@@ -280,18 +286,18 @@ class Cirkelbord(Target):
         welcomed = False
         while True:
             frame = await next_frame(15.0)
-            message = orjson.loads(frame)
-            kind = message.get("type")
-            if kind == "snapshot":
-                if not welcomed:
-                    raise Protocol("snapshot before welcome")
-                # Rendered-ready: parsed, and the notes indexed by id as a view would need them.
-                notes = {note["id"]: note for note in message["board"].get("notes", [])}
-                return JoinResult(snapshot_bytes=len(frame), notes=len(notes))
-            if kind == "welcome":
-                welcomed = True
-            elif kind == "error":
-                raise Protocol(f"join refused: {message.get('code')}: {message.get('detail')}")
+            for message in messages_of(frame):
+                kind = message.get("type")
+                if kind == "snapshot":
+                    if not welcomed:
+                        raise Protocol("snapshot before welcome")
+                    # Rendered-ready: parsed, and the notes indexed by id as a view would need.
+                    notes = {note["id"]: note for note in message["board"].get("notes", [])}
+                    return JoinResult(snapshot_bytes=len(frame), notes=len(notes))
+                if kind == "welcome":
+                    welcomed = True
+                elif kind == "error":
+                    raise Protocol(f"join refused: {message.get('code')}: {message.get('detail')}")
 
     def note_frame(self, client: Client, seq: int, token: str) -> bytes:
         if client.sender is None:

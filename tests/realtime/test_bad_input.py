@@ -13,7 +13,7 @@ from websockets.typing import Origin
 
 from app.realtime.protocol import CloseCode
 from app.room import limits
-from tests.support.client import RoomClient, create_board
+from tests.support.client import RoomClient, create_board, messages_of
 from tests.support.server import ServerProcess
 
 
@@ -152,7 +152,7 @@ async def test_wrong_join_code_and_wrong_tokens_close_the_socket(
     ):
         async with connect(f"{live_server.ws_url}/ws/{room}") as ws:
             await ws.send(orjson.dumps(hello).decode())
-            reply = orjson.loads(await ws.recv())
+            reply = messages_of(await ws.recv())[0]
             assert reply["code"] == "bad_credentials"
             await ws.wait_closed()
             assert ws.close_code == CloseCode.BAD_CREDENTIALS
@@ -213,4 +213,4 @@ async def test_foreign_origin_is_refused(live_server: ServerProcess) -> None:
         await ws.send(
             orjson.dumps({"type": "hello", "v": 1, "role": "screen", "code": "X"}).decode()
         )
-        assert orjson.loads(await ws.recv())["code"] == "bad_credentials"
+        assert messages_of(await ws.recv())[0]["code"] == "bad_credentials"

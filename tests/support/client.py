@@ -28,6 +28,12 @@ def create_board(base_url: str, topic: str = "Onze overdracht", **extra: Any) ->
     return board
 
 
+def messages_of(frame: str | bytes) -> list[Message]:
+    """A frame holds one message, or several as a JSON array (the server batches when behind)."""
+    value = orjson.loads(frame)
+    return value if isinstance(value, list) else [value]
+
+
 class GapError(AssertionError):
     pass
 
@@ -112,9 +118,9 @@ class RoomClient:
         self.welcomed = False
         try:
             async for raw in self.ws:
-                message: Message = orjson.loads(raw)
-                self.messages.append(message)
-                self.handle(message)
+                for message in messages_of(raw):
+                    self.messages.append(message)
+                    self.handle(message)
                 self._changed.set()
         except Exception:
             pass

@@ -21,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
 from websockets.sync.client import ClientConnection, connect
 
+from tests.support.client import messages_of
 from tests.support.server import ServerProcess
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -131,15 +132,17 @@ class Facilitator:
         assert self._ws is not None
         self._ws.__exit__(kind, error, trace)
 
-    def _receive(self, timeout: float) -> Message | None:
+    def _receive(self, timeout: float) -> list[Message]:
+        """The messages of the next frame (one, or several when the server batches)."""
         assert self._ws is not None
         try:
             raw = self._ws.recv(timeout=timeout)
         except TimeoutError:
-            return None
-        message: Message = json.loads(raw)
-        self._apply(message)
-        return message
+            return []
+        messages = messages_of(raw)
+        for message in messages:
+            self._apply(message)
+        return messages
 
     def _apply(self, message: Message) -> None:
         if message["type"] == "snapshot":
@@ -171,10 +174,10 @@ class Facilitator:
         self._ws.send(json.dumps({**fields, "cid": cid}))
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
-            message = self._receive(0.2)
-            if message and message.get("cid") == cid:
-                assert message["type"] == "ack", message
-                return message
+            for message in self._receive(0.2):
+                if message.get("cid") == cid:
+                    assert message["type"] == "ack", message
+                    return message
         raise AssertionError(f"no answer to {fields}")
 
     def change_phase(self, source: str, target: str) -> None:

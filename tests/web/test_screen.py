@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 from websockets.sync.client import ClientConnection, connect
 
+from tests.support.client import messages_of
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
     TIMEOUT_MS,
@@ -142,10 +143,10 @@ class Participant:
         cid = f"p-{next(self._cids)}"
         self._ws.send(json.dumps({**fields, "cid": cid}))
         while True:
-            message = json.loads(self._ws.recv(timeout=10))
-            if message.get("cid") == cid:
-                assert message["type"] == "ack", message
-                return
+            for message in messages_of(self._ws.recv(timeout=10)):
+                if message.get("cid") == cid:
+                    assert message["type"] == "ack", message
+                    return
 
 
 def fill_board(

@@ -123,13 +123,14 @@ export function openRoom({roomId, makeHello, store, storageKey = null, url = roo
     socket.onmessage = (event) => {
       if (ws !== socket) return;
       heard();
-      let msg;
+      let data;
       try {
-        msg = JSON.parse(event.data);
+        data = JSON.parse(event.data);
       } catch {
         return;
       }
-      receive(msg);
+      // A frame carries one message, or several as an array when the server batches.
+      for (const msg of Array.isArray(data) ? data : [data]) receive(msg);
     };
     socket.onclose = (event) => {
       if (ws !== socket) return;

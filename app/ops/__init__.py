@@ -1,0 +1,1 @@
+"""Running Cirkelbord for real: retention, backups, structured logs and metrics."""
