@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.hub.ports import Viewer
 from app.realtime.codec import encode
-from app.room import Delivery, RoomState, apply, render, snapshot_for
+from app.room import Delivery, RoomState, apply, render
 from app.room.events import Event
 from app.room.limits import REPLAY_LIMIT
+from app.room.views import board_snapshot, extend_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,7 @@ class LiveRoom:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _snapshots: dict[str | None, str] = field(default_factory=dict)
     _snapshot_seq: int = -1
+    _board: dict[str, Any] | None = None
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -46,17 +49,20 @@ class LiveRoom:
         """The encoded snapshot for one viewer, cached per room version."""
         if self._snapshot_seq != self.state.seq:
             self._snapshots.clear()
+            self._board = None
             self._snapshot_seq = self.state.seq
         cached = self._snapshots.get(pid)
         if cached is None:
-            cached = encode(
-                {
-                    "type": "snapshot",
-                    "seq": self.state.seq,
-                    "epoch": self.epoch,
-                    "board": snapshot_for(self.state, pid),
-                }
-            )
+            if self._board is None:
+                self._board = board_snapshot(self.state)
+            view = self._board if pid is None else extend_for(self._board, self.state, pid)
+            message = {
+                "type": "snapshot",
+                "seq": self.state.seq,
+                "epoch": self.epoch,
+                "board": view,
+            }
+            cached = encode(message)
             self._snapshots[pid] = cached
         return cached
 

@@ -201,7 +201,33 @@ def board_fields(state: RoomState) -> View:
 
 def snapshot_for(state: RoomState, pid: str | None) -> View:
     """Everything this viewer may see of the room, as one value."""
-    notes = sorted((n for n in state.notes.values() if may_see(n, pid)), key=lambda n: n.order)
+    board = board_snapshot(state)
+    return board if pid is None else extend_for(board, state, pid)
+
+
+def extend_for(board: View, state: RoomState, pid: str) -> View:
+    """A participant's snapshot from the board's: plus their own hidden notes, plus `me`.
+
+    The board's snapshot is the same for every viewer of a room version, so it is built once
+    and each participant adds only what is theirs.
+    """
+    own = [
+        note_view(state, n)
+        for n in state.notes.values()
+        if n.author == pid and may_see(n, pid) and not may_see(n, None)
+    ]
+    notes = board["notes"] if not own else sorted([*board["notes"], *own], key=_order)
+    return {**board, "notes": notes, "me": me_view(state, pid)}
+
+
+def _order(view: View) -> int:
+    order: int = view["order"]
+    return order
+
+
+def board_snapshot(state: RoomState) -> View:
+    """What the facilitator and the shared screen see: the room as everyone may see it."""
+    notes = sorted((n for n in state.notes.values() if may_see(n, None)), key=lambda n: n.order)
     return {
         **board_fields(state),
         "counts": counts_view(state),
@@ -211,7 +237,7 @@ def snapshot_for(state: RoomState, pid: str | None) -> View:
         "plans": [plan_view(state, p) for p in sorted(state.plans.values(), key=lambda p: p.order)],
         "reflections": reflections_view(state),
         "scale": scale_view(state),
-        "me": me_view(state, pid) if pid is not None else None,
+        "me": None,
     }
 
 

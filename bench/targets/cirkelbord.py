@@ -33,6 +33,7 @@ import itertools
 import os
 import sys
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -94,6 +95,7 @@ class PrepClient:
         self.conn = conn
         self.next_frame = frame_reader(conn, queue)
         self.welcome: dict[str, Any] = {}
+        self.unread: deque[dict[str, Any]] = deque()  # messages of a batched frame not yet read
         self.snapshot: dict[str, Any] = {}
 
     @classmethod
@@ -117,11 +119,13 @@ class PrepClient:
 
     async def expect(self, kind: str, cid: str | None = None, wait: float = 15.0) -> dict[str, Any]:
         while True:
-            for message in messages_of(await self.next_frame(wait)):
-                if message.get("type") == "error" and (cid is None or message.get("cid") == cid):
-                    raise Protocol(f"{message.get('code')}: {message.get('detail')}")
-                if message.get("type") == kind and (cid is None or message.get("cid") == cid):
-                    return message
+            if not self.unread:
+                self.unread.extend(messages_of(await self.next_frame(wait)))
+            message = self.unread.popleft()
+            if message.get("type") == "error" and (cid is None or message.get("cid") == cid):
+                raise Protocol(f"{message.get('code')}: {message.get('detail')}")
+            if message.get("type") == kind and (cid is None or message.get("cid") == cid):
+                return message
 
     async def command(self, kind: str, **fields: Any) -> dict[str, Any]:
         cid = f"prep-{_PREP_TAG}-{next(_PREP_IDS)}"

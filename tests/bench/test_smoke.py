@@ -36,3 +36,7 @@ def test_bench_smoke_prints_the_table() -> None:
         assert row in out, f"missing row {row!r}:\n{out}"
     for label in ("FastAPI minimal", "python-socketio", "Node ws", "Cirkelbord"):
         assert label in out.splitlines()[1], out
+    # Cirkelbord itself must have run every scenario: an error there is a broken server or
+    # adapter, not a missing peer.
+    assert "cirkelbord: FAILED" not in out + proc.stderr, out + proc.stderr
+    assert "cirkelbord: error" not in out + proc.stderr, out + proc.stderr

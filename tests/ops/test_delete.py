@@ -1,0 +1,99 @@
+"""Deleting now: the facilitator deletes a board, a participant deletes their own note."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+
+from app.realtime.protocol import CloseCode
+from tests.conftest import sqlite_url
+from tests.ops.rows import rows_of
+from tests.support.client import RoomClient, create_board
+from tests.support.server import ServerProcess
+
+SCREEN_UPDATE_SECONDS = 1.0
+""""At once": a deleted note is off the shared screen within this time."""
+
+
+def auth(board: dict[str, str]) -> dict[str, str]:
+    return {"Authorization": f"Bearer {board['facilitator_token']}"}
+
+
+async def test_the_facilitator_deletes_a_board_and_everyone_is_told(tmp_path: Path) -> None:
+    database = tmp_path / "cirkelbord.sqlite3"
+    server = ServerProcess(sqlite_url(database), log_path=tmp_path / "server.log").start()
+    try:
+        board, other = create_board(server.url), create_board(server.url)
+        ws, room, code = server.ws_url, board["room_id"], board["join_code"]
+        facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
+        screen = await RoomClient.screen(ws, room, code)
+        phone = await RoomClient.join(ws, room, code, "Ann")
+        await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
+        await phone.do("add_note", id="n1", circle="inner", text="Geheim")
+        url = f"{server.url}/api/boards/{room}"
+        assert rows_of(database, room)["notes"] == 1
+
+        # Only the facilitator, and only from the board's own origin.
+        assert httpx.delete(url).status_code == 404
+        assert httpx.delete(url, headers={"Authorization": "Bearer nope"}).status_code == 404
+        assert httpx.delete(url, headers=auth(other)).status_code == 404
+        foreign = {**auth(board), "Origin": "https://evil.example"}
+        assert httpx.delete(url, headers=foreign).status_code == 403
+        assert rows_of(database, room)["boards"] == 1 and phone.closed is None
+
+        assert httpx.delete(url, headers=auth(board)).status_code == 204
+        for client in (facilitator, screen, phone):
+            await client.wait_for(lambda c: c.closed is not None)
+            assert client.closed == (CloseCode.UNKNOWN_ROOM, "board deleted")
+        assert set(rows_of(database, room).values()) == {0}
+        assert rows_of(database, other["room_id"])["boards"] == 1
+        assert httpx.get(url, headers=auth(board)).status_code == 404
+        assert httpx.delete(url, headers=auth(board)).status_code == 404
+        assert httpx.get(f"{server.url}/api/join/{code}").status_code == 404
+
+        # Coming back finds no room.
+        again = RoomClient(
+            ws, room, {"type": "hello", "v": 1, "role": "screen", "code": code}
+        )
+        await again.connect(wait=False)
+        await again.wait_for(lambda c: c.closed is not None)
+        assert again.closed is not None and again.closed[0] == CloseCode.UNKNOWN_ROOM
+    finally:
+        server.stop()
+
+
+async def test_a_participant_deletes_a_revealed_note_and_the_screen_drops_it_at_once(
+    live_server: ServerProcess,
+) -> None:
+    board = create_board(live_server.url)
+    ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
+    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
+    screen = await RoomClient.screen(ws, room, code)
+    ann = await RoomClient.join(ws, room, code, "Ann")
+    bob = await RoomClient.join(ws, room, code, "Bob")
+    await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
+    await ann.do("add_note", id="a1", circle="inner", text="Spijt van deze")
+    await ann.do("add_note", id="a2", circle="inner", text="Deze mag blijven")
+    seq = await facilitator.do("change_phase", **{"from": "inner_writing", "to": "inner_reading"})
+    await screen.wait_seq(seq)
+    assert screen.texts() == {"Spijt van deze", "Deze mag blijven"}
+
+    assert await bob.refused("delete_note", id="a1") == "not_your_note"
+    assert await facilitator.refused("delete_note", id="a1") in ("forbidden", "not_your_note")
+
+    started = time.monotonic()
+    seq = await ann.do("delete_note", id="a1")
+    for viewer in (screen, bob, facilitator):
+        await viewer.wait_seq(seq)
+    elapsed = time.monotonic() - started
+    print(f"deleted note gone from the screen after {elapsed * 1000:.1f} ms")
+    assert elapsed < SCREEN_UPDATE_SECONDS
+    for viewer in (screen, bob, facilitator, ann):
+        assert viewer.texts() == {"Deze mag blijven"}
+        assert viewer.board is not None and viewer.board["counts"]["inner"] == 1
+
+    # A screen that connects later never sees it either.
+    late = await RoomClient.screen(ws, room, code)
+    assert late.texts() == {"Deze mag blijven"}
