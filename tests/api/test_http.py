@@ -142,6 +142,9 @@ async def test_exports_hold_the_meeting_and_neutralise_user_text(
         table = (await http.get(f"{base}/export.csv")).text
         data = (await http.get(f"{base}/export.json")).json()
     assert "# Vergaderen \\*beter\\*" in markdown
+    assert "## Binnencirkel" in markdown and "export." not in markdown, (
+        "every heading is translated"
+    )
     assert "We beginnen op tijd" in markdown and "Notulen in de chat" in markdown
     assert "\\[klik\\]\\(http://x\\)" in markdown, "Markdown links from users must not become links"
     assert "Over vier weken opnieuw" in markdown and "Rustig tempo" in markdown

@@ -1,0 +1,36 @@
+"""The two string catalogues (Dutch first, English second) hold the same keys, and every key the
+server uses is in both."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.room.method import STEPS
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+
+def catalogue(language: str) -> dict[str, str]:
+    data: dict[str, str] = json.loads((WEB / "i18n" / f"{language}.json").read_text("utf-8"))
+    return data
+
+
+def test_dutch_and_english_have_the_same_keys() -> None:
+    assert set(catalogue("nl")) == set(catalogue("en"))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_method_step_and_export_label_is_translated(language: str) -> None:
+    strings = catalogue(language)
+    used = {key for step in STEPS.values() for key in (step.title_key, *step.question_keys)}
+    used |= {
+        "method.credit",
+        *(f"export.{k}" for k in ("inner", "outer", "chosen", "plans", "who", "when")),
+        *(f"export.{k}" for k in ("reflections", "agreements")),
+        *(f"export.useful.{k}" for k in ("yes", "partly", "no")),
+    }
+    missing = sorted(k for k in used if not strings.get(k))
+    assert not missing, missing
