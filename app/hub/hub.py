@@ -308,8 +308,9 @@ class RoomHub:
                     except TimeoutError:
                         await self._catch_up(room)
                         continue
-                    if b'"closed"' in raw and closed_code(raw):  # another process deleted it
-                        await self.close_room(room.room_id, closed_code(raw), tell_others=False)
+                    closed = closed_by(raw) if b'"closed"' in raw else None
+                    if closed is not None:  # another process closed the room (deleted it)
+                        await self.close_room(room.room_id, *closed, tell_others=False)
                         return
                     lagged = subscription.take_lagged()  # pokes were dropped, or Redis came back
                     if lagged or raw == LAGGED_WAKEUP or poked_seq(raw) > room.state.seq:
@@ -358,7 +359,7 @@ class RoomHub:
         other processes are told to do the same. Returns how many viewers were closed here.
         """
         if self.shared and tell_others:
-            await self._publish(room_id, {"room": room_id, "closed": code})
+            await self._publish(room_id, {"room": room_id, "closed": code, "reason": reason})
         room = self.rooms.get(room_id)
         if room is None:
             return 0
@@ -405,14 +406,18 @@ class Closable(Protocol):
     def close(self, code: int, reason: str = "") -> None: ...
 
 
-def closed_code(raw: bytes) -> int:
-    """The close code of a "room closed" poke; 0 for anything else."""
+def closed_by(raw: bytes) -> tuple[int, str] | None:
+    """The close code and reason of a "room closed" poke; None for anything else."""
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return 0
-    code = value.get("closed") if isinstance(value, dict) else None
-    return code if isinstance(code, int) else 0
+        return None
+    if not isinstance(value, dict):
+        return None
+    code, reason = value.get("closed"), value.get("reason")
+    if not isinstance(code, int) or isinstance(code, bool):
+        return None
+    return code, reason if isinstance(reason, str) else ""
 
 
 def poked_seq(raw: bytes) -> int:

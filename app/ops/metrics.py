@@ -7,11 +7,10 @@ hub's live rooms (connections, rooms, send queues), so the hot path only bumps c
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import logging
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Annotated, Final
+from collections.abc import Callable, Collection, Iterator, Mapping
+from typing import TYPE_CHECKING, Annotated, Final, Protocol
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from prometheus_client import (
@@ -27,7 +26,6 @@ from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
     from app.config import Settings
-    from app.hub.hub import RoomHub
 
 log = logging.getLogger("cirkelbord.ops")
 router = APIRouter()
@@ -83,10 +81,22 @@ def commit_finished(room_id: str, seconds: float) -> None:
         log.warning("slow commit", extra={"room": room_id, "ms": round(seconds * 1000, 1)})
 
 
+class Room(Protocol):
+    @property
+    def viewers(self) -> Collection[object]: ...
+
+
+class Rooms(Protocol):
+    """What the collector reads of the hub: its live rooms and their viewers."""
+
+    @property
+    def rooms(self) -> Mapping[str, Room]: ...
+
+
 class HubCollector(Collector):
     """What the hub holds right now, read at scrape time by walking its live rooms."""
 
-    def __init__(self, hub: Callable[[], RoomHub | None]) -> None:
+    def __init__(self, hub: Callable[[], Rooms | None]) -> None:
         self._hub = hub
 
     def collect(self) -> Iterator[Metric]:
@@ -98,9 +108,10 @@ class HubCollector(Collector):
         for room in rooms:
             for viewer in list(room.viewers):
                 clients += 1
-                queue = getattr(viewer, "queue", None)
-                if isinstance(queue, asyncio.Queue):
-                    length = queue.qsize()
+                # A WebSocket connection says how many messages wait in its send queue.
+                pending = getattr(viewer, "pending", None)
+                if callable(pending):
+                    length = int(pending())
                     queued += length
                     longest = max(longest, length)
         yield GaugeMetricFamily(
@@ -119,7 +130,7 @@ class HubCollector(Collector):
         )
 
 
-def build_registry(hub: Callable[[], RoomHub | None]) -> CollectorRegistry:
+def build_registry(hub: Callable[[], Rooms | None]) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=True)
     for instrument in INSTRUMENTS:
         registry.register(instrument)

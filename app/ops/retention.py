@@ -83,7 +83,7 @@ class RetentionSweeper:
     async def sweep(self) -> list[str]:
         """Delete every expired board now; return their room ids."""
         cutoff = self.cutoff()
-        async with self.store.sessions() as session:
+        async with self.store.reads() as session:
             expired = await boards.list_expired(session, cutoff)
         gone: list[str] = []
         for room_id in expired:

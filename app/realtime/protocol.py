@@ -309,6 +309,7 @@ class CloseCode:
 
     GOING_AWAY: Final = 1001  # server restarting: reconnect and resume
     MESSAGE_TOO_BIG: Final = 1009  # frame larger than MAX_FRAME_BYTES
+    SERVICE_RESTART: Final = 1012  # sent by uvicorn when the server stops (SIGTERM): resume
     TRY_AGAIN_LATER: Final = 1013  # fell behind (send queue full) or overloaded: resume
     BAD_HELLO: Final = 4400  # first message was not a valid hello: fix the client
     BAD_CREDENTIALS: Final = 4401  # token or code wrong: ask the user again

@@ -15,11 +15,13 @@ saves most of the per-statement cost on the hot path.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final, TypeVar
 
+import orjson
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -38,6 +40,7 @@ from sqlalchemy import (
 from app.room import events as ev
 from app.room.events import Event
 from app.store.database import metadata
+from app.store.event_codec import decode_event, encode_event
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +231,38 @@ def _note_deleted(at: At, e: ev.NoteDeleted) -> None:
     at.update("notes", {"nid": e.nid}, deleted=True, text="")
     at.delete("votes", nid=e.nid)
     at.update("boards", {"chosen_nid": e.nid}, chosen_nid=None)
+    _erase_text_from_log(at, e.nid)
+
+
+_WRITTEN_TYPES: Final = (ev.NoteAdded.name, ev.NoteEdited.name)
+
+
+def _erase_text_from_log(at: At, nid: str) -> None:
+    """A deleted note's text leaves the log too: its earlier events keep only an empty text.
+
+    Folding the log still gives the same state (a deleted note's text is empty there as well);
+    only the note's past wording is gone, as its author asked.
+    """
+    events = metadata.tables["room_events"]
+    needle = '"nid":' + orjson.dumps(nid).decode()
+    pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = at.connection.execute(
+        select(events.c.seq, events.c.type, events.c.payload).where(
+            events.c.room_id == at.room_id,
+            events.c.type.in_(_WRITTEN_TYPES),
+            events.c.payload.like(pattern, escape="\\"),
+        )
+    ).all()
+    for seq, kind, payload in rows:
+        event = decode_event(kind, payload)
+        if not isinstance(event, ev.NoteAdded | ev.NoteEdited) or event.nid != nid:
+            continue
+        _, erased = encode_event(dataclasses.replace(event, text=""))
+        at.connection.execute(
+            update(events)
+            .where(events.c.room_id == at.room_id, events.c.seq == seq)
+            .values(payload=erased)
+        )
 
 
 @projects(ev.NoteHidden)

@@ -13,7 +13,7 @@ import pytest
 
 from app.ops import backup
 from tests.conftest import sqlite_url
-from tests.ops.test_sigterm import Writer, acknowledged, unacknowledged
+from tests.ops.test_sigterm import Writer, acknowledged, all_acked, unacknowledged
 from tests.support.client import RoomClient, create_board
 from tests.support.server import ROOT, ServerProcess
 
@@ -62,13 +62,15 @@ async def test_a_backup_taken_while_writing_serves_everything_acked_before_it(
     assert f"to {copy}" in done.stdout and "backed up 1 boards" in done.stdout
 
     await screen.wait_for(
-        lambda c: c.board is not None
-        and c.board["counts"]["inner"] >= len(acked_before) + ACKED_AFTER_BACKUP
+        lambda c: (
+            c.board is not None
+            and c.board["counts"]["inner"] >= len(acked_before) + ACKED_AFTER_BACKUP
+        )
     )
     stop.set()
     await asyncio.gather(*tasks)
     for w in writers:
-        await w.client.wait_for(lambda c: all(cid in c.acks for cid in w.sent))
+        await w.client.wait_for(all_acked(w.sent))
         w.settle()
     everything = acknowledged(writers) | unacknowledged(writers)
     old_epoch = screen.epoch

@@ -35,28 +35,28 @@ async def test_the_facilitator_deletes_a_board_and_everyone_is_told(tmp_path: Pa
         url = f"{server.url}/api/boards/{room}"
         assert rows_of(database, room)["notes"] == 1
 
-        # Only the facilitator, and only from the board's own origin.
-        assert httpx.delete(url).status_code == 404
-        assert httpx.delete(url, headers={"Authorization": "Bearer nope"}).status_code == 404
-        assert httpx.delete(url, headers=auth(other)).status_code == 404
-        foreign = {**auth(board), "Origin": "https://evil.example"}
-        assert httpx.delete(url, headers=foreign).status_code == 403
-        assert rows_of(database, room)["boards"] == 1 and phone.closed is None
+        async with httpx.AsyncClient() as http:
+            # Only the facilitator, and only from the board's own origin.
+            assert (await http.delete(url)).status_code == 404
+            wrong = {"Authorization": "Bearer nope"}
+            assert (await http.delete(url, headers=wrong)).status_code == 404
+            assert (await http.delete(url, headers=auth(other))).status_code == 404
+            foreign = {**auth(board), "Origin": "https://evil.example"}
+            assert (await http.delete(url, headers=foreign)).status_code == 403
+            assert rows_of(database, room)["boards"] == 1 and phone.closed is None
 
-        assert httpx.delete(url, headers=auth(board)).status_code == 204
-        for client in (facilitator, screen, phone):
-            await client.wait_for(lambda c: c.closed is not None)
-            assert client.closed == (CloseCode.UNKNOWN_ROOM, "board deleted")
-        assert set(rows_of(database, room).values()) == {0}
-        assert rows_of(database, other["room_id"])["boards"] == 1
-        assert httpx.get(url, headers=auth(board)).status_code == 404
-        assert httpx.delete(url, headers=auth(board)).status_code == 404
-        assert httpx.get(f"{server.url}/api/join/{code}").status_code == 404
+            assert (await http.delete(url, headers=auth(board))).status_code == 204
+            for client in (facilitator, screen, phone):
+                await client.wait_for(lambda c: c.closed is not None)
+                assert client.closed == (CloseCode.UNKNOWN_ROOM, "board deleted")
+            assert set(rows_of(database, room).values()) == {0}
+            assert rows_of(database, other["room_id"])["boards"] == 1
+            assert (await http.get(url, headers=auth(board))).status_code == 404
+            assert (await http.delete(url, headers=auth(board))).status_code == 404
+            assert (await http.get(f"{server.url}/api/join/{code}")).status_code == 404
 
         # Coming back finds no room.
-        again = RoomClient(
-            ws, room, {"type": "hello", "v": 1, "role": "screen", "code": code}
-        )
+        again = RoomClient(ws, room, {"type": "hello", "v": 1, "role": "screen", "code": code})
         await again.connect(wait=False)
         await again.wait_for(lambda c: c.closed is not None)
         assert again.closed is not None and again.closed[0] == CloseCode.UNKNOWN_ROOM

@@ -78,12 +78,13 @@ async def test_a_meeting_leaves_json_events_without_any_text_or_name(tmp_path: P
     try:
         named = await hold_meeting(server, anonymous=False)
         anonymous = await hold_meeting(server, anonymous=True)
-        deleted = httpx.delete(
-            f"{server.url}/api/boards/{anonymous['room_id']}",
-            headers={"Authorization": f"Bearer {anonymous['facilitator_token']}"},
-        )
-        assert deleted.status_code == 204
-        httpx.get(f"{server.url}/j/{named['join_code']}")  # a join code in a path
+        async with httpx.AsyncClient() as http:
+            deleted = await http.delete(
+                f"{server.url}/api/boards/{anonymous['room_id']}",
+                headers={"Authorization": f"Bearer {anonymous['facilitator_token']}"},
+            )
+            assert deleted.status_code == 204
+            await http.get(f"{server.url}/j/{named['join_code']}")  # a join code in a path
     finally:
         server.stop()
 

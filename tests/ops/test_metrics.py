@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -97,12 +99,54 @@ async def test_metrics_move_when_clients_act(server: ServerProcess) -> None:
 
     for client in (fac, screen, *phones):
         await client.close()
-    after = scrape(server)
-    for _ in range(50):
-        if value(after, "cirkelbord_connected_clients") == 0:
-            break
-        after = scrape(server)
-    assert value(after, "cirkelbord_connected_clients") == 0
+    async with asyncio.timeout(5):  # the server notices the closes
+        while True:
+            if value(scrape(server), "cirkelbord_connected_clients") == 0:
+                break
+            await asyncio.sleep(0.02)
+
+
+@dataclass(eq=False)
+class Waiting:
+    """A viewer with `waiting` messages in its send queue."""
+
+    waiting: int
+    pid: str | None = None
+
+    def deliver(self, message: str) -> None:
+        pass
+
+    def pending(self) -> int:
+        return self.waiting
+
+
+@dataclass
+class Room:
+    viewers: set[object]
+
+
+@dataclass
+class Hub:
+    rooms: dict[str, Room]
+
+
+def test_send_queues_are_measured_on_scrape() -> None:
+    hub = Hub({"r1": Room({Waiting(3), Waiting(0)}), "r2": Room({Waiting(7), object()})})
+    collected = {
+        family.name: family.samples[0].value
+        for family in metrics.HubCollector(lambda: hub).collect()
+    }
+    assert collected == {
+        "cirkelbord_connected_clients": 4,
+        "cirkelbord_live_rooms": 2,
+        "cirkelbord_send_queue_messages": 10,
+        "cirkelbord_send_queue_longest_messages": 7,
+    }
+    idle = {
+        family.name: family.samples[0].value
+        for family in metrics.HubCollector(lambda: None).collect()
+    }
+    assert set(idle.values()) == {0}
 
 
 def test_histogram_buckets_cover_the_slow_commit_threshold() -> None:

@@ -164,17 +164,22 @@ async def test_commands_waiting_for_a_deleted_room_are_refused(
     assert set(rows_of(running.database, room).values()) == {0}
 
 
+async def gone(database: Path, room_id: str, seconds: float = 5.0) -> None:
+    """Wait until the board's row is deleted (by the background sweep)."""
+    async with asyncio.timeout(seconds):
+        while True:
+            if not rows_of(database, room_id)["boards"]:
+                return
+            await asyncio.sleep(0.02)
+
+
 async def test_the_sweep_runs_by_itself_every_retention_check_minutes(tmp_path: Path) -> None:
     async for running in start(tmp_path, retention_check_minutes=0.001):  # every 60 ms
         first = await running.board_with_notes()
         running.clock.now += timedelta(days=DAYS + 1)
-        async with asyncio.timeout(5):
-            while rows_of(running.database, first)["boards"]:
-                await asyncio.sleep(0.02)
+        await gone(running.database, first)
         second = await running.board_with_notes()  # made "now"; DAYS + 1 days old for the clock
-        async with asyncio.timeout(5):
-            while rows_of(running.database, second)["boards"]:
-                await asyncio.sleep(0.02)
+        await gone(running.database, second)
 
 
 async def test_the_summary_says_when_the_board_will_be_deleted(running: Running) -> None:
@@ -184,7 +189,9 @@ async def test_the_summary_says_when_the_board_will_be_deleted(running: Running)
         url = f"/api/boards/{created['room_id']}"
         auth = {"Authorization": f"Bearer {created['facilitator_token']}"}
         made = datetime.now(UTC)
-        deletes_at = datetime.fromisoformat((await http.get(url, headers=auth)).json()["deletes_at"])
+        deletes_at = datetime.fromisoformat(
+            (await http.get(url, headers=auth)).json()["deletes_at"]
+        )
         assert deletes_at.tzinfo is not None
         assert abs(deletes_at - (made + timedelta(days=DAYS))) < timedelta(seconds=5)
 
@@ -224,7 +231,9 @@ async def test_a_real_server_expires_a_board_and_disconnects_its_clients(
             await client.wait_for(lambda c: c.closed is not None)
             assert client.closed == (CloseCode.UNKNOWN_ROOM, "board expired")
         headers = {"Authorization": f"Bearer {old['facilitator_token']}"}
-        assert httpx.get(f"{server.url}/api/boards/{room}", headers=headers).status_code == 404
+        async with httpx.AsyncClient() as http:
+            summary = await http.get(f"{server.url}/api/boards/{room}", headers=headers)
+        assert summary.status_code == 404
         assert set(rows_of(database, room).values()) == {0}
         assert rows_of(database, kept["room_id"])["boards"] == 1
     finally:

@@ -1,5 +1,6 @@
 // The facilitator's controls: topic, steps, timer, reading aloud, managing notes, dot voting,
-// the chosen item and its next step, plans, the closing, exports.
+// the chosen item and its next step, plans and duos, the closing, exports, and deleting the
+// board.
 //
 // A view: it draws from the state it is given and reports what the facilitator wants through
 // `act(intent)`; it never talks to the socket itself. Fields the facilitator is typing in are
@@ -15,9 +16,14 @@ import {
   DEFAULT_MINUTES,
   READING_CIRCLE,
   circleNotes,
+  duos,
   hiddenNotes,
+  mergedCounts,
+  mergedNotes,
   neighbourPhase,
+  newPairCode,
   noteById,
+  people,
   plansInOrder,
   rankedOuter,
   readingPosition,
@@ -34,7 +40,8 @@ const MAX_DOTS = 10;
 /**
  * @typedef {{type: 'send', command: Record<string, any>}
  *   | {type: 'export', format: 'md'|'csv'|'json'|'png'}
- *   | {type: 'retry', cid: string} | {type: 'discard', cid: string}} Intent
+ *   | {type: 'retry', cid: string} | {type: 'discard', cid: string}
+ *   | {type: 'delete-board'}} Intent
  */
 
 function storedMinutes() {
@@ -157,13 +164,9 @@ export function createControls(container, {act}) {
   const lockBox = el('input', {type: 'checkbox', id: fieldId('lock')});
   const lockLabel = el('label', {class: 'choice', for: lockBox.id}, lockBox, el('span'));
   lockBox.addEventListener('change', () => {
-    const board = state?.board;
-    const left = board?.timer ? remainingMs(board.timer, state.serverOffsetMs) : null;
-    // The protocol sets lock_writing when a timer starts: a running timer restarts with the
-    // time it has left and the new setting.
-    if (board?.timer?.running && left !== null && left >= 10000) {
-      send({type: 'start_timer', seconds: Math.round(left / 1000), lock_writing: lockBox.checked});
-    }
+    // With a timer on the board the setting changes at once and the timer runs on untouched;
+    // without one it goes with the next start.
+    if (state?.board?.timer) send({type: 'set_timer_lock', lock_writing: lockBox.checked});
   });
   const start = button(() => {
     const value = Math.min(180, Math.max(1, Number(minutesInput.value) || DEFAULT_MINUTES[state.board.phase]));
@@ -214,7 +217,11 @@ export function createControls(container, {act}) {
   const notesList = el('ul', {class: 'manage-list'});
   const hiddenTitle = el('h3', {class: 'ctl-subtitle'});
   const hiddenList = el('ul', {class: 'manage-list'});
-  notes.body.append(notesHint, notesList, hiddenTitle, hiddenList);
+  const mergedTitle = el('h3', {class: 'ctl-subtitle', tabindex: -1});
+  const mergedHint = el('p', {class: 'hint'});
+  const mergedList = el('ul', {class: 'manage-list'});
+  notes.body.append(notesHint, notesList, hiddenTitle, hiddenList, mergedTitle, mergedHint, mergedList);
+  let unmerged = null; // the note whose merge was just undone: focus follows it back to the list
 
   function noteRow() {
     const text = el('p', {class: 'manage-text'});
@@ -266,6 +273,8 @@ export function createControls(container, {act}) {
     setText(p.text, note.text);
     const flags = [t(`circle.${note.circle}`)];
     if (note.hidden) flags.push(t('screen.manage.hidden'));
+    const merged = mergedCounts(board)[note.id];
+    if (merged) flags.push(plural('screen.note.merged', merged));
     if (board.reading === note.id) flags.push(t('screen.note.reading'));
     if (board.chosen === note.id) flags.push(t('screen.note.chosen'));
     setText(p.flags, flags.join(' · '));
@@ -304,6 +313,41 @@ export function createControls(container, {act}) {
       setText(p.doMerge, t('screen.manage.merge_do'));
       setText(p.cancel, t('screen.cancel'));
     }
+  }
+
+  /** A note merged into another: what it says, where it went, and the way back. */
+  function mergedRow() {
+    const text = el('p', {class: 'manage-text'});
+    const into = el('p', {class: 'manage-flags'});
+    const undo = button(() => {
+      unmerged = row.dataset.key;
+      send({type: 'unmerge_note', id: row.dataset.key});
+    });
+    const pin = el('span', {class: 'manage-pin'});
+    const row = el(
+      'li',
+      {class: 'manage-row is-merged'},
+      el('div', {class: 'manage-main'}, pin, el('div', {class: 'manage-copy'}, text, into)),
+      el('div', {class: 'manage-actions'}, undo),
+    );
+    row._parts = {text, into, undo, pin};
+    return row;
+  }
+
+  function updateMergedRow(row, note) {
+    const p = row._parts;
+    const target = noteById(state.board, note.merged_into);
+    const short = note.text.length > 60 ? `${note.text.slice(0, 57)}…` : note.text;
+    row.dataset.circle = note.circle;
+    setText(p.text, note.text);
+    const where = target ? (target.text.length > 80 ? `${target.text.slice(0, 77)}…` : target.text) : '';
+    setText(p.into, `${t(`circle.${note.circle}`)} · ${t('screen.manage.merged_into', {text: where})}`);
+    if (p.pin.dataset.circle !== note.circle) {
+      clear(p.pin).append(pinIcon(note.circle));
+      p.pin.dataset.circle = note.circle;
+    }
+    setText(p.undo, t('screen.manage.unmerge'));
+    setAttr(p.undo, 'aria-label', t('screen.manage.unmerge_aria', {text: short}));
   }
 
   // -- voting ------------------------------------------------------------------------------
@@ -474,6 +518,104 @@ export function createControls(container, {act}) {
     setAttr(p.remove, 'aria-label', t('plan.remove_aria', {text: short}));
   }
 
+  // -- duos (plans made by duos on their phones) --------------------------------------------
+  const pairs = section('ctl-pairs');
+  const pairsHint = el('p', {class: 'hint'});
+  const pairFirst = el('select');
+  const pairFirstField = labelled('', pairFirst);
+  const pairSecond = el('select');
+  const pairSecondField = labelled('', pairSecond);
+  const pairError = el('p', {class: 'form-error', role: 'alert'});
+  const pairMake = el('button', {type: 'submit', class: 'btn btn-small btn-primary'});
+  const pairForm = el(
+    'form',
+    {class: 'pair-form', novalidate: true, on: {submit: makePair}},
+    el('div', {class: 'two-fields'}, pairFirstField.wrap, pairSecondField.wrap),
+    pairError,
+    el('div', {class: 'row'}, pairMake),
+  );
+  const duosTitle = el('h3', {class: 'ctl-subtitle'});
+  const duosEmpty = el('p', {class: 'hint'});
+  const duosList = el('ul', {class: 'duo-list'});
+  const aloneTitle = el('h3', {class: 'ctl-subtitle'});
+  const aloneList = el('ul', {class: 'alone-list'});
+  pairs.body.append(pairsHint, pairForm, duosTitle, duosEmpty, duosList, aloneTitle, aloneList);
+
+  const unnamed = (n) => t('screen.pairs.unnamed', {n});
+
+  function makePair(event) {
+    event.preventDefault();
+    const first = pairFirst.value;
+    const second = pairSecond.value;
+    if (!first || !second) {
+      setText(pairError, t('screen.pairs.need_two'));
+      (first ? pairSecond : pairFirst).focus();
+      return;
+    }
+    if (first === second) {
+      setText(pairError, t('screen.pairs.same'));
+      pairSecond.focus();
+      return;
+    }
+    setText(pairError, '');
+    const list = state.board.participants || [];
+    const taken = new Set(list.map((p) => p.pair).filter(Boolean));
+    send({type: 'pair_up', first, second, code: newPairCode(taken)});
+    pairFirst.value = '';
+    pairSecond.value = '';
+  }
+
+  function fillPeople(select, list, sig) {
+    if (select.dataset.sig === sig) return;
+    select.dataset.sig = sig;
+    const keep = select.value;
+    clear(select);
+    select.append(el('option', {value: ''}, t('screen.pairs.choose')));
+    for (const person of list) {
+      const label = person.pair ? `${person.label} (${t('screen.plan.duo', {code: person.pair})})` : person.label;
+      select.append(el('option', {value: person.id}, label));
+    }
+    select.value = list.some((p) => p.id === keep) ? keep : '';
+  }
+
+  function renderPairs(board) {
+    setText(pairs.heading, t('screen.pairs.title'));
+    setText(pairsHint, t('screen.pairs.hint'));
+    setText(pairFirstField.label, t('screen.pairs.first'));
+    setText(pairSecondField.label, t('screen.pairs.second'));
+    setText(pairMake, t('screen.pairs.make'));
+    const list = people(board, unnamed);
+    const sig = JSON.stringify([list, language()]);
+    fillPeople(pairFirst, list, sig);
+    fillPeople(pairSecond, list, sig);
+    const {duos: current, alone} = duos(list);
+    setText(duosTitle, t('screen.pairs.current'));
+    duosEmpty.hidden = current.length > 0;
+    setText(duosEmpty, t('screen.pairs.none'));
+    setText(aloneTitle, plural('screen.pairs.alone', alone.length));
+    aloneTitle.hidden = alone.length === 0;
+    if (duosList.dataset.sig !== sig) {
+      duosList.dataset.sig = sig;
+      clear(duosList);
+      for (const duo of current) {
+        duosList.append(
+          el(
+            'li',
+            {class: 'duo-row'},
+            el('span', {class: 'duo-names'}, duo.members.map((m) => m.label).join(' & ')),
+            el('span', {class: 'duo-code'}, t('screen.plan.duo', {code: duo.code})),
+          ),
+        );
+      }
+      clear(aloneList);
+      for (const person of alone) {
+        aloneList.append(el('li', {}, person.pair ? `${person.label} (${t('screen.pairs.waiting', {code: person.pair})})` : person.label));
+      }
+    }
+    pairForm.hidden = list.length < 2;
+    if (list.length < 2) setText(duosEmpty, t('screen.pairs.too_few'));
+  }
+
   // -- closing -----------------------------------------------------------------------------
   const closing = section('ctl-closing');
   const reflectTitle = el('h3', {class: 'ctl-subtitle'});
@@ -506,16 +648,66 @@ export function createControls(container, {act}) {
 
   // -- export ------------------------------------------------------------------------------
   const exporting = section('ctl-export');
+  const exportHint = el('p', {class: 'hint'});
+  const exportResult = el('p', {class: 'export-result', role: 'status'});
+  let exportShownIn = exportResult; // the result goes next to the button that asked for it
+  function exportTo(format, result) {
+    if (exportShownIn !== result) setText(exportShownIn, '');
+    exportShownIn = result;
+    act({type: 'export', format});
+  }
   const exportButtons = ['md', 'csv', 'json', 'png'].map((format) => {
-    const node = button(() => act({type: 'export', format}));
+    const node = button(() => exportTo(format, exportResult));
     node.dataset.format = format;
     return node;
   });
-  const exportHint = el('p', {class: 'hint'});
-  const exportResult = el('p', {class: 'export-result', role: 'status'});
   exporting.body.append(el('div', {class: 'row export-row'}, exportButtons), exportHint, exportResult);
 
-  root.append(messages, timeUp, phase.root, topic.root, timer.root, reading.root, notes.root, voting.root, plans.root, closing.root, exporting.root);
+  // -- the board itself: when it goes, and deleting it now -------------------------------------
+  const boardPart = section('ctl-board', 'ctl-board');
+  const retention = el('p', {class: 'retention'});
+  const retentionHint = el('p', {class: 'hint'});
+  const boardExportResult = el('p', {class: 'export-result', role: 'status'});
+  const exportFirst = button(() => exportTo('md', boardExportResult));
+  const deleteOpen = button(() => openDelete(), {variant: 'danger', 'aria-haspopup': 'dialog'});
+  const deleteWarning = el('p', {class: 'hint'});
+  boardPart.body.append(retention, retentionHint, deleteWarning, el('div', {class: 'row board-actions'}, exportFirst, deleteOpen), boardExportResult);
+
+  // The confirmation: a modal dialog (Esc or Cancel closes it; focus starts on Cancel).
+  const dialogTitle = el('h2', {id: 'delete-dialog-title', class: 'dialog-title'});
+  const dialogText = el('p', {id: 'delete-dialog-text'});
+  const dialogExportResult = el('p', {class: 'export-result', role: 'status'});
+  const dialogExport = button(() => exportTo('md', dialogExportResult));
+  const dialogExportHint = el('p', {class: 'hint'});
+  const dialogStatus = el('p', {class: 'dialog-status', role: 'alert'});
+  const dialogCancel = button(() => deleteDialog.close(), {autofocus: true});
+  const dialogConfirm = button(() => act({type: 'delete-board'}), {variant: 'danger'});
+  dialogConfirm.classList.add('confirm');
+  const deleteDialog = el(
+    'dialog',
+    {class: 'confirm-dialog', 'aria-labelledby': dialogTitle.id, 'aria-describedby': dialogText.id},
+    dialogTitle,
+    dialogText,
+    el('div', {class: 'row'}, dialogExport),
+    dialogExportHint,
+    dialogExportResult,
+    dialogStatus,
+    el('div', {class: 'row dialog-actions'}, dialogCancel, dialogConfirm),
+  );
+  deleteDialog.addEventListener('close', () => {
+    if (!deleted) deleteOpen.focus();
+  });
+  let deletesAt = null;
+  let deleting = false;
+  let deleted = false;
+
+  function openDelete() {
+    setText(dialogStatus, '');
+    renderBoardPart();
+    deleteDialog.showModal();
+  }
+
+  root.append(messages, timeUp, phase.root, topic.root, timer.root, reading.root, notes.root, voting.root, plans.root, pairs.root, closing.root, exporting.root, boardPart.root, deleteDialog);
 
   // -- rendering ---------------------------------------------------------------------------
 
@@ -661,6 +853,22 @@ export function createControls(container, {act}) {
     hiddenTitle.hidden = hidden.length === 0;
     setText(hiddenTitle, t('screen.manage.hidden_title'));
     keyedList(hiddenList, hidden, (n) => n.id, noteRow, updateNoteRow);
+    // Merged notes of this step's circle, or merged into a note of it.
+    const merged = mergedNotes(board).filter((n) => !circle || n.circle === circle || noteById(board, n.merged_into)?.circle === circle);
+    mergedTitle.hidden = mergedHint.hidden = merged.length === 0;
+    setText(mergedTitle, t('screen.manage.merged_title'));
+    setText(mergedHint, t('screen.manage.merged_hint'));
+    const hadFocus = mergedList.contains(document.activeElement);
+    keyedList(mergedList, merged, (n) => n.id, mergedRow, updateMergedRow);
+    if (unmerged && !merged.some((n) => n.id === unmerged)) {
+      // The undone merge's row is gone: keep the keyboard where the note came back.
+      const back = [...notesList.children, ...hiddenList.children].find((row) => row.dataset.key === unmerged);
+      if (hadFocus || document.activeElement === document.body) {
+        const target = back?.querySelector('button:not([disabled])') || mergedList.querySelector('button') || mergedTitle;
+        target.focus();
+      }
+      unmerged = null;
+    }
   }
 
   function renderVoting(board) {
@@ -767,6 +975,28 @@ export function createControls(container, {act}) {
     setText(exportHint, t('screen.export.hint'));
   }
 
+  function renderBoardPart() {
+    setText(boardPart.heading, t('screen.controls.board'));
+    const when = deletesAt ? new Date(deletesAt) : null;
+    const valid = when && !Number.isNaN(when.getTime());
+    retention.hidden = retentionHint.hidden = !valid;
+    if (valid) {
+      const date = new Intl.DateTimeFormat(language(), {dateStyle: 'long', timeStyle: 'short'}).format(when);
+      setText(retention, t('screen.board.deletes_at', {date}));
+      setText(retentionHint, t('screen.board.deletes_at_hint'));
+    }
+    setText(deleteWarning, t('screen.board.delete_hint'));
+    setText(exportFirst, t('screen.board.export_first'));
+    setText(deleteOpen, t('screen.board.delete'));
+    setText(dialogTitle, t('screen.board.confirm_title'));
+    setText(dialogText, t('screen.board.confirm_text'));
+    setText(dialogExport, t('screen.board.export_first'));
+    setText(dialogExportHint, t('screen.export.hint'));
+    setText(dialogCancel, t('screen.board.keep'));
+    setText(dialogConfirm, deleting ? t('screen.board.deleting') : t('screen.board.confirm'));
+    dialogConfirm.disabled = deleting;
+  }
+
   /** @param {import('./store.js').State} s */
   function render(s) {
     state = s;
@@ -786,6 +1016,8 @@ export function createControls(container, {act}) {
     voting.root.hidden = p !== 'step_forward';
     if (!voting.root.hidden) renderVoting(board);
     plans.root.hidden = p !== 'step_forward' && p !== 'closing';
+    pairs.root.hidden = plans.root.hidden || board.plan_mode !== 'groups';
+    if (!pairs.root.hidden) renderPairs(board);
     if (!plans.root.hidden) {
       renderPlans(board);
       // The plans are read aloud with the same keys; show the counter here too.
@@ -795,6 +1027,7 @@ export function createControls(container, {act}) {
     closing.root.hidden = p !== 'closing';
     if (!closing.root.hidden) renderClosing(board);
     renderExport();
+    renderBoardPart();
     // Order the sections so the current step's work comes first.
     const late = p === 'step_forward' || p === 'closing';
     const order = [
@@ -807,10 +1040,13 @@ export function createControls(container, {act}) {
       voting.root,
       closing.root,
       plans.root,
+      pairs.root,
       late ? reading.root : null,
       notes.root,
       p === 'topic' ? null : topic.root,
       exporting.root,
+      boardPart.root,
+      deleteDialog,
     ].filter(Boolean);
     let prev = null;
     for (const node of order) {
@@ -822,9 +1058,25 @@ export function createControls(container, {act}) {
 
   /** Say how an export went: 'busy', 'done' or 'failed'. */
   function exportStatus(outcome) {
-    setText(exportResult, t(`screen.export.${outcome}`));
-    exportResult.classList.toggle('form-error', outcome === 'failed');
+    setText(exportShownIn, t(`screen.export.${outcome}`));
+    exportShownIn.classList.toggle('form-error', outcome === 'failed');
   }
 
-  return {render, tick, exportStatus};
+  /** When the server deletes the board by itself (ISO 8601), from the board's summary. */
+  function setDeletesAt(value) {
+    deletesAt = typeof value === 'string' ? value : null;
+    if (state?.board) renderBoardPart();
+  }
+
+  /** Say how deleting the board went: 'busy', 'failed' or 'done'. */
+  function deleteStatus(outcome) {
+    deleting = outcome === 'busy';
+    deleted = outcome === 'done';
+    setText(dialogStatus, outcome === 'failed' ? t('screen.board.delete_failed') : '');
+    renderBoardPart();
+    if (deleted && deleteDialog.open) deleteDialog.close();
+    if (outcome === 'failed') dialogConfirm.focus();
+  }
+
+  return {render, tick, exportStatus, setDeletesAt, deleteStatus};
 }

@@ -120,3 +120,53 @@ export function rankedOuter(board) {
 export function noteById(board, id) {
   return (board?.notes || []).find((n) => n.id === id) || null;
 }
+
+/** Notes merged into another one (off the circles until the merge is undone), in reading order. */
+export function mergedNotes(board) {
+  return (board?.notes || []).filter((n) => n.revealed && n.merged_into).sort(byOrder);
+}
+
+/**
+ * The participants as the facilitator's list shows them: a label (the name, or `unnamed(n)`
+ * with n the place in the list when no name was given) and their pair code.
+ * @param {(n: number) => string} unnamed
+ * @returns {Array<{id: string, label: string, pair: string|null}>}
+ */
+export function people(board, unnamed) {
+  return (board?.participants || []).map((p, i) => ({id: p.id, label: p.name || unnamed(i + 1), pair: p.pair || null}));
+}
+
+/**
+ * The duos: people sharing a pair code. A code with one person is someone waiting for a partner.
+ * @returns {{duos: Array<{code: string, members: Array<{id: string, label: string}>}>,
+ *            alone: Array<{id: string, label: string, pair: string|null}>}}
+ */
+export function duos(list) {
+  const byCode = new Map();
+  for (const person of list) {
+    if (!person.pair) continue;
+    if (!byCode.has(person.pair)) byCode.set(person.pair, []);
+    byCode.get(person.pair).push(person);
+  }
+  const result = [];
+  for (const [code, members] of byCode) if (members.length > 1) result.push({code, members});
+  return {duos: result, alone: list.filter((p) => !p.pair || byCode.get(p.pair).length < 2)};
+}
+
+// Pair codes are read aloud and typed on phones: no O/0 or I/1 look-alikes. 32 symbols divide
+// 256, so every symbol is equally likely from one random byte.
+const PAIR_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const PAIR_CODE_LENGTH = 4;
+
+/**
+ * A fresh pair code of four letters and digits that is not in `taken`.
+ * @param {Set<string>} taken
+ * @param {(bytes: Uint8Array) => Uint8Array} [random]
+ */
+export function newPairCode(taken, random = (bytes) => crypto.getRandomValues(bytes)) {
+  for (;;) {
+    const bytes = random(new Uint8Array(PAIR_CODE_LENGTH));
+    const code = Array.from(bytes, (b) => PAIR_ALPHABET[b % PAIR_ALPHABET.length]).join('');
+    if (!taken.has(code)) return code;
+  }
+}

@@ -20,6 +20,7 @@ const PROJECTOR_KEY = 'cirkelbord.projector';
 const CONTROLS_KEY = 'cirkelbord.controls-hidden';
 const RECENT_KEY = 'cirkelbord.recent'; // kept by the start page: boards made on this device
 const TICK_MS = 250;
+const SUMMARY_REFRESH_MS = 60000; // how often, at most, the deletion date is asked for again
 
 /** Where this page is: the facilitator's room or a screen's join code. */
 function parseRoute() {
@@ -64,6 +65,22 @@ function writeFlag(key, on) {
     else localStorage.removeItem(key);
   } catch {
     // the choice lasts for this page only
+  }
+}
+
+/** Forget what this device kept about a deleted board: the start page's entry, token, outbox. */
+function forgetBoard(roomId) {
+  try {
+    const list = JSON.parse(localStorage.getItem(RECENT_KEY) || '[]');
+    if (Array.isArray(list)) localStorage.setItem(RECENT_KEY, JSON.stringify(list.filter((b) => !b || b.room_id !== roomId)));
+    localStorage.removeItem(`cirkelbord.outbox.facilitator.${roomId}`);
+  } catch {
+    // nothing kept, or storage unavailable
+  }
+  try {
+    sessionStorage.removeItem(`cirkelbord.facilitator.${roomId}`);
+  } catch {
+    // no session storage
   }
 }
 
@@ -141,6 +158,7 @@ async function main() {
   let roomId = route.roomId || null;
   let joinCode = route.code || null;
   let lookupError = null;
+  let deletesAt = null;
   try {
     if (route.role === 'screen') {
       const info = await fetchJson(`/api/join/${encodeURIComponent(route.code)}`);
@@ -151,6 +169,7 @@ async function main() {
       const summary = await fetchJson(`/api/boards/${encodeURIComponent(roomId)}`, {Authorization: `Bearer ${route.token}`});
       boardLanguage = summary.language;
       joinCode = summary.join_code || joinCode || recentJoinCode(roomId);
+      deletesAt = summary.deletes_at || null;
     }
   } catch (error) {
     lookupError = error;
@@ -226,6 +245,9 @@ async function main() {
       case 'export':
         exportBoard(intent.format);
         break;
+      case 'delete-board':
+        deleteBoard();
+        break;
       case 'projector':
         chrome.setProjector(intent.on);
         writeFlag(PROJECTOR_KEY, intent.on);
@@ -259,6 +281,46 @@ async function main() {
     }
   }
 
+  // -- the board's deletion: the date the server will do it, and doing it now ----------------
+  let boardDeleted = false;
+  let summaryAskedAt = Date.now();
+  controls?.setDeletesAt(deletesAt);
+
+  /** Every change on the board moves the deletion date on: ask again now and then. */
+  async function refreshDeletesAt() {
+    summaryAskedAt = Date.now();
+    try {
+      const summary = await fetchJson(`/api/boards/${encodeURIComponent(roomId)}`, {Authorization: `Bearer ${route.token}`});
+      if (!boardDeleted && summary.deletes_at) controls?.setDeletesAt(summary.deletes_at);
+    } catch {
+      // keep the date shown; the next change asks again
+    }
+  }
+
+  async function deleteBoard() {
+    if (!facilitator || boardDeleted) return;
+    controls?.deleteStatus('busy');
+    try {
+      const response = await fetch(`/api/boards/${encodeURIComponent(roomId)}`, {
+        method: 'DELETE',
+        headers: {Authorization: `Bearer ${route.token}`},
+      });
+      // 404: the board was already gone (deleted elsewhere or expired); this page checked the
+      // token when it opened.
+      if (!response.ok && response.status !== 404) throw new Error(`delete: HTTP ${response.status}`);
+    } catch (error) {
+      console.error(error);
+      controls?.deleteStatus('failed');
+      return;
+    }
+    boardDeleted = true;
+    room.close();
+    forgetBoard(roomId);
+    controls?.deleteStatus('done');
+    showFatal(fatal, t('screen.board.deleted'));
+    fatal.querySelector('a')?.focus();
+  }
+
   // -- rendering -----------------------------------------------------------------------------
   let frame = 0;
   let force = false;
@@ -283,6 +345,11 @@ async function main() {
   }
 
   store.subscribe(() => scheduleRender());
+  if (facilitator) {
+    store.subscribe((s, previous) => {
+      if (s.seq !== previous.seq && !boardDeleted && Date.now() - summaryAskedAt > SUMMARY_REFRESH_MS) refreshDeletesAt();
+    });
+  }
   onLanguageChange(() => {
     applyI18n(document);
     board.invalidate();

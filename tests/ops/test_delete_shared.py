@@ -1,0 +1,58 @@
+"""Two processes on PostgreSQL and Redis: deleting a board on one closes its clients on both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.realtime.protocol import CloseCode
+from tests.support.client import RoomClient, create_board
+from tests.support.server import ServerProcess
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def two_servers(
+    postgres_url: str, redis_url: str, tmp_path: Path
+) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    a = ServerProcess(postgres_url, redis_url, log_path=tmp_path / "a.log")
+    b = ServerProcess(postgres_url, redis_url, log_path=tmp_path / "b.log")
+    try:
+        a.start()
+        b.start()
+        yield a, b
+    finally:
+        a.stop()
+        b.stop()
+
+
+async def test_deleting_on_one_process_disconnects_the_clients_of_the_other(
+    two_servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    a, b = two_servers
+    board, other = create_board(a.url), create_board(a.url)
+    room, code = board["room_id"], board["join_code"]
+    on_a = await RoomClient.join(a.ws_url, room, code, "A")
+    on_b = [
+        await RoomClient.screen(b.ws_url, room, code),
+        await RoomClient.join(b.ws_url, room, code, "B"),
+    ]
+    bystander = await RoomClient.screen(b.ws_url, other["room_id"], other["join_code"])
+    async with httpx.AsyncClient() as http:
+        deleted = await http.delete(
+            f"{a.url}/api/boards/{room}",
+            headers={"Authorization": f"Bearer {board['facilitator_token']}"},
+        )
+    assert deleted.status_code == 204
+    for client in (on_a, *on_b):
+        await client.wait_for(lambda c: c.closed is not None)
+        assert client.closed == (CloseCode.UNKNOWN_ROOM, "board deleted")
+    assert bystander.closed is None
+    again = RoomClient(b.ws_url, room, {"type": "hello", "v": 1, "role": "screen", "code": code})
+    await again.connect(wait=False)
+    await again.wait_for(lambda c: c.closed is not None)
+    assert again.closed is not None and again.closed[0] == CloseCode.UNKNOWN_ROOM
