@@ -176,6 +176,7 @@ class RoomState:
     timer: Timer | None = None
     scale: ScaleStatus = ScaleStatus.NOT_STARTED
     scale_answers: Mapping[str, int] = field(default_factory=dict)
+    scale_previous: tuple[int, ...] | None = None
 
     def live_notes_of(self, pid: str) -> int:
         return sum(1 for n in self.notes.values() if n.author == pid and n.live)
@@ -186,6 +187,20 @@ class RoomState:
             (n for n in self.notes.values() if n.circle is circle and n.on_board),
             key=lambda n: n.order,
         )
+
+    def scale_distribution(self) -> tuple[int, ...]:
+        """How many answered each value of the scale question, from 0 up."""
+        counts = [0] * 11
+        for value in self.scale_answers.values():
+            counts[value] += 1
+        return tuple(counts)
+
+    def may_edit_plans_of(self, pid: str) -> frozenset[str]:
+        """The authors whose plans `pid` may change: themselves and their duo partner."""
+        person = self.participants.get(pid)
+        if person is None or person.pair is None:
+            return frozenset({pid})
+        return frozenset({pid, *self.pair_members(person.pair)})
 
     def pair_members(self, code: str) -> list[str]:
         return [p.pid for p in self.participants.values() if p.pair == code]

@@ -16,13 +16,13 @@ that reshape the room (phase changes, reopened voting) ask each viewer to take a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import singledispatch
 from typing import Any
 
 from app.room import events as ev
-from app.room import limits
 from app.room.state import Circle, Note, Plan, RoomState, ScaleStatus, Timer, VotingStatus
 
 View = dict[str, Any]
@@ -93,7 +93,8 @@ def plan_view(state: RoomState, plan: Plan) -> View:
         "who": plan.who,
         "when": plan.when,
         "author": author_name(state, plan),
-        "pair": author.pair if author is not None else None,
+        # A duo's code would tie the plan to the two names in the participant list.
+        "pair": author.pair if author is not None and not state.anonymous else None,
         "order": plan.order,
     }
 
@@ -132,15 +133,13 @@ def voting_view(state: RoomState) -> View:
 
 
 def scale_view(state: RoomState) -> View:
-    distribution = None
-    if state.scale is ScaleStatus.CLOSED:
-        distribution = [0] * (limits.SCALE_MAX - limits.SCALE_MIN + 1)
-        for value in state.scale_answers.values():
-            distribution[value - limits.SCALE_MIN] += 1
+    closed = state.scale is ScaleStatus.CLOSED
+    previous = state.scale_previous
     return {
         "status": state.scale.value,
         "answered": len(state.scale_answers),
-        "distribution": distribution,
+        "distribution": list(state.scale_distribution()) if closed else None,
+        "previous": list(previous) if previous is not None else None,
     }
 
 
@@ -165,12 +164,13 @@ def me_view(state: RoomState, pid: str) -> View | None:
     if person is None:
         return None
     reflection = state.reflections.get(pid)
+    editors = state.may_edit_plans_of(pid)
     return {
         "id": pid,
         "name": person.name,
         "pair": person.pair,
         "notes": [n.nid for n in state.notes.values() if n.author == pid and n.live],
-        "plans": [p.plan_id for p in state.plans.values() if p.author == pid],
+        "plans": [p.plan_id for p in state.plans.values() if p.author in editors],
         "votes": sorted(state.votes.get(pid, frozenset())),
         "reflection": None
         if reflection is None
@@ -257,6 +257,13 @@ def _personal(state: RoomState, pid: str, everyone: list[Op], *extra: Op) -> Del
     return Delivery(everyone, {pid: [*extra, *everyone, _me(state, pid)]})
 
 
+def _duo(state: RoomState, pids: frozenset[str], everyone: list[Op]) -> Delivery:
+    """Everyone's ops, and for each member of a duo their own `me` as well."""
+    return Delivery(
+        everyone, {pid: [*everyone, _me(state, pid)] for pid in pids if pid in state.participants}
+    )
+
+
 def render(state: RoomState, event: ev.Event) -> Delivery:
     """How `event` (already applied to `state`) reaches each viewer."""
     return _render(event, state)
@@ -294,7 +301,16 @@ def _people(
             for p in state.plans.values()
             if p.author == e.pid
         ]
+    if isinstance(e, ev.PairChanged):
+        # The new partner may now change e.pid's plans and e.pid theirs; a partner left behind
+        # sits alone in a duo of one. Each of them gets their own `me` again.
+        return _duo(state, state.may_edit_plans_of(e.pid) | _alone_in_a_duo(state), everyone)
     return _personal(state, e.pid, everyone)
+
+
+def _alone_in_a_duo(state: RoomState) -> frozenset[str]:
+    sizes = Counter(p.pair for p in state.participants.values() if p.pair is not None)
+    return frozenset(p.pid for p in state.participants.values() if p.pair and sizes[p.pair] == 1)
 
 
 for _kind in (ev.ParticipantJoined, ev.ParticipantRenamed, ev.PairChanged):
@@ -381,7 +397,7 @@ def _(e: ev.PlanAdded, state: RoomState) -> Delivery:
     everyone: list[Op] = [{"op": "plan", "plan": plan_view(state, state.plans[e.plan_id])}]
     if e.author is None:
         return Delivery(everyone)
-    return _personal(state, e.author, everyone)
+    return _duo(state, state.may_edit_plans_of(e.author), everyone)
 
 
 @_render.register

@@ -214,7 +214,10 @@ def test_reflections_and_scale_answers_are_anonymous() -> None:
     room.do(FACILITATOR, cmd.CloseScale())
 
     assert delivered[0].for_viewer("p2") == [
-        {"op": "scale", "scale": {"status": "open", "answered": 1, "distribution": None}}
+        {
+            "op": "scale",
+            "scale": {"status": "open", "answered": 1, "distribution": None, "previous": None},
+        }
     ]
     scale = snapshot_for(room.state, None)["scale"]
     assert scale["distribution"] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]
