@@ -518,8 +518,9 @@ export function createControls(container, {act}) {
     setAttr(p.remove, 'aria-label', t('plan.remove_aria', {text: short}));
   }
 
-  // -- duos (plans made by duos on their phones) --------------------------------------------
-  const pairs = section('ctl-pairs');
+  // -- duos (plans made by duos on their phones), shown under the plan mode ------------------
+  const pairsTitle = el('h3', {id: 'ctl-pairs-title', class: 'ctl-subtitle'});
+  const pairsPanel = el('section', {id: 'ctl-pairs', class: 'pairs-panel', 'aria-labelledby': pairsTitle.id}, pairsTitle);
   const pairsHint = el('p', {class: 'hint'});
   const pairFirst = el('select');
   const pairFirstField = labelled('', pairFirst);
@@ -530,16 +531,18 @@ export function createControls(container, {act}) {
   const pairForm = el(
     'form',
     {class: 'pair-form', novalidate: true, on: {submit: makePair}},
-    el('div', {class: 'two-fields'}, pairFirstField.wrap, pairSecondField.wrap),
+    pairFirstField.wrap,
+    pairSecondField.wrap,
     pairError,
     el('div', {class: 'row'}, pairMake),
   );
-  const duosTitle = el('h3', {class: 'ctl-subtitle'});
+  const duosTitle = el('h4', {class: 'ctl-subtitle'});
   const duosEmpty = el('p', {class: 'hint'});
   const duosList = el('ul', {class: 'duo-list'});
-  const aloneTitle = el('h3', {class: 'ctl-subtitle'});
+  const aloneTitle = el('h4', {class: 'ctl-subtitle'});
   const aloneList = el('ul', {class: 'alone-list'});
-  pairs.body.append(pairsHint, pairForm, duosTitle, duosEmpty, duosList, aloneTitle, aloneList);
+  pairsPanel.append(pairsHint, pairForm, duosTitle, duosEmpty, duosList, aloneTitle, aloneList);
+  modeHint.after(pairsPanel); // right under the choice of who makes the plan
 
   const unnamed = (n) => t('screen.pairs.unnamed', {n});
 
@@ -579,7 +582,7 @@ export function createControls(container, {act}) {
   }
 
   function renderPairs(board) {
-    setText(pairs.heading, t('screen.pairs.title'));
+    setText(pairsTitle, t('screen.pairs.title'));
     setText(pairsHint, t('screen.pairs.hint'));
     setText(pairFirstField.label, t('screen.pairs.first'));
     setText(pairSecondField.label, t('screen.pairs.second'));
@@ -707,7 +710,7 @@ export function createControls(container, {act}) {
     deleteDialog.showModal();
   }
 
-  root.append(messages, timeUp, phase.root, topic.root, timer.root, reading.root, notes.root, voting.root, plans.root, pairs.root, closing.root, exporting.root, boardPart.root, deleteDialog);
+  root.append(messages, timeUp, phase.root, topic.root, timer.root, reading.root, notes.root, voting.root, plans.root, closing.root, exporting.root, boardPart.root, deleteDialog);
 
   // -- rendering ---------------------------------------------------------------------------
 
@@ -1016,8 +1019,8 @@ export function createControls(container, {act}) {
     voting.root.hidden = p !== 'step_forward';
     if (!voting.root.hidden) renderVoting(board);
     plans.root.hidden = p !== 'step_forward' && p !== 'closing';
-    pairs.root.hidden = plans.root.hidden || board.plan_mode !== 'groups';
-    if (!pairs.root.hidden) renderPairs(board);
+    pairsPanel.hidden = plans.root.hidden || board.plan_mode !== 'groups';
+    if (!pairsPanel.hidden) renderPairs(board);
     if (!plans.root.hidden) {
       renderPlans(board);
       // The plans are read aloud with the same keys; show the counter here too.
@@ -1040,7 +1043,6 @@ export function createControls(container, {act}) {
       voting.root,
       closing.root,
       plans.root,
-      pairs.root,
       late ? reading.root : null,
       notes.root,
       p === 'topic' ? null : topic.root,

@@ -1,0 +1,215 @@
+"""The facilitator's board controls in a real browser: deleting the board behind a
+confirmation, the date the server deletes it by itself, undoing a merge, the timer's writing
+lock, and putting participants together in duos."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+
+from tests.support.server import ServerProcess
+from tests.web.conftest import TIMEOUT_MS, Facilitator, Message, PhoneFactory
+from tests.web.test_screen import (
+    Participant,
+    board_svg,
+    fill_board,
+    join_phone,
+    screenshot_folder,
+)
+
+pytestmark = pytest.mark.browser
+
+LAPTOP: ViewportSize = {"width": 1440, "height": 900}
+TIME_ZONE = "Europe/Amsterdam"
+DUTCH_MONTHS = [
+    *("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus"),
+    *("september", "oktober", "november", "december"),
+]
+PAIR_CODE = re.compile(r"[ABCDEFGHJKLMNPQRSTUVWXYZ2-9]{4}")
+
+
+@pytest.fixture
+def laptop(browser: Browser) -> Iterator[Page]:
+    """The facilitator's laptop; any uncaught page error fails the test."""
+    context = browser.new_context(
+        viewport=LAPTOP, locale="nl-NL", timezone_id=TIME_ZONE, accept_downloads=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"errors in the page: {errors}"
+
+
+def controls(page: Page) -> Locator:
+    return page.get_by_role("complementary", name="Bediening voor de begeleider")
+
+
+def summary(server: ServerProcess, board: Message) -> httpx.Response:
+    return httpx.get(
+        f"{server.url}/api/boards/{board['room_id']}",
+        headers={"Authorization": f"Bearer {board['facilitator_token']}"},
+    )
+
+
+def walk_to(facilitator: Facilitator, target: str) -> None:
+    phases = ["topic", "inner_writing", "inner_reading", "outer_writing", "outer_reading"]
+    phases += ["step_forward", "closing"]
+    for source, after in itertools.pairwise(phases):
+        if source == target:
+            return
+        facilitator.change_phase(source, after)
+
+
+# -- deleting the board ----------------------------------------------------------------------
+
+
+def test_deleting_the_board_after_confirming_closes_it_for_everyone(
+    live_server: ServerProcess,
+    laptop: Page,
+    phone_context: PhoneFactory,
+    board: Message,
+    tmp_path: Path,
+) -> None:
+    phone = phone_context().new_page()
+    join_phone(phone, live_server, board["join_code"], "Ann")
+    laptop.goto(board["facilitator_url"])
+    section = controls(laptop).get_by_role("region", name="Bord")
+
+    # The date the server deletes the board by itself, in the page's language and time zone.
+    deletes_at = datetime.fromisoformat(summary(live_server, board).json()["deletes_at"])
+    local = deletes_at.astimezone(ZoneInfo(TIME_ZONE))
+    date = f"{local.day} {DUTCH_MONTHS[local.month - 1]} {local.year}"
+    notice = section.get_by_text("Dit bord wordt automatisch verwijderd op")
+    expect(notice).to_contain_text(date)
+    expect(notice).to_contain_text(f"{local:%H:%M}")
+    expect(section.get_by_role("button", name="Eerst bewaren als Markdown")).to_be_visible()
+
+    # Opening the confirmation changes nothing; Escape closes it and gives the focus back.
+    delete = section.get_by_role("button", name="Bord nu verwijderen…")
+    delete.click()
+    dialog = laptop.get_by_role("dialog", name="Dit bord nu verwijderen?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Niet verwijderen")).to_be_focused()
+    screenshot_dialog = screenshot_folder(tmp_path) / "screen-delete-board.png"
+    laptop.screenshot(path=str(screenshot_dialog))
+    laptop.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(delete).to_be_focused()
+    assert summary(live_server, board).status_code == 200
+
+    # With the keyboard only: open again, tab to the confirm button, press it.
+    laptop.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    confirm = dialog.get_by_role("button", name="Ja, bord verwijderen")
+    while not confirm.evaluate("node => node === document.activeElement"):
+        laptop.keyboard.press("Tab")
+    laptop.keyboard.press("Enter")
+
+    expect(laptop.get_by_role("alert").filter(has_text="Het bord is verwijderd")).to_be_visible()
+    expect(laptop.get_by_role("link", name="Naar de startpagina")).to_be_focused()
+    expect(phone.get_by_text("Dit bord bestaat niet meer.")).to_be_visible()
+    assert summary(live_server, board).status_code == 404
+
+
+# -- undoing a merge -------------------------------------------------------------------------
+
+
+def test_undo_merge_puts_the_note_back_on_the_circles(
+    live_server: ServerProcess, laptop: Page, facilitator: Facilitator, board: Message
+) -> None:
+    merged = "We geven elkaar vaker een compliment"
+    target = "Elke maandag plannen we samen de week"
+    fill_board(live_server, board, facilitator, ["De overdracht is kort"], [target, merged], 2)
+    facilitator.command(type="merge_note", id="out-1", into="out-0")
+    screen = laptop.context.new_page()
+    screen.goto(board["screen_url"])
+    laptop.goto(board["facilitator_url"])
+    for page in (laptop, screen):
+        expect(board_svg(page).get_by_role("listitem")).to_have_count(2)
+        expect(board_svg(page).get_by_role("listitem", name=re.compile(merged))).to_have_count(0)
+
+    notes = controls(laptop).get_by_role("region", name="Notities beheren")
+    expect(notes.get_by_role("heading", name="Samengevoegde notities")).to_be_visible()
+    expect(notes.get_by_text("samengevoegd met: Elke maandag")).to_be_visible()
+    notes.get_by_role("button", name=f"Samenvoegen ongedaan maken: {merged}").click()
+
+    facilitator.wait_for(lambda b: all(n["merged_into"] is None for n in b["notes"]))
+    for page in (laptop, screen):
+        expect(board_svg(page).get_by_role("listitem")).to_have_count(3)
+        expect(board_svg(page).get_by_role("listitem", name=re.compile(merged))).to_be_visible()
+    expect(notes.get_by_role("heading", name="Samengevoegde notities")).to_be_hidden()
+    expect(notes.get_by_role("button", name=re.compile("^Samenvoegen ongedaan"))).to_have_count(0)
+
+
+# -- the timer's writing lock ----------------------------------------------------------------
+
+
+def test_the_writing_lock_changes_without_restarting_the_timer(
+    laptop: Page, facilitator: Facilitator, board: Message
+) -> None:
+    walk_to(facilitator, "inner_writing")
+    facilitator.command(type="start_timer", seconds=300, lock_writing=False)
+    before = facilitator.wait_for(lambda b: b.get("timer") is not None)["timer"]
+    laptop.goto(board["facilitator_url"])
+    lock = controls(laptop).get_by_role("checkbox", name="Schrijven sluiten als de tijd om is")
+    expect(lock).not_to_be_checked()
+    lock.check()
+    after = facilitator.wait_for(lambda b: b["timer"]["lock_writing"])["timer"]
+    assert after["deadline_ms"] == before["deadline_ms"]
+    assert after["duration_ms"] == before["duration_ms"]
+    lock.uncheck()
+    facilitator.wait_for(lambda b: not b["timer"]["lock_writing"])
+
+
+# -- duos --------------------------------------------------------------------------------------
+
+
+def has_people(count: int) -> Callable[[Message], bool]:
+    return lambda board: len(board["participants"]) == count
+
+
+def test_the_facilitator_puts_two_participants_in_a_duo(
+    live_server: ServerProcess,
+    laptop: Page,
+    facilitator: Facilitator,
+    board: Message,
+    tmp_path: Path,
+) -> None:
+    with ExitStack() as stack:
+        for count, name in enumerate(["Ann", "", "Cem"], start=1):
+            stack.enter_context(Participant(live_server, board, name))
+            facilitator.wait_for(has_people(count))
+        walk_to(facilitator, "step_forward")
+        facilitator.command(type="set_plan_mode", mode="groups")
+        laptop.goto(board["facilitator_url"])
+        duos = controls(laptop).get_by_role("region", name="Duo's")
+        expect(duos.get_by_text("Nog geen duo's.")).to_be_visible()
+        expect(duos.get_by_text("Nog zonder duo (3)")).to_be_visible()
+
+        duos.get_by_label("Eerste persoon").select_option(label="Ann")
+        duos.get_by_label("Tweede persoon").select_option(label="Deelnemer 2")
+        duos.get_by_role("button", name="Duo maken").click()
+
+        duo = duos.get_by_role("listitem").filter(has_text="Ann & Deelnemer 2")
+        expect(duo).to_be_visible()
+        people = facilitator.wait_for(lambda b: b["participants"][0]["pair"] is not None)
+        ann, unnamed, cem = people["participants"]
+        assert ann["pair"] == unnamed["pair"] and cem["pair"] is None
+        assert PAIR_CODE.fullmatch(ann["pair"]), ann["pair"]
+        expect(duo).to_contain_text(f"duo {ann['pair']}")
+        expect(duos.get_by_text("Nog zonder duo (1)")).to_be_visible()
+        controls(laptop).screenshot(path=str(screenshot_folder(tmp_path) / "screen-duos.png"))
