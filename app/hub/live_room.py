@@ -94,7 +94,8 @@ class LiveRoom:
         viewer.deliver(self.snapshot_message(viewer.pid))
 
     def presence(self) -> int:
-        return len({v.pid for v in self.viewers if v.pid is not None})
+        """Connected participants (not the facilitator, not screens)."""
+        return len({v.pid for v in self.viewers if v.pid})
 
     def presence_message(self) -> str:
         return encode({"type": "presence", "online": self.presence()})

@@ -17,6 +17,8 @@ from app.realtime import protocol as p
 from app.realtime.codec import encode, to_command
 from app.realtime.connection import Connection, TokenBucket
 from app.room import ErrorCode, Rejected, limits
+from app.room.state import Role
+from app.room.views import ROOM_VIEWER
 
 log = logging.getLogger("cirkelbord.realtime")
 router = APIRouter()
@@ -89,7 +91,7 @@ async def room_socket(
             connection.close(CLOSE_FOR.get(refused.code, p.CloseCode.BAD_HELLO), refused.code.value)
             return
         actor = admission.actor
-        connection.identify(actor.pid)
+        connection.identify(ROOM_VIEWER if actor.role is Role.SCREEN else actor.pid)
         room = await hub.room(room_id)
         welcome: dict[str, Any] = {
             "type": "welcome",

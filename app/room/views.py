@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import singledispatch
 from typing import Any
 
@@ -27,6 +27,11 @@ from app.room.state import Circle, Note, Plan, RoomState, ScaleStatus, Timer, Vo
 
 View = dict[str, Any]
 Op = dict[str, Any]
+
+ROOM_VIEWER = ""
+"""The audience key of a read-only screen: it sees what any participant sees of the room (never
+the facilitator's extras, since anyone with the join code may open one). The facilitator is
+`None`; a participant is their pid."""
 
 SNAPSHOT_OP: Op = {"op": "snapshot"}
 
@@ -37,17 +42,17 @@ class Delivery:
 
     everyone: list[Op]
     personal: Mapping[str, list[Op]] = field(default_factory=dict)
+    board: list[Op] | None = None  # for the facilitator and the screen, when they see more
 
     @property
     def needs_snapshot(self) -> bool:
         return self.everyone == [SNAPSHOT_OP]
 
     def for_viewer(self, pid: str | None) -> list[Op]:
-        if pid is not None:
-            mine = self.personal.get(pid)
-            if mine is not None:
-                return mine
-        return self.everyone
+        if pid is None:
+            return self.everyone if self.board is None else self.board
+        mine = self.personal.get(pid)
+        return self.everyone if mine is None else mine
 
 
 SNAPSHOT = Delivery([SNAPSHOT_OP])
@@ -155,8 +160,14 @@ def reflections_view(state: RoomState) -> View:
     return {"summary": summary, "items": items}
 
 
-def people_view(state: RoomState) -> list[View]:
-    return [{"id": p.pid, "name": p.name, "pair": p.pair} for p in state.participants.values()]
+def people_view(state: RoomState, *, for_board: bool = True) -> list[View]:
+    """Who is in the room. On an anonymous board only the facilitator's screen gets the names
+    (to make duos); a participant learns just their own duo partner's name, from `me`."""
+    hide = state.anonymous and not for_board
+    return [
+        {"id": p.pid, "name": "" if hide else p.name, "pair": p.pair}
+        for p in state.participants.values()
+    ]
 
 
 def me_view(state: RoomState, pid: str) -> View | None:
@@ -169,6 +180,10 @@ def me_view(state: RoomState, pid: str) -> View | None:
         "id": pid,
         "name": person.name,
         "pair": person.pair,
+        "partners": [
+            {"id": other, "name": state.participants[other].name}
+            for other in sorted(editors - {pid})
+        ],
         "notes": [n.nid for n in state.notes.values() if n.author == pid and n.live],
         "plans": [p.plan_id for p in state.plans.values() if p.author in editors],
         "votes": sorted(state.votes.get(pid, frozenset())),
@@ -217,7 +232,10 @@ def extend_for(board: View, state: RoomState, pid: str) -> View:
         if n.author == pid and may_see(n, pid) and not may_see(n, None)
     ]
     notes = board["notes"] if not own else sorted([*board["notes"], *own], key=_order)
-    return {**board, "notes": notes, "me": me_view(state, pid)}
+    extended = {**board, "notes": notes, "me": me_view(state, pid) if pid else None}
+    if state.anonymous:
+        extended["participants"] = people_view(state, for_board=False)
+    return extended
 
 
 def _order(view: View) -> int:
@@ -286,7 +304,10 @@ for _kind in (ev.BoardCreated, ev.PhaseChanged, ev.VotingOpened, ev.ScaleOpened)
 def _people(
     e: ev.ParticipantJoined | ev.ParticipantRenamed | ev.PairChanged, state: RoomState
 ) -> Delivery:
-    everyone: list[Op] = [{"op": "participants", "people": people_view(state)}]
+    everyone: list[Op] = [{"op": "participants", "people": people_view(state, for_board=False)}]
+    board: list[Op] | None = None
+    if state.anonymous:
+        board = [{"op": "participants", "people": people_view(state)}]
     if isinstance(e, ev.ParticipantRenamed) and not state.anonymous:
         everyone += [
             {"op": "note", "note": note_view(state, n)}
@@ -301,11 +322,13 @@ def _people(
             for p in state.plans.values()
             if p.author == e.pid
         ]
+    # A duo partner sees the other's name and may change their plans: whoever's duo changed
+    # (a partner left behind sits alone in a duo of one) gets their own `me` again.
+    affected = state.may_edit_plans_of(e.pid)
     if isinstance(e, ev.PairChanged):
-        # The new partner may now change e.pid's plans and e.pid theirs; a partner left behind
-        # sits alone in a duo of one. Each of them gets their own `me` again.
-        return _duo(state, state.may_edit_plans_of(e.pid) | _alone_in_a_duo(state), everyone)
-    return _personal(state, e.pid, everyone)
+        affected |= _alone_in_a_duo(state)
+    delivery = _duo(state, affected, everyone)
+    return replace(delivery, board=board)
 
 
 def _alone_in_a_duo(state: RoomState) -> frozenset[str]:

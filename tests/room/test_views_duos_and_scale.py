@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import orjson
+
 from app.room import FACILITATOR
 from app.room import commands as cmd
 from app.room.state import PlanMode
-from app.room.views import snapshot_for
+from app.room.views import ROOM_VIEWER, snapshot_for
 from tests.room.helpers import P1, P2, P3, Room
 
 
@@ -15,7 +17,7 @@ def duo_with_plan(anonymous: bool) -> Room:
     room.do(FACILITATOR, cmd.SetPlanMode(PlanMode.GROUPS))
     room.do(P1, cmd.StartPair("ab12"))
     room.do(P2, cmd.JoinPair("AB12"))
-    room.do(P1, cmd.AddPlan("plan-1", "o1", "Agenda delen", "Ann", "vrijdag"))
+    room.do(P1, cmd.AddPlan("plan-1", "o1", "Agenda delen", "wij samen", "vrijdag"))
     return room
 
 
@@ -64,3 +66,27 @@ def test_the_scale_question_keeps_the_previous_round_beside_the_new_one() -> Non
     room.do(FACILITATOR, cmd.CloseScale())
     second = snapshot_for(room.state, None)["scale"]
     assert second["previous"] == first["distribution"] and second["distribution"][7] == 1
+
+
+def test_on_an_anonymous_board_a_participant_learns_only_their_partner_s_name() -> None:
+    room = duo_with_plan(anonymous=True)  # Ann (p1) and Bram (p2) are a duo; Cato (p3) is not
+    cato = orjson.dumps(snapshot_for(room.state, "p3")).decode()
+    assert "Ann" not in cato and "Bram" not in cato
+    bram = snapshot_for(room.state, "p2")
+    assert bram["me"]["partners"] == [{"id": "p1", "name": "Ann"}]
+    assert "Cato" not in orjson.dumps(bram).decode()
+    board = snapshot_for(room.state, None)
+    assert {p["name"] for p in board["participants"]} == {"Ann", "Bram", "Cato"}
+    for delivery in room.deliver(P3, cmd.Rename("Cato C.")):
+        assert "Cato C." not in orjson.dumps(delivery.for_viewer("p1")).decode()
+        assert "Cato C." in orjson.dumps(delivery.for_viewer(None)).decode()
+
+
+def test_a_read_only_screen_sees_the_room_not_the_facilitator_s_list() -> None:
+    room = duo_with_plan(anonymous=True)
+    screen = snapshot_for(room.state, ROOM_VIEWER)
+    assert screen["me"] is None
+    assert {p["name"] for p in screen["participants"]} == {""}
+    assert [n["id"] for n in screen["notes"]] == [
+        n["id"] for n in snapshot_for(room.state, None)["notes"]
+    ]

@@ -61,7 +61,8 @@ export function createPair({actions}) {
       leave.hidden = !me.pair;
       intro.hidden = Boolean(me.pair);
       if (me.pair) {
-        const partners = (board.participants || []).filter((p) => p.pair === me.pair && p.id !== me.id);
+        // The server names my duo partner in `me` (on an anonymous board nowhere else).
+        const partners = me.partners || [];
         const names = partners.map((p) => p.name).filter(Boolean).join(', ');
         status.textContent = partners.length
           ? `${t('pair.current', {code: me.pair})}${names ? ` ${t('pair.with', {names})}` : ''}.`
