@@ -964,11 +964,11 @@ export function createControls(container, {act}) {
     setText(scaleOpen, sc.status === 'closed' ? t('screen.scale.reopen') : t('screen.scale.open'));
     scaleClose.hidden = sc.status !== 'open';
     setText(scaleClose, t('screen.scale.close'));
-    const csig = JSON.stringify([sc.distribution, language()]);
+    const csig = JSON.stringify([sc.distribution, sc.previous, language()]);
     if (scaleChartBox.dataset.sig !== csig) {
       scaleChartBox.dataset.sig = csig;
       clear(scaleChartBox);
-      if (sc.distribution) scaleChartBox.append(scaleChart(sc.distribution));
+      if (sc.distribution || sc.previous) scaleChartBox.append(scaleChart(sc.distribution, sc.previous));
     }
   }
 

@@ -92,9 +92,13 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
   const scaleTitle = el('h3', {class: 'panel-subtitle'});
   const scaleText = el('p', {class: 'panel-hint'});
   const scaleBox = el('div', {class: 'scale-chart-box'});
-  closingCard.append(closingTitle, usefulList, agreementsTitle, agreementsText, scaleTitle, scaleText, scaleBox);
+  closingCard.append(closingTitle, usefulList, agreementsTitle, agreementsText);
+  // The scale question may be asked at the start and at the end (or at a follow-up meeting):
+  // it has a card of its own, shown while it is open and, once closed, at the start and close.
+  const scaleCard = el('section', {class: 'card panel-card scale-card', 'aria-labelledby': 'panel-scale-title'}, scaleTitle, scaleText, scaleBox);
+  scaleTitle.id = 'panel-scale-title';
 
-  parts.body.append(joinCard, questionsCard, countsCard, readyCard, voteCard, chosenCard, plansCard, closingCard);
+  parts.body.append(joinCard, questionsCard, countsCard, readyCard, voteCard, chosenCard, plansCard, closingCard, scaleCard);
 
   // -- footer: the join line and the credit ------------------------------------------------
   const footerJoin = el('p', {class: 'footer-join'});
@@ -287,15 +291,17 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     setText(agreementsTitle, t('agreements.title'));
     setText(agreementsText, board.agreements || t('screen.agreements.none'));
     agreementsText.classList.toggle('is-empty', !board.agreements);
+  }
+
+  function renderScale(board) {
     const sc = board.scale || {status: 'not_started', answered: 0, distribution: null};
-    scaleTitle.hidden = scaleText.hidden = sc.status === 'not_started';
     setText(scaleTitle, t('scale.title'));
     setText(scaleText, sc.status === 'open' ? `${t('scale.question')} ${plural('screen.scale.answered', sc.answered)}` : t('scale.question'));
-    const csig = JSON.stringify([sc.distribution, language()]);
+    const csig = JSON.stringify([sc.distribution, sc.previous, language()]);
     if (scaleBox.dataset.sig !== csig) {
       scaleBox.dataset.sig = csig;
       clear(scaleBox);
-      if (sc.distribution) scaleBox.append(scaleChart(sc.distribution));
+      if (sc.distribution || sc.previous) scaleBox.append(scaleChart(sc.distribution, sc.previous));
     }
   }
 
@@ -324,6 +330,7 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
       chosen: !reading && phase === 'step_forward' && Boolean(board.chosen),
       plans: !reading && phase === 'step_forward',
       closing: !reading && phase === 'closing',
+      scale: !reading && scaleShown(board),
     };
     joinCard.hidden = !cards.join;
     if (cards.join) renderJoin(code, phase === 'topic' || writing);
@@ -341,10 +348,18 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     else plansCard.hidden = true;
     closingCard.hidden = !cards.closing;
     if (cards.closing) renderClosing(board);
+    scaleCard.hidden = !cards.scale;
+    if (cards.scale) renderScale(board);
     renderFooter(showJoin ? null : code);
     parts.body.dataset.phase = phase;
     parts.body.classList.toggle('is-reading', reading);
   }
 
   return {render, tick};
+}
+
+function scaleShown(board) {
+  const status = board.scale ? board.scale.status : 'not_started';
+  if (status === 'open') return true;
+  return status === 'closed' && (board.phase === 'topic' || board.phase === 'closing');
 }

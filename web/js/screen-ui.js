@@ -44,30 +44,53 @@ export function pinIcon(circle) {
 
 /**
  * A small bar chart of the 0..10 scale answers (role img, with the numbers in its label and
- * printed above the bars).
- * @param {number[]} distribution 11 counts
+ * printed above the bars). With `previous` (the round before, e.g. at the last meeting) each
+ * value gets two bars: an outlined one for then and a filled one for now, with a legend, so
+ * the difference never rests on colour alone.
+ * @param {number[] | null} distribution 11 counts, or null while the question is open
+ * @param {number[] | null} previous 11 counts of the round before, or null
  */
-export function scaleChart(distribution) {
-  const max = Math.max(1, ...distribution);
+export function scaleChart(distribution, previous = null) {
+  const series = [];
+  if (previous) series.push({values: previous, kind: 'previous', name: t('screen.scale.previous')});
+  if (distribution) series.push({values: distribution, kind: 'now', name: t('screen.scale.now')});
+  const max = Math.max(1, ...series.flatMap((s) => s.values));
   const width = 440;
-  const height = 170;
-  const barW = width / distribution.length;
-  const label = distribution.map((n, i) => `${i}: ${n}`).join(', ');
+  const height = series.length > 1 ? 196 : 170;
+  const top = series.length > 1 ? 26 : 0;
+  const slot = width / 11;
+  const counts = (values) => values.map((n, i) => `${i}: ${n}`).join(', ');
+  const label = series.length > 1
+    ? series.map((s) => `${s.name}: ${counts(s.values)}`).join('; ')
+    : counts(series[0].values);
   const chart = svg('svg', {
     class: 'scale-chart',
     viewBox: `0 0 ${width} ${height}`,
     role: 'img',
     'aria-label': t('screen.scale.chart', {values: label}),
   });
-  distribution.forEach((count, i) => {
-    const h = (count / max) * (height - 60);
-    const x = i * barW + barW * 0.15;
-    chart.append(
-      svg('rect', {class: 'scale-bar', x, y: height - 28 - h, width: barW * 0.7, height: Math.max(h, 1)}),
-      svg('text', {class: 'scale-count', x: x + barW * 0.35, y: height - 34 - h, 'text-anchor': 'middle'}, String(count)),
-      svg('text', {class: 'scale-axis', x: x + barW * 0.35, y: height - 8, 'text-anchor': 'middle'}, String(i)),
-    );
+  const barW = (slot * 0.7) / series.length;
+  series.forEach((s, k) => {
+    s.values.forEach((count, i) => {
+      const h = (count / max) * (height - 60 - top);
+      const x = i * slot + slot * 0.15 + k * barW;
+      chart.append(svg('rect', {class: `scale-bar scale-bar--${s.kind}`, x, y: height - 28 - h, width: barW, height: Math.max(h, 1)}));
+      // With two rounds side by side, only non-zero counts are printed, to keep it readable.
+      if (count > 0 || series.length === 1) {
+        chart.append(svg('text', {class: 'scale-count', x: x + barW / 2, y: height - 34 - h, 'text-anchor': 'middle'}, String(count)));
+      }
+    });
+    if (series.length > 1) {
+      const lx = 8 + k * 150;
+      chart.append(
+        svg('rect', {class: `scale-bar scale-bar--${s.kind}`, x: lx, y: 6, width: 14, height: 14}),
+        svg('text', {class: 'scale-axis', x: lx + 20, y: 18}, s.name),
+      );
+    }
   });
+  for (let i = 0; i < 11; i += 1) {
+    chart.append(svg('text', {class: 'scale-axis', x: i * slot + slot / 2, y: height - 8, 'text-anchor': 'middle'}, String(i)));
+  }
   return chart;
 }
 
