@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from tests.support.server import ServerProcess
 from tests.web.conftest import Facilitator, Message
 from tests.web.test_screen import Participant, screenshot_folder
-from tests.web.test_screen import wall as wall  # noqa: F401 - the 1920x1080 page fixture
+from tests.web.test_screen import wall as wall  # the 1920x1080 page, as a fixture
 
 pytestmark = pytest.mark.browser
 
