@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.api import boards, exports, health, join
+from app.api import boards, exports, health, join, kit
 from app.api.join import CodeGuard
 from app.broadcast import from_url
 from app.config import Settings
@@ -112,6 +112,7 @@ def create_app(
         boards.router,
         join.router,
         exports.router,
+        kit.router,
         health.router,
         endpoint.router,
         metrics.router,

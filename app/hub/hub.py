@@ -42,6 +42,7 @@ MAX_CONFLICT_RETRIES = 50
 CONFLICT_BACKOFF_SECONDS = 0.002
 IDLE_ROOM_SECONDS = 60.0
 SAFETY_POLL_SECONDS = 5.0
+CLOSE_TIMEOUT_SECONDS = 5.0
 
 
 def wall_clock_ms() -> int:
@@ -303,8 +304,11 @@ class RoomHub:
                 await self._catch_up(room)  # anything committed before we subscribed
                 iterator = aiter(subscription)
                 while True:
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for may swallow the
+                    # cancellation that close() sends when a message arrives at that moment.
                     try:
-                        raw = await asyncio.wait_for(anext(iterator), self._poll_seconds)
+                        async with asyncio.timeout(self._poll_seconds):
+                            raw = await anext(iterator)
                     except TimeoutError:
                         await self._catch_up(room)
                         continue
@@ -386,11 +390,12 @@ class RoomHub:
         for handle in self._evictions.values():
             handle.cancel()
         self._evictions.clear()
-        for task in self._listeners.values():
+        listeners = list(self._listeners.values())
+        for task in listeners:
             task.cancel()
-        for task in list(self._listeners.values()):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if listeners:
+            # Bounded: shutting down never waits on a listener for long, whatever it awaits.
+            await asyncio.wait(listeners, timeout=CLOSE_TIMEOUT_SECONDS)
         self._listeners.clear()
         self.rooms.clear()
 

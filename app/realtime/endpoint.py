@@ -180,7 +180,8 @@ async def _receive(websocket: WebSocket) -> str | bytes | None:
 
 async def _read_hello(websocket: WebSocket, connection: Connection) -> p.Hello | None:
     try:
-        raw = await asyncio.wait_for(_receive(websocket), HELLO_TIMEOUT_SECONDS)
+        async with asyncio.timeout(HELLO_TIMEOUT_SECONDS):
+            raw = await _receive(websocket)
     except TimeoutError:
         connection.close(p.CloseCode.BAD_HELLO, "no hello")
         return None

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.room.apply import fold
 from app.room.state import Language, Phase, RoomState, Variant
+from app.store import checklists
 from app.store.event_log import Reader, load, utc_now
 from app.store.models import BOARDS
 
@@ -101,8 +102,17 @@ async def touch(session: AsyncSession, room_id: str, at: datetime | None = None)
 
 
 async def delete_board(session: AsyncSession, room_id: str) -> bool:
-    """Delete a board with everything in it; False if there was no such board."""
+    """Delete a board with everything in it; False if there was no such board.
+
+    The facilitator's checklist answers are kept per token hash: they go too when this was
+    the last board with its facilitator token hash.
+    """
+    token_hash = await session.scalar(
+        select(BOARDS.c.facilitator_token_hash).where(BOARDS.c.room_id == room_id)
+    )
     result = await session.execute(delete(BOARDS).where(BOARDS.c.room_id == room_id))
+    if token_hash is not None:
+        await checklists.delete_orphaned(session, token_hash)
     return cast("CursorResult[Any]", result).rowcount > 0
 
 

@@ -27,7 +27,6 @@ Exceptions::
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -91,12 +90,8 @@ async def append(session: AsyncSession, request: AppendRequest) -> int:
     return await session.run_sync(append_sync, request)
 
 
-def append_sync(session: Session, request: AppendRequest, *, savepoint: bool = True) -> int:
-    """`append` for synchronous sessions (the group committer's writer uses it directly).
-
-    Without `savepoint` a failure is left to the caller's transaction: for the only request of
-    a SQLite transaction, where a failed statement undoes itself and nothing else ran before it.
-    """
+def append_sync(session: Session, request: AppendRequest) -> int:
+    """`append` for synchronous sessions (the group committer's writer uses it directly)."""
     if not request.events:
         return request.expected_seq
     room_id = request.room_id
@@ -121,7 +116,7 @@ def append_sync(session: Session, request: AppendRequest, *, savepoint: bool = T
     try:
         # A savepoint of the connection, not of the session: the session tracks no objects
         # here, and its own savepoint bookkeeping would cost more than the statements.
-        with connection.begin_nested() if savepoint else contextlib.nullcontext():
+        with connection.begin_nested():
             current = _last_seq(connection, room_id)
             if current != request.expected_seq:
                 raise SeqConflict(room_id, request.expected_seq, current)

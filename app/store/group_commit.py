@@ -216,12 +216,9 @@ _Outcomes = tuple[list[int | Exception], Exception | None]
 def _append_all(
     session: Session, requests: list[AppendRequest], outcomes: list[int | Exception]
 ) -> None:
-    # Savepoints keep one request's failure from undoing the others; a lone request has none
-    # to protect (this writer runs on SQLite only), and two statements fewer per note.
-    savepoint = len(requests) > 1
     for request in requests:
         try:
-            outcomes.append(append_sync(session, request, savepoint=savepoint))
+            outcomes.append(append_sync(session, request))
         except Exception as error:
             outcomes.append(error)
 

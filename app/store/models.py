@@ -1,7 +1,8 @@
 """The tables. `room_events` is the record; the others are projections of it, plus the board row.
 
-Every table hangs off `boards` with ON DELETE CASCADE, so deleting a board deletes its events,
-people, notes, votes, plans and reflections in one statement.
+Every room table hangs off `boards` with ON DELETE CASCADE, so deleting a board deletes its
+events, people, notes, votes, plans and reflections in one statement. The one exception is
+`facilitator_checklists`, kept per facilitator link (token hash) rather than per room.
 
 The projection tables (`participants`, `notes`, `votes`, `next_steps`, `reflections` and the
 projected columns of `boards`) are written by `app.store.projection` in the same transaction as
@@ -178,6 +179,25 @@ class RoomEventRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class FacilitatorChecklistRow(Base):
+    """One answer on a facilitator's checklist: kept per facilitator link, not per room.
+
+    Keyed by the facilitator token's hash (the board's `facilitator_token_hash`), so the
+    answers stay with whoever keeps the link. No foreign key: deleting a board deletes these
+    rows only when no other board has the same token hash (see `app.store.checklists`).
+    """
+
+    __tablename__ = "facilitator_checklists"
+    __table_args__ = (PrimaryKeyConstraint("facilitator_token_hash", "checklist", "item"),)
+
+    facilitator_token_hash: Mapped[str] = mapped_column(String)
+    checklist: Mapped[str] = mapped_column(String)
+    item: Mapped[int] = mapped_column(Integer, autoincrement=False)
+    already_do: Mapped[bool] = mapped_column(Boolean)
+    want_more: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 def _table(row: type[Base]) -> Table:
     table = row.__table__
     assert isinstance(table, Table)
@@ -193,3 +213,4 @@ VOTES: Final = _table(VoteRow)
 NEXT_STEPS: Final = _table(NextStepRow)
 REFLECTIONS: Final = _table(ReflectionRow)
 ROOM_EVENTS: Final = _table(RoomEventRow)
+FACILITATOR_CHECKLISTS: Final = _table(FacilitatorChecklistRow)

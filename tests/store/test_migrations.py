@@ -25,6 +25,7 @@ TABLES = {
     "next_steps",
     "reflections",
     "room_events",
+    "facilitator_checklists",
 }
 
 

@@ -11,6 +11,7 @@ import {createChrome, showFatal} from './screen-chrome.js';
 import {createBoard} from './board.js';
 import {bindReaderKeys, createReader} from './reader.js';
 import {createControls} from './controls.js';
+import {createKit} from './kit.js';
 import {createPanel} from './screen-panel.js';
 import {downloadExport, downloadPng} from './screen-export.js';
 import {READING_CIRCLE, circleNotes, faceDown, mergedCounts, readingPosition} from './screen-model.js';
@@ -217,6 +218,7 @@ async function main() {
   );
   const controlsBox = document.getElementById('controls');
   const controls = facilitator ? createControls(controlsBox, {act}) : null;
+  if (facilitator) createKit(controlsBox, {roomId, token: route.token});
   const chrome = createChrome(
     {
       app,
