@@ -13,9 +13,9 @@ import pytest
 
 from app.ops import backup
 from tests.conftest import sqlite_url
-from tests.ops.test_sigterm import Writer, acknowledged, all_acked, unacknowledged
 from tests.support.client import RoomClient, create_board
 from tests.support.server import ROOT, ServerProcess
+from tests.support.writer import Writer, acknowledged, all_acked, unacknowledged
 
 WRITERS = 4
 ACKED_BEFORE_BACKUP = 40

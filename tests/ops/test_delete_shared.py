@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
 import pytest
 
@@ -13,21 +10,6 @@ from tests.support.client import RoomClient, create_board
 from tests.support.server import ServerProcess
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture
-def two_servers(
-    postgres_url: str, redis_url: str, tmp_path: Path
-) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    a = ServerProcess(postgres_url, redis_url, log_path=tmp_path / "a.log")
-    b = ServerProcess(postgres_url, redis_url, log_path=tmp_path / "b.log")
-    try:
-        a.start()
-        b.start()
-        yield a, b
-    finally:
-        a.stop()
-        b.stop()
 
 
 async def test_deleting_on_one_process_disconnects_the_clients_of_the_other(

@@ -10,75 +10,22 @@ close is resent after the reconnect with the same cid and answered from the log.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import socket
 import sqlite3
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.room.limits import MAX_NOTES_PER_PARTICIPANT
 from tests.conftest import sqlite_url
 from tests.support.client import RoomClient, create_board
 from tests.support.server import ServerProcess
+from tests.support.writer import Writer, acknowledged, all_acked, unacknowledged
 
 WRITERS = 8
-STEADY_PAUSE_SECONDS = 0.06  # ~16 notes a second per writer, under MESSAGES_PER_SECOND
 BURST = 5  # notes each writer sends at once just before the signal
 ACKED_BEFORE_SIGNAL = 80
 SERVICE_RESTART = 1012
-
-
-@dataclass
-class Writer:
-    client: RoomClient
-    index: int
-    sent: dict[str, str] = field(default_factory=dict)  # cid -> note id, not yet acknowledged
-    acked: set[str] = field(default_factory=set)  # note ids
-    written: int = 0
-
-    async def send_note(self) -> None:
-        nid = f"w{self.index}-{self.written}"
-        self.written += 1
-        cid = f"op-{nid}"
-        self.sent[cid] = nid
-        with contextlib.suppress(Exception):
-            await self.client.send("add_note", cid=cid, id=nid, circle="inner", text=nid)
-
-    async def write(self, stop: asyncio.Event) -> None:
-        while not stop.is_set() and self.client.closed is None:
-            await self.send_note()
-            self.settle()
-            await asyncio.sleep(STEADY_PAUSE_SECONDS)
-
-    def settle(self) -> None:
-        for cid in list(self.sent):
-            if cid in self.client.acks:
-                self.acked.add(self.sent.pop(cid))
-
-    async def resume(self) -> None:
-        """Reconnect with the last seq and resend every unacknowledged note with its cid."""
-        await self.client.connect()
-        for cid, nid in list(self.sent.items()):
-            await self.client.send("add_note", cid=cid, id=nid, circle="inner", text=nid)
-        await self.client.wait_for(
-            lambda c: all(cid in c.acks or cid in c.errors for cid in self.sent)
-        )
-        assert not [self.client.errors[c] for c in self.sent if c in self.client.errors]
-        self.settle()
-
-
-def all_acked(sent: dict[str, str]) -> Callable[[RoomClient], bool]:
-    return lambda client: all(cid in client.acks for cid in sent)
-
-
-def acknowledged(writers: list[Writer]) -> set[str]:
-    return {nid for w in writers for nid in w.acked}
-
-
-def unacknowledged(writers: list[Writer]) -> set[str]:
-    return {nid for w in writers for nid in w.sent.values()}
 
 
 def refuses_connections(port: int) -> bool:
@@ -102,7 +49,10 @@ async def test_sigterm_finishes_commits_and_every_client_resumes(tmp_path: Path)
     facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
     screen = await RoomClient.screen(ws, room, code)
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
-    writers = [Writer(await RoomClient.join(ws, room, code, f"W{i}"), i) for i in range(WRITERS)]
+    writers = [
+        Writer(await RoomClient.join(ws, room, code, f"W{i}"), i, limit=MAX_NOTES_PER_PARTICIPANT)
+        for i in range(WRITERS)
+    ]
     stop = asyncio.Event()
     tasks = [asyncio.create_task(w.write(stop)) for w in writers]
     await facilitator.wait_for(

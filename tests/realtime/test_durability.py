@@ -3,56 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
-from dataclasses import dataclass, field
 
 from tests.support.client import RoomClient, create_board
 from tests.support.server import ServerProcess
+from tests.support.writer import Writer
 
 WRITERS = 8
-NOTES_EACH = 40
-
-
-@dataclass
-class Writer:
-    client: RoomClient
-    index: int
-    sent: dict[str, str] = field(default_factory=dict)  # cid -> note id, not yet acknowledged
-    acked: set[str] = field(default_factory=set)  # note ids
-
-    async def write(self, stop: asyncio.Event) -> None:
-        for n in range(NOTES_EACH):
-            if stop.is_set() or self.client.closed is not None:
-                return
-            nid = f"w{self.index}-{n}"
-            cid = f"op-{nid}"
-            self.sent[cid] = nid
-            with contextlib.suppress(Exception):
-                await self.client.send(
-                    "add_note", cid=cid, id=nid, circle="inner", text=f"Notitie {nid}"
-                )
-            self.settle()
-            await asyncio.sleep(0.06)
-
-    def settle(self) -> None:
-        for cid in list(self.sent):
-            if cid in self.client.acks:
-                self.acked.add(self.sent.pop(cid))
-
-    async def resume(self) -> None:
-        """Reconnect with the last seq and resend every unacknowledged operation, same cid."""
-        await self.client.connect()
-        self.settle()
-        for cid, nid in list(self.sent.items()):
-            await self.client.send(
-                "add_note", cid=cid, id=nid, circle="inner", text=f"Notitie {nid}"
-            )
-        await self.client.wait_for(
-            lambda c: all(cid in c.acks or cid in c.errors for cid in self.sent)
-        )
-        assert not [self.client.errors[c] for c in self.sent if c in self.client.errors]
-        self.settle()
 
 
 async def test_sigkill_mid_write_loses_no_acknowledged_note(fresh_server: ServerProcess) -> None:

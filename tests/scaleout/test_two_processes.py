@@ -4,31 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.realtime.test_durability import NOTES_EACH, Writer
 from tests.support.client import RoomClient, create_board
 from tests.support.server import ServerProcess
+from tests.support.writer import NOTES_EACH, Writer
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture
-def two_servers(
-    postgres_url: str, redis_url: str, tmp_path: Path
-) -> Iterator[tuple[ServerProcess, ServerProcess]]:
-    a = ServerProcess(postgres_url, redis_url, log_path=tmp_path / "a.log")
-    b = ServerProcess(postgres_url, redis_url, log_path=tmp_path / "b.log")
-    try:
-        a.start()
-        b.start()
-        yield a, b
-    finally:
-        a.kill()
-        b.kill()
 
 
 async def test_notes_written_on_one_process_reach_the_other_in_order(
