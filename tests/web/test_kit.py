@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from tests.support.server import ServerProcess
-from tests.web.conftest import TIMEOUT_MS, Message
+from tests.web.conftest import Message, watched_page
 
 pytestmark = pytest.mark.browser
 
@@ -20,17 +20,9 @@ FIRST_STEP = "Ik nodig deelnemers aan de bijeenkomst uit"
 
 @pytest.fixture
 def laptop(browser: Browser) -> Iterator[Page]:
-    """The facilitator's laptop; any uncaught page error fails the test."""
-    context = browser.new_context(viewport=LAPTOP, locale="nl-NL")
-    context.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    """The facilitator's laptop; page errors fail the test."""
+    with watched_page(browser, viewport=LAPTOP, locale="nl-NL") as page:
         yield page
-    finally:
-        context.close()
-    assert not errors, f"errors in the page: {errors}"
 
 
 def kit(page: Page, name: str = "Begeleiderskit") -> Locator:

@@ -19,10 +19,10 @@ from websockets.sync.client import ClientConnection, connect
 from tests.support.client import messages_of
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
-    TIMEOUT_MS,
     Facilitator,
     Message,
     PhoneFactory,
+    watched_page,
 )
 
 pytestmark = pytest.mark.browser
@@ -55,17 +55,9 @@ CHOSEN = "Elke maandag plannen we samen de week"
 
 @pytest.fixture
 def wall(browser: Browser) -> Iterator[Page]:
-    """A 1920x1080 page (a laptop on a projector); any uncaught page error fails the test."""
-    context = browser.new_context(viewport=WALL, locale="nl-NL", accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    """A 1920x1080 page (a laptop on a projector); page errors fail the test."""
+    with watched_page(browser, viewport=WALL, locale="nl-NL", accept_downloads=True) as page:
         yield page
-    finally:
-        context.close()
-    assert not errors, f"errors in the page: {errors}"
 
 
 def board_svg(page: Page) -> Locator:

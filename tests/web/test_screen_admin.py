@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from tests.support.server import ServerProcess
-from tests.web.conftest import TIMEOUT_MS, Facilitator, Message, PhoneFactory
+from tests.web.conftest import Facilitator, Message, PhoneFactory, watched_page
 from tests.web.test_screen import (
     Participant,
     board_svg,
@@ -39,19 +39,10 @@ PAIR_CODE = re.compile(r"[ABCDEFGHJKLMNPQRSTUVWXYZ2-9]{4}")
 
 @pytest.fixture
 def laptop(browser: Browser) -> Iterator[Page]:
-    """The facilitator's laptop; any uncaught page error fails the test."""
-    context = browser.new_context(
-        viewport=LAPTOP, locale="nl-NL", timezone_id=TIME_ZONE, accept_downloads=True
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    errors: list[str] = []
-    page = context.new_page()
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
+    """The facilitator's laptop in Amsterdam's time zone; page errors fail the test."""
+    options = {"viewport": LAPTOP, "locale": "nl-NL", "timezone_id": TIME_ZONE}
+    with watched_page(browser, **options, accept_downloads=True) as page:
         yield page
-    finally:
-        context.close()
-    assert not errors, f"errors in the page: {errors}"
 
 
 def controls(page: Page) -> Locator:
