@@ -16,8 +16,11 @@ import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
+from app.room.limits import MESSAGES_PER_SECOND
+
 Message = dict[str, Any]
 WAIT_SECONDS = 10.0
+RATE_LIMIT_RETRIES = 50
 _counter = itertools.count()
 
 
@@ -218,9 +221,18 @@ class RoomClient:
         return cid
 
     async def do(self, kind: str, **fields: Any) -> int:
-        """Send a command and wait for its ack; fail on an error."""
+        """Send a command and wait for its ack; fail on an error.
+
+        Like the web client, it waits and resends (same cid) when the server says to slow down.
+        """
         cid = await self.send(kind, **fields)
-        await self.wait_for(lambda c: cid in c.acks or cid in c.errors)
+        for _ in range(RATE_LIMIT_RETRIES):
+            await self.wait_for(lambda c: cid in c.acks or cid in c.errors)
+            if self.errors.get(cid, {}).get("code") != "rate_limited":
+                break
+            del self.errors[cid]
+            await asyncio.sleep(2 / MESSAGES_PER_SECOND)
+            await self.send(kind, cid=cid, **fields)
         if cid in self.errors:
             raise AssertionError(f"{kind} refused: {self.errors[cid]}")
         return self.acks[cid]
