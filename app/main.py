@@ -19,7 +19,7 @@ from app.api import boards, exports, health, join, kit
 from app.api.join import CodeGuard
 from app.broadcast import from_url
 from app.config import Settings
-from app.hub.hub import RoomHub
+from app.hub.hub import SAFETY_POLL_SECONDS, RoomHub
 from app.ops import metrics
 from app.ops.retention import RetentionSweeper, utc_now
 from app.realtime import endpoint
@@ -66,7 +66,7 @@ def create_app(
         broadcast = from_url(settings.broadcast_url)
         store = SqlRoomStore(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous)
         async with store, broadcast:
-            poll = None if settings.broadcast_url.startswith("memory") else 5.0
+            poll = None if settings.broadcast_url.startswith("memory") else SAFETY_POLL_SECONDS
             hub = RoomHub(store, broadcast, poll_seconds=poll)
             app.state.store = store
             app.state.hub = hub

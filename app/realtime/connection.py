@@ -82,6 +82,8 @@ class Connection:
         return len(self.outbox)
 
     def deliver(self, message: str) -> None:
+        """Queue a message: room events and direct answers (ack, error, pong) share the outbox,
+        so a client sees them in the order they happened."""
         if self.closing is not None:
             return
         if len(self.outbox) >= self.queue_limit:
@@ -90,10 +92,6 @@ class Connection:
             return
         self.outbox.append(message)
         self._wake()
-
-    def send_now(self, message: str) -> None:
-        """For direct answers (ack, error, pong): same outbox, so order is kept."""
-        self.deliver(message)
 
     def close(self, code: int, reason: str = "") -> None:
         """Close after what is queued; idempotent; never blocks."""

@@ -87,7 +87,7 @@ async def room_socket(
                 name=hello.name,
             )
         except Rejected as refused:
-            connection.send_now(error(refused.code, refused.detail))
+            connection.deliver(error(refused.code, refused.detail))
             connection.close(CLOSE_FOR.get(refused.code, p.CloseCode.BAD_HELLO), refused.code.value)
             return
         actor = admission.actor
@@ -104,11 +104,11 @@ async def room_socket(
         }
         if admission.token is not None:
             welcome["token"] = admission.token
-        connection.send_now(encode(welcome))
+        connection.deliver(encode(welcome))
         try:
             await hub.attach(room_id, connection, hello.last_seq, hello.epoch)
         except Rejected as refused:
-            connection.send_now(error(refused.code, refused.detail))
+            connection.deliver(error(refused.code, refused.detail))
             connection.close(CLOSE_FOR.get(refused.code, p.CloseCode.ROOM_FULL), refused.code.value)
             return
         attached = True
@@ -120,12 +120,12 @@ async def room_socket(
             if raw is None:
                 break
             if len(raw) > limits.MAX_MESSAGE_BYTES:
-                connection.send_now(
+                connection.deliver(
                     error(ErrorCode.MESSAGE_TOO_LARGE, f"at most {limits.MAX_MESSAGE_BYTES} bytes")
                 )
                 continue
             if not bucket.take():
-                connection.send_now(error(ErrorCode.RATE_LIMITED, "slow down", _cid_of(raw)))
+                connection.deliver(error(ErrorCode.RATE_LIMITED, "slow down", _cid_of(raw)))
                 continue
             try:
                 message = p.parse_client(raw)
@@ -135,13 +135,13 @@ async def room_socket(
                     f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}"
                     for e in invalid.errors()[:3]
                 )
-                connection.send_now(error(code, detail[:300], _cid_of(raw)))
+                connection.deliver(error(code, detail[:300], _cid_of(raw)))
                 continue
             if isinstance(message, p.Ping):
-                connection.send_now(encode({"type": "pong", "now": hub.clock()}))
+                connection.deliver(encode({"type": "pong", "now": hub.clock()}))
                 continue
             if isinstance(message, p.Hello):
-                connection.send_now(error(ErrorCode.BAD_MESSAGE, "hello was already sent"))
+                connection.deliver(error(ErrorCode.BAD_MESSAGE, "hello was already sent"))
                 continue
             metrics.COMMANDS.labels(message.type).inc()
             try:
@@ -151,13 +151,13 @@ async def room_socket(
                     "command rejected",
                     extra={"room": room_id, "command": message.type, "code": refused.code.value},
                 )
-                connection.send_now(error(refused.code, refused.detail, message.cid))
+                connection.deliver(error(refused.code, refused.detail, message.cid))
                 continue
             except Exception:
                 log.exception("command failed", extra={"room": room_id, "command": message.type})
-                connection.send_now(error(ErrorCode.INTERNAL, "not stored; resend", message.cid))
+                connection.deliver(error(ErrorCode.INTERNAL, "not stored; resend", message.cid))
                 continue
-            connection.send_now(encode({"type": "ack", "cid": message.cid, "seq": seq}))
+            connection.deliver(encode({"type": "ack", "cid": message.cid, "seq": seq}))
     except WebSocketDisconnect:
         pass
     finally:
@@ -190,15 +190,15 @@ async def _read_hello(websocket: WebSocket, connection: Connection) -> p.Hello |
     try:
         message = p.parse_client(raw)
     except ValidationError as invalid:
-        connection.send_now(error(_classify(invalid), "the first message must be a valid hello"))
+        connection.deliver(error(_classify(invalid), "the first message must be a valid hello"))
         connection.close(p.CloseCode.BAD_HELLO, "bad hello")
         return None
     if not isinstance(message, p.Hello):
-        connection.send_now(error(ErrorCode.NOT_JOINED, "send hello first"))
+        connection.deliver(error(ErrorCode.NOT_JOINED, "send hello first"))
         connection.close(p.CloseCode.BAD_HELLO, "no hello")
         return None
     if message.v != p.PROTOCOL_VERSION:
-        connection.send_now(
+        connection.deliver(
             error(ErrorCode.PROTOCOL_VERSION, f"this server speaks v{p.PROTOCOL_VERSION}")
         )
         connection.close(p.CloseCode.PROTOCOL_VERSION, "protocol version")

@@ -7,9 +7,7 @@ core stays free of clocks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import singledispatch
-from typing import TypeVar
 
 from app.room import commands as cmd
 from app.room import events as ev
@@ -17,7 +15,6 @@ from app.room import limits
 from app.room.errors import ErrorCode, Rejected
 from app.room.phases import (
     ALLOWED_TRANSITIONS,
-    READING_PHASES,
     REVEALS_ON_ENTRY,
     WRITING_CIRCLE,
 )
@@ -34,11 +31,6 @@ from app.room.state import (
 )
 
 Events = list[ev.Event]
-MAX_ID_LENGTH = 64
-MIN_PAIR_CODE = 3
-MAX_PAIR_CODE = 12
-
-C = TypeVar("C")
 
 
 def decide(state: RoomState, actor: Actor, command: cmd.Command, now_ms: int) -> Events:
@@ -83,7 +75,7 @@ def _text(value: str, maximum: int, *, code: ErrorCode, required: bool = True) -
 
 
 def _an_id(value: str) -> str:
-    if not value or len(value) > MAX_ID_LENGTH or not value.isprintable():
+    if not value or len(value) > limits.MAX_ID_LENGTH or not value.isprintable():
         raise Rejected(ErrorCode.BAD_VALUE, "ids are 1 to 64 printable characters")
     return value
 
@@ -129,7 +121,7 @@ def _seconds(value: int) -> int:
 
 def _pair_code(code: str) -> str:
     code = code.strip().upper()
-    if not MIN_PAIR_CODE <= len(code) <= MAX_PAIR_CODE or not code.isalnum():
+    if not limits.MIN_PAIR_CODE <= len(code) <= limits.MAX_PAIR_CODE or not code.isalnum():
         raise Rejected(ErrorCode.BAD_VALUE, "a pair code is 3 to 12 letters or digits")
     return code
 
@@ -149,9 +141,6 @@ def _may_change_plan(state: RoomState, actor: Actor, author: str | None) -> None
 
 
 # -- handlers, one per command ----------------------------------------------------------------
-
-
-Handler = Callable[[cmd.Command, RoomState, Actor, int], Events]
 
 
 @singledispatch
@@ -557,6 +546,3 @@ def _(c: cmd.CloseScale, s: RoomState, a: Actor, now: int) -> Events:
     if s.scale is not ScaleStatus.OPEN:
         raise Rejected(ErrorCode.WRONG_PHASE, "the scale question is not open")
     return [ev.ScaleClosed()]
-
-
-__all__ = ["READING_PHASES", "decide"]

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from typing import Final
 
+# Ids the clients make (notes, plans, operations) and duo codes
+MAX_ID_LENGTH: Final = 64
+MIN_PAIR_CODE: Final = 3
+MAX_PAIR_CODE: Final = 12
+
 # Notes and texts (counted in characters after trimming surrounding white space)
 MAX_NOTE_LENGTH: Final = 280
 MAX_NOTES_PER_PARTICIPANT: Final = 50

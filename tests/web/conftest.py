@@ -19,7 +19,14 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 from websockets.sync.client import ClientConnection, connect
 
 from tests.support.client import messages_of
@@ -235,3 +242,18 @@ def watched_page(browser: Browser, **context_options: Any) -> Iterator[Page]:
     finally:
         context.close()
     assert not errors, f"errors in the page: {errors}"
+
+
+def join_with_name(page: Page, name: str) -> None:
+    """On the join form with its code filled in: give a name and join."""
+    page.get_by_label("Je naam (mag leeg blijven)").fill(name)
+    page.get_by_role("button", name="Meedoen").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Stap")
+
+
+def write_note(page: Page, circle: str, text: str) -> None:
+    """Type a note into the open circle on a phone and stick it on."""
+    label = "Wat gaat er al goed?" if circle == "inner" else "Wat wil je nog bereiken?"
+    page.get_by_role("textbox", name=label).fill(text)
+    dutch = {"inner": "binnencirkel", "outer": "buitencirkel"}[circle]
+    page.get_by_role("button", name=f"Plak in de {dutch}").click()

@@ -9,7 +9,14 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.support.server import ServerProcess
-from tests.web.conftest import Facilitator, Message, PhoneFactory, screenshot
+from tests.web.conftest import (
+    Facilitator,
+    Message,
+    PhoneFactory,
+    join_with_name,
+    screenshot,
+    write_note,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -20,16 +27,7 @@ SENDING = "Versturen…"
 def join(page: Page, server: ServerProcess, board: Message, name: str = "Ann") -> None:
     page.goto(f"{server.url}/j/{board['join_code']}")
     expect(page.get_by_label("Deelnamecode")).to_have_value(board["join_code"])
-    page.get_by_label("Je naam (mag leeg blijven)").fill(name)
-    page.get_by_role("button", name="Meedoen").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Stap")
-
-
-def write(page: Page, circle: str, text: str) -> None:
-    label = "Wat gaat er al goed?" if circle == "inner" else "Wat wil je nog bereiken?"
-    page.get_by_role("textbox", name=label).fill(text)
-    dutch = {"inner": "binnencirkel", "outer": "buitencirkel"}[circle]
-    page.get_by_role("button", name=f"Plak in de {dutch}").click()
+    join_with_name(page, name)
 
 
 def my_note(page: Page, text: str) -> Locator:
@@ -56,8 +54,8 @@ def test_join_and_write_two_inner_notes(
     expect(page.get_by_text("Welke progressie hebben jullie al bereikt?")).to_be_visible()
     expect(page.get_by_text("Centrum Progressiegericht Werken")).to_be_visible()
 
-    write(page, "inner", "We helpen elkaar als het druk is")
-    write(page, "inner", "De overdracht begint op tijd")
+    write_note(page, "inner", "We helpen elkaar als het druk is")
+    write_note(page, "inner", "De overdracht begint op tijd")
 
     for text in ("We helpen elkaar als het druk is", "De overdracht begint op tijd"):
         expect(my_note(page, text).get_by_text(SAVED, exact=True)).to_be_visible()
@@ -75,13 +73,13 @@ def test_notes_written_offline_are_saved_exactly_once(
     context = phone_context()
     page = context.new_page()
     join(page, live_server, board)
-    write(page, "inner", "Eerst al opgeslagen")
+    write_note(page, "inner", "Eerst al opgeslagen")
     expect(my_note(page, "Eerst al opgeslagen").get_by_text(SAVED, exact=True)).to_be_visible()
 
     context.set_offline(True)
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
-    write(page, "inner", "Geschreven in de tunnel")
-    write(page, "inner", "Nog een vanuit de lift")
+    write_note(page, "inner", "Geschreven in de tunnel")
+    write_note(page, "inner", "Nog een vanuit de lift")
     for text in ("Geschreven in de tunnel", "Nog een vanuit de lift"):
         expect(my_note(page, text).get_by_text(SENDING, exact=True)).to_be_visible()
     screenshot(page, "phone-offline")
@@ -121,8 +119,8 @@ def test_no_horizontal_scrolling_in_any_phase(
     check("topic", "Stap 1. Kies het onderwerp")
     facilitator.change_phase("topic", "inner_writing")
     facilitator.command(type="start_timer", seconds=300, lock_writing=False)
-    write(page, "inner", long_word)
-    write(page, "inner", "We vieren kleine successen samen")
+    write_note(page, "inner", long_word)
+    write_note(page, "inner", "We vieren kleine successen samen")
     expect(page.get_by_role("timer")).to_be_visible()
     check("inner_writing", "Stap 2. Vul de binnencirkel")
     facilitator.change_phase("inner_writing", "inner_reading")
@@ -130,8 +128,8 @@ def test_no_horizontal_scrolling_in_any_phase(
     facilitator.command(type="show_item", target=note)
     check("inner_reading", "Stap 2. Vertel elkaar wat er in de binnencirkel staat")
     facilitator.change_phase("inner_reading", "outer_writing")
-    write(page, "outer", long_word)
-    write(page, "outer", "Elke maandag plannen we samen de week")
+    write_note(page, "outer", long_word)
+    write_note(page, "outer", "Elke maandag plannen we samen de week")
     page.get_by_role("textbox", name="Wat wil je nog bereiken?").fill("We komen niet te laat")
     check("outer_writing", "Stap 3. Vul de buitencirkel")
     page.get_by_role("textbox", name="Wat wil je nog bereiken?").fill("")
@@ -177,7 +175,7 @@ def test_reload_keeps_the_same_participant(
     facilitator.change_phase("topic", "inner_writing")
     page = phone_context().new_page()
     join(page, live_server, board, name="Bram")
-    write(page, "inner", "Wij lossen dingen snel op")
+    write_note(page, "inner", "Wij lossen dingen snel op")
     expect(
         my_note(page, "Wij lossen dingen snel op").get_by_text(SAVED, exact=True)
     ).to_be_visible()
@@ -232,7 +230,7 @@ def test_markup_in_a_note_stays_literal_text(
     page = phone_context().new_page()
     join(page, live_server, board)
     text = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"><b>vet</b>'
-    write(page, "inner", text)
+    write_note(page, "inner", text)
     expect(my_note(page, text).get_by_text(SAVED, exact=True)).to_be_visible()
     facilitator.change_phase("inner_writing", "inner_reading")
     expect(page.get_by_role("heading", level=1)).to_contain_text("binnencirkel staat")

@@ -22,7 +22,9 @@ from tests.web.conftest import (
     Facilitator,
     Message,
     PhoneFactory,
+    join_with_name,
     watched_page,
+    write_note,
 )
 
 pytestmark = pytest.mark.browser
@@ -82,16 +84,11 @@ def next_step(page: Page, phase: str) -> None:
 def join_phone(page: Page, server: ServerProcess, code: str, name: str) -> None:
     page.goto(f"{server.url}/join")
     page.get_by_label("Deelnamecode").fill(code)
-    page.get_by_label("Je naam (mag leeg blijven)").fill(name)
-    page.get_by_role("button", name="Meedoen").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Stap")
+    join_with_name(page, name)
 
 
 def write(page: Page, circle: str, text: str) -> None:
-    label = "Wat gaat er al goed?" if circle == "inner" else "Wat wil je nog bereiken?"
-    page.get_by_role("textbox", name=label).fill(text)
-    dutch = {"inner": "binnencirkel", "outer": "buitencirkel"}[circle]
-    page.get_by_role("button", name=f"Plak in de {dutch}").click()
+    write_note(page, circle, text)
     expect(page.get_by_text(text, exact=True)).to_be_visible()
 
 
