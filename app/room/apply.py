@@ -107,7 +107,15 @@ def _(e: ev.NotesRevealed, s: RoomState) -> RoomState:
 
 @_apply.register
 def _(e: ev.NoteAdded, s: RoomState) -> RoomState:
-    note = Note(nid=e.nid, author=e.author, circle=e.circle, text=e.text, order=s.seq + 1)
+    note = Note(
+        nid=e.nid,
+        author=e.author,
+        circle=e.circle,
+        text=e.text,
+        order=s.seq + 1,
+        round=s.round,
+        meeting=s.meeting,
+    )
     return replace(s, notes=_with(s.notes, e.nid, note))
 
 

@@ -103,6 +103,8 @@ class Note:
     hidden: bool = False
     merged_into: str | None = None
     deleted: bool = False
+    round: int = 1
+    meeting: int = 1
 
     @property
     def live(self) -> bool:
@@ -177,6 +179,8 @@ class RoomState:
     scale: ScaleStatus = ScaleStatus.NOT_STARTED
     scale_answers: Mapping[str, int] = field(default_factory=dict)
     scale_previous: tuple[int, ...] | None = None
+    round: int = 1
+    meeting: int = 1
 
     def live_notes_of(self, pid: str) -> int:
         return sum(1 for n in self.notes.values() if n.author == pid and n.live)
