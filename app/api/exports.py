@@ -10,17 +10,21 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from functools import cache
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, HTTPException, Response, status
+from starlette.concurrency import run_in_threadpool
 
-from app.api.boards import facilitated_state
+from app.api.boards import facilitated_board, facilitated_state
 from app.api.deps import HubDep, SettingsDep
 from app.config import Settings
 from app.room import RoomState
 from app.room.state import Circle, Note
 from app.room.views import author_name
+from app.summary import FontsMissing, Summary, build_summary, to_pdf
+from app.summary import to_markdown as summary_markdown
 
 router = APIRouter(prefix="/api")
 
@@ -171,7 +175,7 @@ def to_csv(state: RoomState) -> str:
     return out.getvalue()
 
 
-def _download(body: str, media_type: str, name: str) -> Response:
+def _download(body: str | bytes, media_type: str, name: str) -> Response:
     return Response(
         body,
         media_type=media_type,
@@ -203,3 +207,51 @@ async def export_json(room_id: str, hub: HubDep, authorization: Auth = None) -> 
     """The board as JSON."""
     state = await facilitated_state(hub, room_id, authorization)
     return export_data(state)
+
+
+def summary_file_name(summary: Summary, prefix: str, extension: str) -> str:
+    """`samenvatting-our-topic-2026-11-23.pdf`: ASCII only, so every mail client keeps it."""
+    ascii_topic = unicodedata.normalize("NFKD", summary.topic).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_topic.lower()).strip("-")[:40].strip("-")
+    parts = [prefix or "summary", slug, summary.day.isoformat() if summary.day else ""]
+    return "-".join(p for p in parts if p) + f".{extension}"
+
+
+async def _summary(
+    hub: HubDep, room_id: str, authorization: str | None
+) -> tuple[Summary, RoomState]:
+    board = await facilitated_board(hub, room_id, authorization)
+    state = (await hub.room(room_id)).state
+    return build_summary(state, board.last_activity_at.date()), state
+
+
+@router.get("/boards/{room_id}/summary.md", response_class=Response)
+async def summary_md(
+    room_id: str, hub: HubDep, settings: SettingsDep, authorization: Auth = None
+) -> Response:
+    """The follow-up summary as Markdown, ready to paste into a mail."""
+    summary, state = await _summary(hub, room_id, authorization)
+
+    def t(key: str) -> str:
+        return label(settings, state, key)
+
+    name = summary_file_name(summary, t("summary.file"), "md")
+    return _download(summary_markdown(summary, t), "text/markdown; charset=utf-8", name)
+
+
+@router.get("/boards/{room_id}/summary.pdf", response_class=Response)
+async def summary_pdf(
+    room_id: str, hub: HubDep, settings: SettingsDep, authorization: Auth = None
+) -> Response:
+    """The follow-up summary as a printable A4 PDF with a picture of the circles."""
+    summary, state = await _summary(hub, room_id, authorization)
+
+    def t(key: str) -> str:
+        return label(settings, state, key)
+
+    try:
+        # Laying out and subsetting the fonts takes a while: not on the event loop.
+        body = await run_in_threadpool(to_pdf, summary, t)
+    except FontsMissing as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from error
+    return _download(body, "application/pdf", summary_file_name(summary, t("summary.file"), "pdf"))
