@@ -92,12 +92,12 @@ def plural(t: Labels, key: str, n: int) -> str:
 
 
 def note_line(note: SummaryNote, t: Labels, *, dots: bool) -> Line:
-    spans = [Span(note.text)]
-    if note.author:
-        spans.append(Span(f" ({note.author})", Style.MUTED))
+    extras = [f"({note.author})"] if note.author else []
     if dots and note.dots:
-        spans.append(Span(f" · {plural(t, 'summary.dots', note.dots)}", Style.MUTED))
-    return tuple(spans)
+        extras.append(plural(t, "summary.dots", note.dots))
+    if not extras:
+        return (Span(note.text),)
+    return (Span(note.text), Span(" " + " · ".join(extras), Style.MUTED))
 
 
 def step_details(step: NextStep, t: Labels) -> list[tuple[str, str]]:

@@ -66,6 +66,7 @@ NOTE_PADDING: Final = 1.0
 LINE_FACTOR: Final = 1.18
 PT: Final = 25.4 / 72  # millimetres per point
 ELLIPSIS: Final = "…"
+REPLACEMENT: Final = "\ufffd"
 
 
 class FontsMissing(RuntimeError):
@@ -80,6 +81,15 @@ class _Document(FPDF):
     def __init__(self, footer_text: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self._footer_text = footer_text
+
+    def normalize_text(self, text: str) -> str:
+        """Letters the font lacks (emoji, CJK) print as U+FFFD instead of an empty box, and fpdf2
+        does not log them: a log line must never quote what someone wrote."""
+        font = self.current_font
+        cmap = getattr(font, "cmap", None)
+        if cmap:
+            text = "".join(c if c in "\n\r" or ord(c) in cmap else REPLACEMENT for c in text)
+        return super().normalize_text(text)
 
     def footer(self) -> None:
         self.set_y(-11)

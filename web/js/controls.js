@@ -39,7 +39,7 @@ const MAX_DOTS = 10;
 
 /**
  * @typedef {{type: 'send', command: Record<string, any>}
- *   | {type: 'export', format: 'md'|'csv'|'json'|'png'}
+ *   | {type: 'export', format: 'summary.pdf'|'summary.md'|'md'|'csv'|'json'|'png'}
  *   | {type: 'retry', cid: string} | {type: 'discard', cid: string}
  *   | {type: 'delete-board'}} Intent
  */
@@ -659,7 +659,8 @@ export function createControls(container, {act}) {
     exportShownIn = result;
     act({type: 'export', format});
   }
-  const exportButtons = ['md', 'csv', 'json', 'png'].map((format) => {
+  // The follow-up summary first: it is what goes in the mail after the meeting.
+  const exportButtons = ['summary.pdf', 'summary.md', 'md', 'csv', 'json', 'png'].map((format) => {
     const node = button(() => exportTo(format, exportResult));
     node.dataset.format = format;
     return node;

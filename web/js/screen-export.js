@@ -1,5 +1,6 @@
-// Exports: the server's Markdown, CSV and JSON (fetched with the facilitator token, saved as a
-// download), and a PNG picture of the circles drawn in the browser from the board's SVG.
+// Exports: the server's Markdown, CSV and JSON and the follow-up summary (Markdown or PDF),
+// fetched with the facilitator token and saved as a download; and a PNG picture of the circles
+// drawn in the browser from the board's SVG.
 
 const SIZE_SCALE = 2; // the picture is twice the viewBox size: sharp on slides and in print
 
@@ -22,15 +23,26 @@ function fileName(response, fallback) {
   return match ? decodeURIComponent(match[1]) : fallback;
 }
 
+// What each download is called on the server: the board's exports and the follow-up summary.
+const EXPORT_PATHS = {
+  md: 'export.md',
+  csv: 'export.csv',
+  json: 'export.json',
+  'summary.md': 'summary.md',
+  'summary.pdf': 'summary.pdf',
+};
+
 /**
- * Download the board as Markdown, CSV or JSON.
+ * Download the board as Markdown, CSV or JSON, or its follow-up summary as Markdown or PDF.
  * @param {string} roomId
  * @param {string} token facilitator token
- * @param {'md'|'csv'|'json'} format
+ * @param {'md'|'csv'|'json'|'summary.md'|'summary.pdf'} format
  * @param {string} baseName file name without extension
  */
 export async function downloadExport(roomId, token, format, baseName) {
-  const response = await fetch(`/api/boards/${encodeURIComponent(roomId)}/export.${format}`, {
+  const path = EXPORT_PATHS[format];
+  if (!path) throw new Error(`unknown export: ${format}`);
+  const response = await fetch(`/api/boards/${encodeURIComponent(roomId)}/${path}`, {
     headers: {Authorization: `Bearer ${token}`},
   });
   if (!response.ok) throw new Error(`export ${format}: HTTP ${response.status}`);

@@ -1,0 +1,145 @@
+"""The PDF summary opens, its pages render, the circles are drawn and its text is searchable.
+
+The pages are rendered with poppler (`pdftoppm`, `pdftotext`) and set in the DejaVu fonts; without
+them these tests skip on a developer machine and fail on CI (CI=true).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from app.room.state import RoomState
+from app.summary import FontsMissing, build_summary, to_pdf
+from app.summary.pdf import FONT_DIR, PICTURE_CENTRE, missing_fonts
+from app.summary.picture import OUTER_RADIUS, layout
+from tests.summary.boards import (
+    CHOSEN,
+    DAY,
+    DELETED,
+    HIDDEN,
+    MERGED,
+    NAMES,
+    TOPIC,
+    UNREVEALED,
+    labels,
+    many_notes,
+    meeting,
+)
+from tests.support.services import missing, require_binary
+
+POPPLER_HINT = "install it with `apt-get install poppler-utils`"
+DPI = 50
+
+
+@pytest.fixture(scope="module")
+def fonts() -> Path:
+    absent = missing_fonts()
+    if absent:
+        missing(f"the DejaVu fonts are missing ({absent[0]}): apt-get install fonts-dejavu-core")
+    return FONT_DIR
+
+
+Render = Callable[[RoomState], Path]
+
+
+@pytest.fixture
+def render(fonts: Path, tmp_path: Path) -> Render:
+    def make(state: RoomState) -> Path:
+        path = tmp_path / f"summary-{len(list(tmp_path.iterdir()))}.pdf"
+        path.write_bytes(to_pdf(build_summary(state, DAY), labels(state.language.value), fonts))
+        return path
+
+    return make
+
+
+def pages(pdf: Path, dpi: int = DPI) -> list[Path]:
+    """Every page as a PNG; pdftoppm fails on a file it cannot open."""
+    tool = require_binary("pdftoppm", POPPLER_HINT)
+    prefix = pdf.with_suffix("")
+    subprocess.run([tool, "-r", str(dpi), "-png", str(pdf), str(prefix)], check=True, timeout=60)
+    return sorted(pdf.parent.glob(f"{prefix.name}-*.png"))
+
+
+def text_of(pdf: Path) -> str:
+    tool = require_binary("pdftotext", POPPLER_HINT)
+    result = subprocess.run(
+        [tool, "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True, timeout=60
+    )
+    return " ".join(result.stdout.decode("utf-8").split())
+
+
+def is_stroke(pixel: tuple[int, int, int]) -> bool:
+    """The circles' dark teal, also where anti-aliasing mixed it with the light fills."""
+    r, g, b = pixel
+    return r < 110 and g < 175 and b < 175 and g - r > 30 and b - r > 30
+
+
+def stroke_runs(image: Image.Image, y_mm: float) -> list[float]:
+    """The x (mm) of each run of stroke-coloured pixels along the row at y_mm."""
+    rgb = image.convert("RGB")
+    y = round(y_mm / 25.4 * DPI)
+    runs: list[list[int]] = []
+    for x in range(rgb.width):
+        pixel = rgb.getpixel((x, y))
+        assert isinstance(pixel, tuple)
+        if is_stroke((pixel[0], pixel[1], pixel[2])):
+            if runs and runs[-1][-1] == x - 1:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+    return [sum(run) / len(run) * 25.4 / DPI for run in runs]
+
+
+def test_the_first_page_shows_the_two_circles(render: Render) -> None:
+    state = meeting()
+    first = pages(render(state))[0]
+    with Image.open(first) as image:
+        assert abs(image.width - 210 / 25.4 * DPI) < 1.5, "A4 wide"
+        assert abs(image.height - 297 / 25.4 * DPI) < 1.5, "A4 high"
+        cx, cy = PICTURE_CENTRE
+        runs = stroke_runs(image, cy)
+        summary = build_summary(state, DAY)
+        inner = layout(len(summary.inner), len(summary.outer)).inner_radius
+        expected = [cx - OUTER_RADIUS, cx - inner, cx + inner, cx + OUTER_RADIUS]
+        assert len(runs) == 4, runs
+        assert all(abs(a - b) < 1.5 for a, b in zip(runs, expected, strict=True)), (runs, expected)
+        assert stroke_runs(image, cy - OUTER_RADIUS - 6) == [], "nothing teal above the circles"
+
+
+def test_the_text_holds_the_meeting_and_nothing_it_must_not(render: Render) -> None:
+    pdf = render(meeting(anonymous=True))
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    text = text_of(pdf)
+    assert TOPIC in text and CHOSEN in text
+    assert "Notulen in de chat zetten" in text and "Over vier weken opnieuw" in text
+    assert "Centrum Progressiegericht Werken" in text
+    assert "23 november 2026" in text
+    for gone in (HIDDEN, DELETED, MERGED, UNREVEALED, *NAMES.values()):
+        assert gone not in text
+    named = text_of(render(meeting(anonymous=False)))
+    assert all(name in named for name in NAMES.values())
+
+
+def test_more_notes_than_the_picture_holds_are_listed_under_it(render: Render) -> None:
+    pdf = render(many_notes(30, 50))
+    rendered = pages(pdf, dpi=20)
+    assert len(rendered) >= 2
+    text = text_of(pdf)
+    assert "20 notities passen niet in de tekening:" in text
+    assert "Buiten nummer 49" in text
+
+
+def test_letters_the_font_lacks_do_not_break_the_pdf(render: Render) -> None:
+    extra = meeting(topic="Samen 🎉 verder — Ærø, Łódź, Ελλάδα")
+    text = text_of(render(extra))
+    assert "Ærø, Łódź, Ελλάδα" in text
+
+
+def test_without_the_fonts_the_error_names_the_package(tmp_path: Path) -> None:
+    with pytest.raises(FontsMissing, match="fonts-dejavu-core"):
+        to_pdf(build_summary(meeting(), DAY), labels(), fonts=tmp_path)
