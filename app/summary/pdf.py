@@ -51,15 +51,17 @@ PICTURE_CENTRE: Final = (PAGE_WIDTH / 2, HEADER_BOTTOM + 2 + 88.0)
 """Where the circles' centre is on the first page, in millimetres from the top left."""
 
 Colour = tuple[int, int, int]
-STROKE: Final[Colour] = (0, 98, 105)
-"""The colour of both circles' lines."""
-INNER_FILL: Final[Colour] = (222, 240, 228)
-RING_FILL: Final[Colour] = (244, 248, 250)
+# The shared screen's colours (web/css/app.css), so the printout looks like the board.
+INNER_STROKE: Final[Colour] = (0x21, 0x69, 0x3F)
+INNER_FILL: Final[Colour] = (0xE4, 0xF3, 0xE9)
+OUTER_STROKE: Final[Colour] = (0x8A, 0x4B, 0x00)
+OUTER_FILL: Final[Colour] = (0xFD, 0xF6, 0xEA)
+PRIMARY: Final[Colour] = (0x17, 0x57, 0x7E)
+"""The app's primary blue: the chosen item's thick border and the section headings."""
 NOTE_FILL: Final[Colour] = (255, 255, 255)
-NOTE_BORDER: Final[Colour] = (150, 160, 165)
-CHOSEN: Final[Colour] = (196, 98, 0)
-TEXT: Final[Colour] = (30, 30, 30)
-MUTED: Final[Colour] = (95, 95, 95)
+NOTE_BORDER: Final[Colour] = (0x8F, 0x88, 0x7A)
+TEXT: Final[Colour] = (0x1D, 0x23, 0x2C)
+MUTED: Final[Colour] = (0x53, 0x5B, 0x67)
 
 NOTE_SIZES: Final = tuple(s / 2 for s in range(20, 10, -1))  # 10 pt down to 5.5 pt
 NOTE_PADDING: Final = 1.0
@@ -156,14 +158,14 @@ def _picture(pdf: FPDF, summary: Summary, t: Labels) -> None:
     picture = layout(len(summary.inner), len(summary.outer))
     pdf.set_auto_page_break(False)
     pdf.set_line_width(0.2)
-    pdf.set_fill_color(*RING_FILL)
+    pdf.set_fill_color(*OUTER_FILL)
     pdf.circle(cx, cy, picture.outer_radius, style="F")
     pdf.set_fill_color(*INNER_FILL)
     pdf.circle(cx, cy, picture.inner_radius, style="F")
-    pdf.set_draw_color(*STROKE)
-    pdf.set_line_width(1.1)
+    pdf.set_line_width(1.0)
+    pdf.set_draw_color(*OUTER_STROKE)
     pdf.circle(cx, cy, picture.outer_radius)
-    pdf.set_line_width(0.9)
+    pdf.set_draw_color(*INNER_STROKE)
     pdf.circle(cx, cy, picture.inner_radius)
     chosen = summary.chosen.nid if summary.chosen is not None else None
     for notes, boxes in ((summary.inner, picture.inner), (summary.outer, picture.outer)):
@@ -180,7 +182,7 @@ def _picture(pdf: FPDF, summary: Summary, t: Labels) -> None:
 
 def _note(pdf: FPDF, note: SummaryNote, box: Box, chosen: bool) -> None:
     pdf.set_fill_color(*NOTE_FILL)
-    pdf.set_draw_color(*(CHOSEN if chosen else NOTE_BORDER))
+    pdf.set_draw_color(*(PRIMARY if chosen else NOTE_BORDER))
     pdf.set_line_width(0.8 if chosen else 0.25)
     pdf.rect(box.x, box.y, box.w, box.h, style="DF")
     text = " ".join(note.text.split())
@@ -206,11 +208,11 @@ def _legend(pdf: FPDF, t: Labels, chosen: bool) -> None:
     pdf.set_font(FAMILY, "", 8.5)
     pdf.set_text_color(*MUTED)
     entries: list[tuple[Colour, Colour, str]] = [
-        (INNER_FILL, STROKE, t("export.inner")),
-        (RING_FILL, STROKE, t("export.outer")),
+        (INNER_FILL, INNER_STROKE, t("export.inner")),
+        (OUTER_FILL, OUTER_STROKE, t("export.outer")),
     ]
     if chosen:
-        entries.append((NOTE_FILL, CHOSEN, t("export.chosen")))
+        entries.append((NOTE_FILL, PRIMARY, t("export.chosen")))
     for fill_colour, border, text in entries:
         x, y = pdf.get_x(), pdf.get_y()
         width = 5 + pdf.get_string_width(text) + 6
@@ -242,7 +244,7 @@ def _block(pdf: FPDF, block: Block) -> None:
             pdf.set_x(MARGIN)
             pdf.ln(3 if level == 2 else 1)
             pdf.set_font(FAMILY, "B", size)
-            pdf.set_text_color(*(STROKE if level == 2 else TEXT))
+            pdf.set_text_color(*(PRIMARY if level == 2 else TEXT))
             pdf.multi_cell(0, size * PT * 1.35, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.ln(1)
         case Paragraph(line):

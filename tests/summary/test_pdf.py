@@ -73,26 +73,36 @@ def text_of(pdf: Path) -> str:
     return " ".join(result.stdout.decode("utf-8").split())
 
 
-def is_stroke(pixel: tuple[int, int, int]) -> bool:
-    """The circles' dark teal, also where anti-aliasing mixed it with the light fills."""
-    r, g, b = pixel
-    return r < 110 and g < 175 and b < 175 and g - r > 30 and b - r > 30
+def is_inner_stroke(r: int, g: int, b: int) -> bool:
+    """The inner circle's green, also where anti-aliasing mixed it with the light fills."""
+    return r < 120 and g < 175 and g - r > 40 and g - b > 20
 
 
-def stroke_runs(image: Image.Image, y_mm: float) -> list[float]:
-    """The x (mm) of each run of stroke-coloured pixels along the row at y_mm."""
+def is_outer_stroke(r: int, g: int, b: int) -> bool:
+    """The outer circle's brown, likewise."""
+    return r > 90 and g < 135 and r - b > 80
+
+
+def runs(image: Image.Image, y_mm: float, colour: Callable[[int, int, int], bool]) -> list[float]:
+    """The x (mm) of each run of pixels of `colour` along the row at y_mm."""
     rgb = image.convert("RGB")
     y = round(y_mm / 25.4 * DPI)
-    runs: list[list[int]] = []
+    found: list[list[int]] = []
     for x in range(rgb.width):
         pixel = rgb.getpixel((x, y))
         assert isinstance(pixel, tuple)
-        if is_stroke((pixel[0], pixel[1], pixel[2])):
-            if runs and runs[-1][-1] == x - 1:
-                runs[-1].append(x)
+        if colour(pixel[0], pixel[1], pixel[2]):
+            if found and found[-1][-1] == x - 1:
+                found[-1].append(x)
             else:
-                runs.append([x])
-    return [sum(run) / len(run) * 25.4 / DPI for run in runs]
+                found.append([x])
+    return [sum(run) / len(run) * 25.4 / DPI for run in found]
+
+
+def near(found: list[float], expected: list[float]) -> bool:
+    return len(found) == len(expected) and all(
+        abs(a - b) < 1.5 for a, b in zip(found, expected, strict=True)
+    )
 
 
 def test_the_first_page_shows_the_two_circles(render: Render) -> None:
@@ -102,13 +112,14 @@ def test_the_first_page_shows_the_two_circles(render: Render) -> None:
         assert abs(image.width - 210 / 25.4 * DPI) < 1.5, "A4 wide"
         assert abs(image.height - 297 / 25.4 * DPI) < 1.5, "A4 high"
         cx, cy = PICTURE_CENTRE
-        runs = stroke_runs(image, cy)
         summary = build_summary(state, DAY)
         inner = layout(len(summary.inner), len(summary.outer)).inner_radius
-        expected = [cx - OUTER_RADIUS, cx - inner, cx + inner, cx + OUTER_RADIUS]
-        assert len(runs) == 4, runs
-        assert all(abs(a - b) < 1.5 for a, b in zip(runs, expected, strict=True)), (runs, expected)
-        assert stroke_runs(image, cy - OUTER_RADIUS - 6) == [], "nothing teal above the circles"
+        outer_runs = runs(image, cy, is_outer_stroke)
+        inner_runs = runs(image, cy, is_inner_stroke)
+        assert near(outer_runs, [cx - OUTER_RADIUS, cx + OUTER_RADIUS]), outer_runs
+        assert near(inner_runs, [cx - inner, cx + inner]), inner_runs
+        above = cy - OUTER_RADIUS - 6
+        assert runs(image, above, is_outer_stroke) == runs(image, above, is_inner_stroke) == []
 
 
 def test_the_text_holds_the_meeting_and_nothing_it_must_not(render: Render) -> None:
