@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Final
 
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from app.summary.document import (
     Block,
@@ -29,12 +28,14 @@ from app.summary.document import (
     Span,
     Style,
     fill,
+    plain,
     plural,
     sections,
     subtitle,
 )
 from app.summary.model import Summary, SummaryNote
 from app.summary.picture import Box, layout
+from app.summary.wrap import Segment, clip, line_width, wrap
 
 FONT_DIR: Final = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES: Final = {
@@ -118,46 +119,103 @@ def to_pdf(summary: Summary, t: Labels, fonts: Path = FONT_DIR) -> bytes:
     pdf.set_creator("Cirkelbord")
     pdf.set_lang(summary.language)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
-    pdf.set_auto_page_break(True, margin=MARGIN)
+    # Page breaks are this module's: text is drawn line by line, each checked against the page.
+    pdf.set_auto_page_break(False, margin=MARGIN)
     pdf.add_page()
-    _header(pdf, summary, t)
-    _picture(pdf, summary, t)
+    text = _Text(pdf)
+    _header(pdf, text, summary, t)
+    _picture(pdf, text, summary, t)
     for block in sections(summary, t):
-        _block(pdf, block)
+        _block(pdf, text, block)
     return bytes(pdf.output())
+
+
+# -- text ------------------------------------------------------------------------------------
+
+FONT_STYLE: Final = {Style.PLAIN: "", Style.STRONG: "B", Style.MUTED: "I"}
+
+
+class _Text:
+    """Measures and draws styled lines; each (style, text) is measured once, at 1 pt."""
+
+    def __init__(self, pdf: FPDF) -> None:
+        self.pdf = pdf
+        self.size = 10.0
+        self.colour: Colour = TEXT
+        self._widths: dict[tuple[str, str], float] = {}
+
+    def measure(self, style: str, text: str) -> float:
+        key = (style, text)
+        width = self._widths.get(key)
+        if width is None:
+            pdf = self.pdf
+            before = (pdf.font_family, pdf.font_style, pdf.font_size_pt)
+            pdf.set_font(FAMILY, FONT_STYLE[Style(style)], 100)
+            width = self._widths[key] = pdf.get_string_width(text) / 100
+            if before[0]:
+                pdf.set_font(*before)
+        return width * self.size
+
+    def lines(self, segments: Sequence[Segment], width: float) -> list[list[Segment]]:
+        return wrap(segments, width, self.measure)
+
+    def clip(self, lines: Sequence[list[Segment]], keep: int, width: float) -> list[list[Segment]]:
+        return clip(lines, keep, width, self.measure, ELLIPSIS)
+
+    def draw(self, line: Sequence[Segment], x: float, y: float, height: float) -> None:
+        """One line from (x, y), each segment in its style; no page break happens here."""
+        pdf = self.pdf
+        margin, pdf.c_margin = pdf.c_margin, 0
+        try:
+            for style, text in line:
+                width = self.measure(style, text)
+                pdf.set_font(FAMILY, FONT_STYLE[Style(style)], self.size)
+                pdf.set_text_color(*(MUTED if style == Style.MUTED else self.colour))
+                pdf.set_xy(x, y)
+                pdf.cell(width, height, text)
+                x += width
+        finally:
+            pdf.c_margin = margin
+
+    def flow(self, line: Line, x: float, width: float, height: float) -> None:
+        """A paragraph from the current y at x, wrapped to width, breaking pages as needed."""
+        pdf = self.pdf
+        for part in self.lines(segments(line), width):
+            if pdf.get_y() + height > pdf.page_break_trigger:
+                pdf.add_page()
+            y = pdf.get_y()
+            self.draw(part, x, y, height)
+            pdf.set_xy(MARGIN, y + height)
+
+
+def segments(line: Line) -> list[Segment]:
+    return [(span.style.value, span.text) for span in line]
 
 
 # -- the first page's header -----------------------------------------------------------------
 
 
-def _header(pdf: FPDF, summary: Summary, t: Labels) -> None:
-    title = summary.topic or t("summary.kind")
+def _header(pdf: FPDF, text: _Text, summary: Summary, t: Labels) -> None:
+    title: Line = (Span(summary.topic or t("summary.kind"), Style.STRONG),)
     width = PAGE_WIDTH - 2 * MARGIN
-    size = 20.0
-    while True:
-        pdf.set_font(FAMILY, "B", size)
-        lines = _wrap(pdf, title, width)
-        if len(lines) <= 2 or size <= 12:
-            break
-        size -= 1
-    lines = _clip(pdf, lines, 3, width)
-    pdf.set_text_color(*TEXT)
-    pdf.set_xy(MARGIN, MARGIN)
-    for line in lines:
-        pdf.cell(width, size * PT * 1.2, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FAMILY, "", 10)
-    pdf.set_text_color(*MUTED)
-    pdf.cell(width, 6, subtitle(summary, t), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    text.size = 20.0
+    while len(lines := text.lines(segments(title), width)) > 2 and text.size > 12:
+        text.size -= 1
+    y = MARGIN
+    height = text.size * PT * 1.2
+    for line in text.clip(lines, 3, width):
+        text.draw(line, MARGIN, y, height)
+        y += height
+    text.size = 10
+    text.draw([(Style.MUTED.value, subtitle(summary, t))], MARGIN, y + 0.5, 6)
 
 
 # -- the picture -----------------------------------------------------------------------------
 
 
-def _picture(pdf: FPDF, summary: Summary, t: Labels) -> None:
+def _picture(pdf: FPDF, text: _Text, summary: Summary, t: Labels) -> None:
     cx, cy = PICTURE_CENTRE
     picture = layout(len(summary.inner), len(summary.outer))
-    pdf.set_auto_page_break(False)
-    pdf.set_line_width(0.2)
     pdf.set_fill_color(*OUTER_FILL)
     pdf.circle(cx, cy, picture.outer_radius, style="F")
     pdf.set_fill_color(*INNER_FILL)
@@ -170,37 +228,37 @@ def _picture(pdf: FPDF, summary: Summary, t: Labels) -> None:
     chosen = summary.chosen.nid if summary.chosen is not None else None
     for notes, boxes in ((summary.inner, picture.inner), (summary.outer, picture.outer)):
         for note, box in zip(notes, boxes, strict=False):
-            _note(pdf, note, Box(cx + box.x, cy + box.y, box.w, box.h), note.nid == chosen)
-    pdf.set_auto_page_break(True, margin=MARGIN)
+            placed = Box(cx + box.x, cy + box.y, box.w, box.h)
+            _note(pdf, text, note, placed, note.nid == chosen)
     pdf.set_xy(MARGIN, cy + picture.outer_radius + 3)
     _legend(pdf, t, chosen is not None)
     overflow = [*summary.inner[len(picture.inner) :], *summary.outer[len(picture.outer) :]]
     if overflow:
-        _block(pdf, Paragraph((Span(plural(t, "summary.picture.overflow", len(overflow))),)))
-        _block(pdf, Bullets(tuple((Span(n.text),) for n in overflow)))
+        _block(pdf, text, Paragraph(plain(plural(t, "summary.picture.overflow", len(overflow)))))
+        _block(pdf, text, Bullets(tuple(plain(n.text) for n in overflow)))
 
 
-def _note(pdf: FPDF, note: SummaryNote, box: Box, chosen: bool) -> None:
+def _note(pdf: FPDF, text: _Text, note: SummaryNote, box: Box, chosen: bool) -> None:
+    """A note's box with its text as large as fits, cut short with an ellipsis at the least."""
     pdf.set_fill_color(*NOTE_FILL)
     pdf.set_draw_color(*(PRIMARY if chosen else NOTE_BORDER))
     pdf.set_line_width(0.8 if chosen else 0.25)
     pdf.rect(box.x, box.y, box.w, box.h, style="DF")
-    text = " ".join(note.text.split())
+    words = [((Style.STRONG if chosen else Style.PLAIN).value, note.text)]
     width = box.w - 2 * NOTE_PADDING
     height = box.h - 2 * NOTE_PADDING
     for size in NOTE_SIZES:
-        pdf.set_font(FAMILY, "B" if chosen else "", size)
+        text.size = size
         line_height = size * PT * LINE_FACTOR
-        lines = _wrap(pdf, text, width)
+        lines = text.lines(words, width)
         if len(lines) * line_height <= height:
             break
     else:
-        lines = _clip(pdf, lines, max(1, math.floor(height / line_height)), width)
-    pdf.set_text_color(*TEXT)
+        lines = text.clip(lines, max(1, math.floor(height / line_height)), width)
     y = box.y + (box.h - len(lines) * line_height) / 2
     for line in lines:
-        pdf.set_xy(box.x + NOTE_PADDING, y)
-        pdf.cell(width, line_height, line, align="C")
+        left = box.x + (box.w - line_width(line, text.measure)) / 2
+        text.draw(line, left, y, line_height)
         y += line_height
 
 
@@ -213,9 +271,9 @@ def _legend(pdf: FPDF, t: Labels, chosen: bool) -> None:
     ]
     if chosen:
         entries.append((NOTE_FILL, PRIMARY, t("export.chosen")))
-    for fill_colour, border, text in entries:
+    for fill_colour, border, label in entries:
         x, y = pdf.get_x(), pdf.get_y()
-        width = 5 + pdf.get_string_width(text) + 6
+        width = 5 + pdf.get_string_width(label) + 6
         if x + width > PAGE_WIDTH - MARGIN:
             pdf.set_xy(MARGIN, y + 5)
             x, y = pdf.get_x(), pdf.get_y()
@@ -224,7 +282,7 @@ def _legend(pdf: FPDF, t: Labels, chosen: bool) -> None:
         pdf.set_line_width(0.5)
         pdf.rect(x, y + 0.6, 3.2, 3.2, style="DF")
         pdf.set_xy(x + 5, y)
-        pdf.cell(pdf.get_string_width(text) + 6, 4.4, text)
+        pdf.cell(pdf.get_string_width(label) + 6, 4.4, label)
     pdf.set_xy(MARGIN, pdf.get_y() + 7)
 
 
@@ -233,68 +291,37 @@ def _legend(pdf: FPDF, t: Labels, chosen: bool) -> None:
 BODY_SIZE: Final = 10.5
 BODY_LINE: Final = 5.2
 BULLET_INDENT: Final = 5.0
+KEEP_WITH_HEADING: Final = 32.0
+"""A heading this close (mm) to the bottom of a page starts the next page instead."""
 
 
-def _block(pdf: FPDF, block: Block) -> None:
+def _block(pdf: FPDF, text: _Text, block: Block) -> None:
+    width = PAGE_WIDTH - 2 * MARGIN
+    text.size, text.colour = BODY_SIZE, TEXT
     match block:
-        case Heading(level, text):
-            size = 13.0 if level == 2 else 11.0
-            if pdf.get_y() > pdf.h - MARGIN - 28:  # keep a heading with what follows it
+        case Heading(level, title):
+            if pdf.get_y() + KEEP_WITH_HEADING > pdf.page_break_trigger:
                 pdf.add_page()
-            pdf.set_x(MARGIN)
-            pdf.ln(3 if level == 2 else 1)
-            pdf.set_font(FAMILY, "B", size)
-            pdf.set_text_color(*(PRIMARY if level == 2 else TEXT))
-            pdf.multi_cell(0, size * PT * 1.35, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(1)
+            pdf.set_y(pdf.get_y() + (3 if level == 2 else 1))
+            text.size = 13.0 if level == 2 else 11.0
+            text.colour = PRIMARY if level == 2 else TEXT
+            text.flow((Span(title, Style.STRONG),), MARGIN, width, text.size * PT * 1.35)
+            pdf.set_y(pdf.get_y() + 1)
         case Paragraph(line):
-            _write(pdf, line)
-            pdf.ln(BODY_LINE + 1)
+            text.flow(line, MARGIN, width, BODY_LINE)
+            pdf.set_y(pdf.get_y() + 1)
         case Bullets(items):
             for item in items:
-                pdf.set_font(FAMILY, "", BODY_SIZE)
-                pdf.set_text_color(*TEXT)
-                pdf.set_x(MARGIN + 1.5)
-                pdf.write(BODY_LINE, "•")
-                pdf.set_left_margin(MARGIN + BULLET_INDENT)
-                pdf.set_x(MARGIN + BULLET_INDENT)
-                _write(pdf, item)
-                pdf.set_left_margin(MARGIN)
-                pdf.ln(BODY_LINE + 0.6)
-            pdf.ln(1)
+                if pdf.get_y() + BODY_LINE > pdf.page_break_trigger:
+                    pdf.add_page()
+                text.draw([(Style.PLAIN.value, "•")], MARGIN + 1.5, pdf.get_y(), BODY_LINE)
+                text.flow(item, MARGIN + BULLET_INDENT, width - BULLET_INDENT, BODY_LINE)
+                pdf.set_y(pdf.get_y() + 0.6)
+            pdf.set_y(pdf.get_y() + 1)
         case Rule():
-            pdf.ln(2)
+            y = pdf.get_y() + 2
             pdf.set_draw_color(*NOTE_BORDER)
             pdf.set_line_width(0.3)
-            pdf.line(MARGIN, pdf.get_y(), PAGE_WIDTH - MARGIN, pdf.get_y())
-            pdf.ln(3)
-
-
-def _write(pdf: FPDF, line: Line) -> None:
-    for span in line:
-        style = {Style.PLAIN: "", Style.STRONG: "B", Style.MUTED: "I"}[span.style]
-        pdf.set_font(FAMILY, style, BODY_SIZE)
-        pdf.set_text_color(*(MUTED if span.style is Style.MUTED else TEXT))
-        pdf.write(BODY_LINE, span.text.replace("\r", "").replace("\n", " "))
-
-
-# -- text fitting ----------------------------------------------------------------------------
-
-
-def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
-    lines = pdf.multi_cell(width, 5, text, dry_run=True, output=MethodReturnValue.LINES)
-    assert isinstance(lines, list)
-    return [str(line) for line in lines]
-
-
-def _clip(pdf: FPDF, lines: Sequence[str], keep: int, width: float) -> list[str]:
-    """The first `keep` lines, the last ending in an ellipsis when text was cut."""
-    if len(lines) <= keep:
-        return list(lines)
-    kept = list(lines[:keep])
-    last = kept[-1].rstrip()
-    room = width - 2 * pdf.c_margin
-    while last and pdf.get_string_width(last + ELLIPSIS) > room:
-        last = last[:-1].rstrip()
-    kept[-1] = last + ELLIPSIS
-    return kept
+            pdf.line(MARGIN, y, PAGE_WIDTH - MARGIN, y)
+            pdf.set_y(y + 3)
+    text.colour = TEXT
