@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import httpx
 import pytest
 
+from app.api.exports import summary_file_name
+from app.room.state import RoomState
+from app.summary import build_summary
 from tests.api.test_http import auth, run_small_meeting
 from tests.support.client import create_board
 from tests.support.server import ServerProcess
@@ -57,3 +61,17 @@ def test_the_summary_routes_are_in_the_openapi_description(live_server: ServerPr
     paths = httpx.get(f"{live_server.url}/openapi.json").json()["paths"]
     for path in ROUTES:
         assert f"/api/boards/{{room_id}}{path}" in paths
+
+
+@pytest.mark.parametrize(
+    ("topic", "name"),
+    [
+        ("Vergaderen *beter*", "samenvatting-vergaderen-beter-2026-11-23.pdf"),
+        ("Één café, Ærø", "samenvatting-een-cafe-r-2026-11-23.pdf"),
+        ("Ελλάδα", "samenvatting-2026-11-23.pdf"),
+        ("x" * 60, f"samenvatting-{'x' * 40}-2026-11-23.pdf"),
+    ],
+)
+def test_summary_file_names_are_plain_ascii(topic: str, name: str) -> None:
+    summary = build_summary(RoomState(topic=topic), date(2026, 11, 23))
+    assert summary_file_name(summary, "samenvatting", "pdf") == name

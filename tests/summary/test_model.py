@@ -157,4 +157,5 @@ def test_the_board_language_picks_the_catalogue() -> None:
     english = to_markdown(build_summary(meeting(language=Language.EN), DAY), labels("en"))
     assert "## Inner circle: progress already made" in english
     assert "23 November 2026" in english and "Average: 6.5" in english
+    assert "summary." not in english and "export." not in english, "every label is translated"
     assert TOPIC.split()[0] in english

@@ -130,6 +130,7 @@ def test_the_text_holds_the_meeting_and_nothing_it_must_not(render: Render) -> N
     assert "Notulen in de chat zetten" in text and "Over vier weken opnieuw" in text
     assert "Centrum Progressiegericht Werken" in text
     assert "23 november 2026" in text
+    assert "summary." not in text and "export." not in text, "every label is translated"
     for gone in (HIDDEN, DELETED, MERGED, UNREVEALED, *NAMES.values()):
         assert gone not in text
     named = text_of(render(meeting(anonymous=False)))
