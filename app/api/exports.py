@@ -20,10 +20,11 @@ from starlette.concurrency import run_in_threadpool
 from app.api.boards import facilitated_board, facilitated_state
 from app.api.deps import HubDep, SettingsDep
 from app.config import Settings
+from app.hub.hub import RoomHub
 from app.room import RoomState
 from app.room.state import Circle, Note
 from app.room.views import author_name
-from app.summary import FontsMissing, Summary, build_summary, to_pdf
+from app.summary import FontsMissing, Labels, Summary, build_summary, to_pdf
 from app.summary import to_markdown as summary_markdown
 
 router = APIRouter(prefix="/api")
@@ -218,11 +219,17 @@ def summary_file_name(summary: Summary, prefix: str, extension: str) -> str:
 
 
 async def _summary(
-    hub: HubDep, room_id: str, authorization: str | None
-) -> tuple[Summary, RoomState]:
+    hub: RoomHub, settings: Settings, room_id: str, authorization: str | None
+) -> tuple[Summary, Labels]:
+    """The summary of a board, for its facilitator, with the labels in the board's language."""
     board = await facilitated_board(hub, room_id, authorization)
     state = (await hub.room(room_id)).state
-    return build_summary(state, board.last_activity_at.date()), state
+
+    def t(key: str) -> str:
+        return label(settings, state, key)
+
+    # The date of the board's last change: the meeting's, even when exported days later.
+    return build_summary(state, board.last_activity_at.date()), t
 
 
 @router.get("/boards/{room_id}/summary.md", response_class=Response)
@@ -230,11 +237,7 @@ async def summary_md(
     room_id: str, hub: HubDep, settings: SettingsDep, authorization: Auth = None
 ) -> Response:
     """The follow-up summary as Markdown, ready to paste into a mail."""
-    summary, state = await _summary(hub, room_id, authorization)
-
-    def t(key: str) -> str:
-        return label(settings, state, key)
-
+    summary, t = await _summary(hub, settings, room_id, authorization)
     name = summary_file_name(summary, t("summary.file"), "md")
     return _download(summary_markdown(summary, t), "text/markdown; charset=utf-8", name)
 
@@ -244,13 +247,9 @@ async def summary_pdf(
     room_id: str, hub: HubDep, settings: SettingsDep, authorization: Auth = None
 ) -> Response:
     """The follow-up summary as a printable A4 PDF with a picture of the circles."""
-    summary, state = await _summary(hub, room_id, authorization)
-
-    def t(key: str) -> str:
-        return label(settings, state, key)
-
+    summary, t = await _summary(hub, settings, room_id, authorization)
     try:
-        # Laying out and subsetting the fonts takes a while: not on the event loop.
+        # Laying out the page and subsetting the fonts is CPU work: off the event loop.
         body = await run_in_threadpool(to_pdf, summary, t)
     except FontsMissing as error:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from error
