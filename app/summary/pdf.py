@@ -34,7 +34,7 @@ from app.summary.document import (
     subtitle,
 )
 from app.summary.model import Summary, SummaryNote
-from app.summary.picture import Box, layout
+from app.summary.picture import OUTER_RADIUS, Box, layout
 from app.summary.wrap import Segment, clip, line_width, wrap
 
 FONT_DIR: Final = Path("/usr/share/fonts/truetype/dejavu")
@@ -48,7 +48,7 @@ FAMILY: Final = "DejaVu"
 PAGE_WIDTH: Final = 210.0
 MARGIN: Final = 15.0
 HEADER_BOTTOM: Final = 46.0
-PICTURE_CENTRE: Final = (PAGE_WIDTH / 2, HEADER_BOTTOM + 2 + 88.0)
+PICTURE_CENTRE: Final = (PAGE_WIDTH / 2, HEADER_BOTTOM + 2 + OUTER_RADIUS)
 """Where the circles' centre is on the first page, in millimetres from the top left."""
 
 Colour = tuple[int, int, int]
@@ -70,6 +70,8 @@ LINE_FACTOR: Final = 1.18
 PT: Final = 25.4 / 72  # millimetres per point
 ELLIPSIS: Final = "…"
 REPLACEMENT: Final = "\ufffd"
+FOOTER_TOPIC: Final = 60
+"""A longer topic is cut short in the footer, which has one line."""
 
 
 class FontsMissing(RuntimeError):
@@ -77,6 +79,7 @@ class FontsMissing(RuntimeError):
 
 
 def missing_fonts(folder: Path = FONT_DIR) -> list[Path]:
+    """The font files the PDF needs that `folder` lacks."""
     return [folder / name for name in FONT_FILES.values() if not (folder / name).is_file()]
 
 
@@ -109,9 +112,10 @@ def to_pdf(summary: Summary, t: Labels, fonts: Path = FONT_DIR) -> bytes:
         raise FontsMissing(
             f"the PDF summary needs the DejaVu fonts (Debian: fonts-dejavu-core): {names}"
         )
-    pdf = _Document(
-        f"{summary.topic} · {t('summary.page')}" if summary.topic else t("summary.page")
+    topic = (
+        summary.topic if len(summary.topic) <= FOOTER_TOPIC else summary.topic[:FOOTER_TOPIC] + "…"
     )
+    pdf = _Document(f"{topic} · {t('summary.page')}" if topic else t("summary.page"))
     for style, name in FONT_FILES.items():
         pdf.add_font(FAMILY, style, str(fonts / name))
     pdf.set_title(summary.topic or t("summary.kind"))
