@@ -159,3 +159,21 @@ def test_the_board_language_picks_the_catalogue() -> None:
     assert "23 November 2026" in english and "Average: 6.5" in english
     assert "summary." not in english and "export." not in english, "every label is translated"
     assert TOPIC.split()[0] in english
+
+
+SUMMARY_KEYS = [
+    *("summary.kind", "summary.file", "summary.date_format", "summary.months", "summary.page"),
+    *("summary.round", "summary.none", "summary.dots.one", "summary.dots.other"),
+    *("summary.scale.average", "summary.scale.answered.one", "summary.scale.answered.other"),
+    *("summary.scale.distribution", "summary.scale.previous"),
+    *("summary.picture.overflow.one", "summary.picture.overflow.other"),
+    *("scale.title", "scale.question", "reflect.what", "reflect.improve", "method.credit"),
+    *("screen.export.summary.pdf", "screen.export.summary.md"),
+]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_summary_label_is_translated(language: str) -> None:
+    t = labels(language)
+    assert [key for key in SUMMARY_KEYS if t(key) == key] == []
+    assert len(t("summary.months").split(",")) == 12
