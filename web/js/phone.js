@@ -142,6 +142,7 @@ function startRoom(roomId, code, name) {
     addPlan: (plan) => socket.send({type: 'add_plan', id: newId('p-'), ...plan}),
     editPlan: (id, fields) => socket.send({type: 'edit_plan', id, ...fields}),
     removePlan: (id) => socket.send({type: 'remove_plan', id}),
+    setPlanStatus: (id, status) => socket.send({type: 'set_plan_status', id, status}),
     submitReflection: (answer) => socket.send({type: 'submit_reflection', ...answer}),
     answerScale: (value) => socket.send({type: 'answer_scale', value}),
     rename: (newName) => socket.send({type: 'rename', name: newName}),
@@ -251,7 +252,7 @@ function startRoom(roomId, code, name) {
       revealedOuter: ['outer_reading', 'closing'].includes(phase),
       voting: phase === 'step_forward',
       pair: phase === 'step_forward' && groups,
-      plans: phase === 'step_forward' || (phase === 'closing' && (board.plans || []).length > 0),
+      plans: phase === 'step_forward' || (['closing', 'topic'].includes(phase) && (board.plans || []).length > 0 && (phase === 'closing' || (board.meeting ?? 1) > 1)),
       reflection: phase === 'closing',
       agreements: Boolean(board.agreements),
     };
