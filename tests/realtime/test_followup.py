@@ -93,27 +93,26 @@ async def test_a_follow_up_meeting_moves_an_item_inward_and_the_history_shows_it
     assert "Korter en op tijd klaar" not in ann.texts()
 
     # The history: two meetings, the moved item with its date; for the facilitator and by code.
-    auth = {"Authorization": f"Bearer {token}"}
-    response = httpx.get(f"{live_server.url}/api/boards/{room}/history", headers=auth)
-    assert response.status_code == 200
-    history = response.json()
-    assert [m["meeting"] for m in history["meetings"]] == [1, 2]
-    first, second = history["meetings"]
-    assert first["started_ms"] <= opened == second["started_ms"]
-    assert [i["id"] for i in first["outer"]] == ["out-1", "out-2"]
-    assert [i["id"] for i in second["inner"]] == ["in-1", "out-1"]
-    (item,) = second["moved_inward"]
-    assert item["id"] == "out-1" and item["text"] == "Kortere vergaderingen"
-    assert item["inward"]["meeting"] == 2 and item["inward"]["at_ms"] >= opened
-    assert first["plans"][0]["status"] == "done"
-    assert "Korter en op tijd klaar" not in response.text  # hidden until its reveal
+    async with httpx.AsyncClient(base_url=live_server.url) as http:
+        auth = {"Authorization": f"Bearer {token}"}
+        response = await http.get(f"/api/boards/{room}/history", headers=auth)
+        assert response.status_code == 200
+        history = response.json()
+        assert [m["meeting"] for m in history["meetings"]] == [1, 2]
+        first, second = history["meetings"]
+        assert first["started_ms"] <= opened == second["started_ms"]
+        assert [i["id"] for i in first["outer"]] == ["out-1", "out-2"]
+        assert [i["id"] for i in second["inner"]] == ["in-1", "out-1"]
+        (item,) = second["moved_inward"]
+        assert item["id"] == "out-1" and item["text"] == "Kortere vergaderingen"
+        assert item["inward"]["meeting"] == 2 and item["inward"]["at_ms"] >= opened
+        assert first["plans"][0]["status"] == "done"
+        assert "Korter en op tijd klaar" not in response.text  # hidden until its reveal
 
-    shared = httpx.get(f"{live_server.url}/api/join/{code}/history")
-    assert shared.status_code == 200 and shared.json() == history
-    wrong = httpx.get(
-        f"{live_server.url}/api/boards/{room}/history", headers={"Authorization": "Bearer x"}
-    )
-    assert wrong.status_code == 404
-    assert httpx.get(f"{live_server.url}/api/join/NOPE/history").status_code == 404
-    page = httpx.get(f"{live_server.url}/s/{code}/history")
-    assert page.status_code == 200 and "history.js" in page.text
+        shared = await http.get(f"/api/join/{code}/history")
+        assert shared.status_code == 200 and shared.json() == history
+        wrong = await http.get(f"/api/boards/{room}/history", headers={"Authorization": "Bearer x"})
+        assert wrong.status_code == 404
+        assert (await http.get("/api/join/NOPE/history")).status_code == 404
+        page = await http.get(f"/s/{code}/history")
+        assert page.status_code == 200 and "history.js" in page.text
