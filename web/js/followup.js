@@ -193,16 +193,22 @@ export function createFollowUp(container, {act, roomId, token, root}) {
     const openFirst = board.phase === 'closing';
     place(review.root, reviewFirst);
     place(part.root, openFirst);
+    // The review above the meeting's part, when both are in one box.
+    if (review.root.parentNode === part.root.parentNode && review.root.nextSibling !== part.root) part.root.before(review.root);
   }
+
+  // Two boxes styled as the controls' own: one above them, one below.
+  const above = el('div', {class: 'controls-inner followup-box followup-box--above'});
+  const below = el('div', {class: 'controls-inner followup-box'});
+  container.insertBefore(above, root);
+  root.after(below);
 
   function place(node, first) {
-    const isBefore = Boolean(node.compareDocumentPosition(root) & Node.DOCUMENT_POSITION_FOLLOWING);
-    if (first && !isBefore) container.insertBefore(node, root);
-    else if (!first && isBefore) root.after(node);
+    const box = first ? above : below;
+    if (node.parentNode !== box) box.append(node);
+    above.hidden = above.childElementCount === 0;
   }
 
-  container.insertBefore(part.root, root);
-  container.insertBefore(review.root, root);
   return {render};
 }
 

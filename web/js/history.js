@@ -43,7 +43,7 @@ function formatDate(ms) {
   return typeof ms === 'number' ? new Intl.DateTimeFormat(language(), {dateStyle: 'medium'}).format(new Date(ms)) : '';
 }
 
-const CHART = {width: 640, height: 300, top: 28, bottom: 56, left: 40, right: 16};
+const CHART = {width: 640, height: 320, top: 48, bottom: 56, left: 40, right: 16};
 
 /**
  * The progress chart: per meeting one stacked bar, the inner circle at the bottom (the part
