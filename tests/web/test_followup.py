@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.support.server import ServerProcess
-from tests.web.conftest import Facilitator, Message, screenshot
-from tests.web.test_screen import Participant, audience, controls
+from tests.web.conftest import Facilitator, Message, PhoneFactory, screenshot
+from tests.web.test_screen import Participant, audience, controls, join_phone
 from tests.web.test_screen import wall as wall  # the 1920x1080 page, as a fixture
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,11 @@ def first_meeting(live_server: ServerProcess, facilitator: Facilitator, board: M
 
 
 def test_the_facilitator_moves_an_outer_item_inward_and_the_history_shows_it(
-    live_server: ServerProcess, wall: Page, facilitator: Facilitator, board: Message
+    live_server: ServerProcess,
+    wall: Page,
+    facilitator: Facilitator,
+    board: Message,
+    phone_context: PhoneFactory,
 ) -> None:
     first_meeting(live_server, facilitator, board)
     wall.goto(board["facilitator_url"])
@@ -52,11 +56,17 @@ def test_the_facilitator_moves_an_outer_item_inward_and_the_history_shows_it(
     review = panel.get_by_role("region", name="Terugblik (bijeenkomst 2)")
     expect(review).to_be_visible()
     expect(audience(wall).get_by_role("heading", name="Terugblik (bijeenkomst 2)")).to_be_visible()
+    phone = phone_context().new_page()
+    join_phone(phone, live_server, board["join_code"], "Bram")
+    steps = phone.get_by_role("region", name="Terugblik: de stappen van eerder")
+    expect(steps).to_contain_text("Agenda vooraf")
+    expect(steps).to_contain_text("Nog open")
 
     done = review.get_by_role("button", name="Stap gedaan: Agenda vooraf")
     done.click()
     expect(done).to_have_attribute("aria-pressed", "true")
     expect(audience(wall)).to_contain_text("Gedaan")
+    expect(steps).to_contain_text("Gedaan")  # live on the phone too
 
     review.get_by_role(
         "button", name="Naar de binnencirkel verplaatsen: Kortere vergaderingen"
