@@ -471,6 +471,9 @@ class Meeting(RuleBasedStateMachine):
     @rule(data=st.data())
     def next_meeting(self, data: st.DataObject) -> None:
         """Weeks later: the board reopens, steps are updated, and items move inward."""
+        if data.draw(st.booleans()):
+            step = cmd.AddPlan(self.marker("plan"), self.an_item(data), self.marker("what"), "", "")
+            self.run(FACILITATOR, step)
         self.now += data.draw(st.integers(1, 60)) * 24 * 3600 * 1000
         self.run(FACILITATOR, cmd.OpenFollowUp(self.state.meeting + 1))
         for plan_id in sorted(self.state.plans):
