@@ -221,3 +221,18 @@ def test_an_unknown_plan_has_no_status(follow_up: Room) -> None:
     refused = follow_up.refused(FACILITATOR, cmd.SetPlanStatus("nope", PlanStatus.DONE))
 
     assert refused is ErrorCode.UNKNOWN_PLAN
+
+
+def test_everyone_is_shown_the_follow_up_and_what_moves_inward(room: Room) -> None:
+    (opened,) = room.deliver(FACILITATOR, cmd.OpenFollowUp(2), now=LATER)
+    assert opened.needs_snapshot  # the room changed shape: a fresh snapshot for every viewer
+
+    (moved,) = room.deliver(FACILITATOR, cmd.MoveInward("o1"), now=LATER + 1)
+    for viewer in (None, "p1", "p3"):
+        (note,) = [op["note"] for op in moved.for_viewer(viewer) if op["op"] == "note"]
+        assert (note["circle"], note["inward"]) == ("inner", {"meeting": 2, "at_ms": LATER + 1})
+
+    (marked,) = room.deliver(FACILITATOR, cmd.SetPlanStatus("s1", PlanStatus.DONE), now=LATER + 2)
+    for viewer in (None, "p2"):
+        (plan,) = [op["plan"] for op in marked.for_viewer(viewer) if op["op"] == "plan"]
+        assert (plan["status"], plan["done_ms"], plan["meeting"]) == ("done", LATER + 2, 1)
