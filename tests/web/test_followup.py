@@ -58,6 +58,7 @@ def test_the_facilitator_moves_an_outer_item_inward_and_the_history_shows_it(
     expect(audience(wall).get_by_role("heading", name="Terugblik (bijeenkomst 2)")).to_be_visible()
     phone = phone_context().new_page()
     join_phone(phone, live_server, board["join_code"], "Bram")
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Terugblik")
     steps = phone.get_by_role("region", name="Terugblik: de stappen van eerder")
     expect(steps).to_contain_text("Agenda vooraf")
     expect(steps).to_contain_text("Nog open")
@@ -67,6 +68,7 @@ def test_the_facilitator_moves_an_outer_item_inward_and_the_history_shows_it(
     expect(done).to_have_attribute("aria-pressed", "true")
     expect(audience(wall)).to_contain_text("Gedaan")
     expect(steps).to_contain_text("Gedaan")  # live on the phone too
+    screenshot(phone, "phone-review")
 
     review.get_by_role(
         "button", name="Naar de binnencirkel verplaatsen: Kortere vergaderingen"

@@ -6,7 +6,7 @@ import {applyI18n, initialLanguage, loadCatalogue, onLanguageChange, setLanguage
 import {createStore} from './store.js';
 import {newId, openRoom} from './socket.js';
 import {writingLocked} from './clock.js';
-import {STEPS, WRITING_CIRCLE} from './method.js';
+import {WRITING_CIRCLE, stepOf} from './method.js';
 import {myNotes, revealedNotes} from './phone-derive.js';
 import {createHeader} from './phone-header.js';
 import {createBanners} from './phone-banner.js';
@@ -264,7 +264,7 @@ function startRoom(roomId, code, name) {
     ];
     for (const [view, visible] of pairs) view.root.hidden = !visible;
 
-    if (step.update(state) && phaseChanged) announce(t(STEPS[phase].title));
+    if (step.update(state) && phaseChanged) announce(t(stepOf(board).title));
     if (show.scale) scale.update(state);
     if (show.wait) wait.update(state);
     if (show.compose) compose.update(circle, {maxLength: state.limits.MAX_NOTE_LENGTH || 280, locked});
@@ -347,7 +347,7 @@ function createWait({actions}) {
       const board = state.board;
       const me = board.me || {};
       root.setAttribute('aria-label', t('phase.topic'));
-      text.textContent = t('phone.wait.topic');
+      text.textContent = t((board.meeting ?? 1) > 1 ? 'phone.wait.review' : 'phone.wait.topic');
       who.textContent = me.name ? t('phone.you_named', {name: me.name}) : t('phone.you_unnamed');
       if (form.hidden) nameInput.value = me.name || '';
       change.textContent = t('phone.name.change');
