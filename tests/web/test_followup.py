@@ -68,6 +68,8 @@ def test_the_facilitator_moves_an_outer_item_inward_and_the_history_shows_it(
     expect(done).to_have_attribute("aria-pressed", "true")
     expect(audience(wall)).to_contain_text("Gedaan")
     expect(steps).to_contain_text("Gedaan")  # live on the phone too
+    progress = phone.get_by_role("link", name="Bekijk de voortgang over de bijeenkomsten")
+    assert progress.get_attribute("href") == f"/s/{board['join_code']}/history"
     screenshot(phone, "phone-review")
 
     review.get_by_role(

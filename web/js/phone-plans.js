@@ -74,7 +74,7 @@ export function createPair({actions}) {
   };
 }
 
-export function createPlans({actions}) {
+export function createPlans({actions, historyUrl = null}) {
   const heading = el('h2', {id: 'plan-title'});
   const intro = el('p', {class: 'hint'});
   const itemLabel = el('label', {for: 'plan-note'});
@@ -98,8 +98,10 @@ export function createPlans({actions}) {
   const listHeading = el('h3', {id: 'plan-list-title'});
   const list = el('ul', {class: 'note-list', 'aria-labelledby': 'plan-list-title'});
   const empty = el('p', {class: 'muted'});
+  // The board's progress over its meetings, read-only (the same page the join code opens).
+  const history = el('a', {class: 'btn btn-small', href: historyUrl || '#', target: '_blank', rel: 'noopener', hidden: true});
   const root = el('section', {class: 'card stack', 'aria-labelledby': 'plan-title'},
-    el('div', {}, heading, intro, teamNote, form), el('div', {}, listHeading, list, empty));
+    el('div', {}, heading, intro, teamNote, form), el('div', {}, listHeading, list, empty), history);
   const updateList = keyedList(list);
   let editingId = null;
   let lastItems = '';
@@ -213,6 +215,8 @@ export function createPlans({actions}) {
     });
     empty.hidden = plans.length > 0;
     empty.textContent = t('plan.none');
+    history.textContent = t('phone.history');
+    history.hidden = !historyUrl || (meeting === 1 && board.phase !== 'closing');
   }
 
   return {root, update: render};

@@ -160,7 +160,7 @@ function startRoom(roomId, code, name) {
   const revealed = {inner: createCircleSection('inner'), outer: createCircleSection('outer')};
   const voting = createVoting({actions});
   const pair = createPair({actions});
-  const plans = createPlans({actions});
+  const plans = createPlans({actions, historyUrl: code ? `/s/${encodeURIComponent(code)}/history` : null});
   const reflection = createReflection({actions});
   const agreements = createAgreements();
   mainEl.replaceChildren(loading);
