@@ -392,26 +392,25 @@ def _(e: ev.NoteDeleted, state: RoomState) -> Delivery:
 def _note_changed(
     e: ev.NoteHidden | ev.NoteMoved | ev.NoteMerged | ev.NoteMovedInward, state: RoomState
 ) -> Delivery:
-    everyone = _note_changed_ops(e, state)
-    if isinstance(e, ev.NoteMovedInward) and state.voting is not VotingStatus.NOT_STARTED:
-        # Its dots went with it: each participant's own dots change too.
-        return Delivery(everyone, {pid: [*everyone, _me(state, pid)] for pid in state.participants})
-    return Delivery(everyone)
-
-
-def _note_changed_ops(
-    e: ev.NoteHidden | ev.NoteMoved | ev.NoteMerged | ev.NoteMovedInward, state: RoomState
-) -> list[Op]:
     ops: list[Op] = [{"op": "note", "note": note_view(state, state.notes[e.nid])}]
     if isinstance(e, ev.NoteMoved | ev.NoteMovedInward):
         ops.append({"op": "counts", "counts": counts_view(state)})
     if state.voting is not VotingStatus.NOT_STARTED:
         ops.append({"op": "voting", "voting": voting_view(state)})
-    return [*ops, _board(state, "reading", "chosen")]
+    return Delivery([*ops, _board(state, "reading", "chosen")])
 
 
-for _kind in (ev.NoteHidden, ev.NoteMoved, ev.NoteMerged, ev.NoteMovedInward):
+for _kind in (ev.NoteHidden, ev.NoteMoved, ev.NoteMerged):
     _render.register(_kind, _note_changed)
+
+
+@_render.register
+def _(e: ev.NoteMovedInward, state: RoomState) -> Delivery:
+    everyone = _note_changed(e, state).everyone
+    if state.voting is VotingStatus.NOT_STARTED:
+        return Delivery(everyone)
+    # Its dots went with it: each participant's own dots change too.
+    return Delivery(everyone, {pid: [*everyone, _me(state, pid)] for pid in state.participants})
 
 
 @_render.register

@@ -194,9 +194,17 @@ class Meeting(RuleBasedStateMachine):
                 assert note.inward_meeting > note.meeting
 
     def every_viewer_sees_only_what_is_theirs(self) -> None:
-        history = dump(board_history(self.state))
-        assert_no_leak(history, self.forbidden(None), None, "the history")
-        assert_no_leak(history, self.names, None, "the history")
+        history = board_history(self.state)
+        assert_no_leak(dump(history), self.forbidden(None), None, "the history")
+        assert_no_leak(dump(history), self.names, None, "the history")
+        # The latest meeting's picture is the board as it stands now.
+        latest = history["meetings"][-1]
+        for circle in Circle:
+            shown = [
+                n["id"] for n in snapshot_for(self.state, None)["notes"] if n["circle"] == circle
+            ]
+            on_board = [nid for nid in shown if self.state.notes[nid].on_board]
+            assert [item["id"] for item in latest[circle.value]] == on_board
         for viewer in VIEWERS:
             board = snapshot_for(self.state, viewer)
             assert_no_leak(dump(board), self.forbidden(viewer), viewer, "a snapshot")
