@@ -87,10 +87,10 @@ export function progressChart(meetings) {
     if (m.counts.moved_inward > 0) {
       bar.append(svg('text', {class: 'bar-moved-label', x: x + barW + 4, y: innerTop + Math.max(12, hMoved / 2 + 4)}, `+${m.counts.moved_inward}`));
     }
-    bar.append(
-      svg('text', {class: 'chart-label', x: x + barW / 2, y: base + 20, 'text-anchor': 'middle'}, t('history.chart.short', {n: m.meeting})),
-      svg('text', {class: 'chart-date', x: x + barW / 2, y: base + 38, 'text-anchor': 'middle'}, formatDate(m.started_ms)),
-    );
+    // Many meetings: a number under each bar, and the date only where there is room.
+    const label = slot < 90 ? String(m.meeting) : t('history.chart.short', {n: m.meeting});
+    bar.append(svg('text', {class: 'chart-label', x: x + barW / 2, y: base + 20, 'text-anchor': 'middle'}, label));
+    if (slot >= 70) bar.append(svg('text', {class: 'chart-date', x: x + barW / 2, y: base + 38, 'text-anchor': 'middle'}, formatDate(m.started_ms)));
     // The line of the inner circle's growth from meeting to meeting.
     if (previousTop) chart.append(svg('line', {class: 'growth-line', x1: previousTop.x, y1: previousTop.y, x2: x + barW / 2, y2: innerTop}));
     previousTop = {x: x + barW / 2, y: innerTop};
