@@ -6,6 +6,7 @@
 // app/room/history.py for how it is derived). User text only ever as text nodes.
 
 import {el, svg, clear} from './dom.js';
+import {plural} from './board.js';
 import {applyI18n, initialLanguage, language, loadCatalogue, t} from './i18n.js';
 
 /** Where this page is, and how to ask for the history. */
@@ -157,7 +158,7 @@ function render(main, data) {
   main.append(
     el('header', {class: 'history-head'},
       el('h1', {}, data.topic || t('history.title')),
-      el('p', {class: 'muted'}, t('history.subtitle', {n: data.meetings.length}))),
+      el('p', {class: 'muted'}, plural('history.subtitle', data.meetings.length))),
     el('section', {class: 'card history-chart-card', 'aria-labelledby': 'chart-title'},
       el('h2', {id: 'chart-title'}, t('history.chart.title')),
       progressChart(data.meetings),
