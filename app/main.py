@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import __version__
-from app.api import boards, exports, health, join, kit
+from app.api import boards, exports, health, history, join, kit
 from app.api.join import CodeGuard
 from app.broadcast import from_url
 from app.config import Settings
@@ -47,6 +47,8 @@ PAGES = {
     "/j/{code}": "phone.html",
     "/f/{room_id}": "screen.html",
     "/s/{code}": "screen.html",
+    "/f/{room_id}/history": "history.html",
+    "/s/{code}/history": "history.html",
 }
 PRIVACY_PAGE = "privacy.html"
 RETENTION_MARK = "{{retention_days}}"
@@ -112,6 +114,7 @@ def create_app(
         boards.router,
         join.router,
         exports.router,
+        history.router,
         kit.router,
         health.router,
         endpoint.router,

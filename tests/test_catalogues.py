@@ -28,6 +28,7 @@ def test_every_method_step_and_export_label_is_translated(language: str) -> None
     used = {key for step in STEPS.values() for key in (step.title_key, *step.question_keys)}
     used |= {
         "method.credit",
+        "followup.status.done",
         *(f"export.{k}" for k in ("inner", "outer", "chosen", "plans", "who", "when")),
         *(f"export.{k}" for k in ("reflections", "agreements")),
         *(f"export.useful.{k}" for k in ("yes", "partly", "no")),

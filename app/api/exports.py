@@ -86,6 +86,8 @@ def export_data(state: RoomState) -> dict[str, Any]:
                 "who": p.who,
                 "when": p.when,
                 "author": author_name(state, p),
+                "meeting": p.meeting,
+                "status": p.status.value,
             }
             for p in sorted(state.plans.values(), key=lambda p: p.order)
         ],
@@ -94,6 +96,7 @@ def export_data(state: RoomState) -> dict[str, Any]:
             for r in state.reflections.values()
         ],
         "agreements": state.agreements,
+        "meeting": state.meeting,
     }
 
 
@@ -103,7 +106,8 @@ def to_markdown(state: RoomState, settings: Settings) -> str:
     def t(key: str) -> str:
         return label(settings, state, key)
 
-    texts = {n["id"]: n["text"] for n in data["outer"]}
+    # Both circles: an item whose step was taken may have moved inward at a follow-up.
+    texts = {n["id"]: n["text"] for circle in ("inner", "outer") for n in data[circle]}
     lines = [f"# {md(state.topic)}", ""]
     for circle in ("inner", "outer"):
         lines += [f"## {t(f'export.{circle}')}", ""]
@@ -117,8 +121,9 @@ def to_markdown(state: RoomState, settings: Settings) -> str:
     if data["plans"]:
         lines += [f"## {t('export.plans')}", ""]
         for plan in data["plans"]:
+            done = f" ({t('followup.status.done')})" if plan["status"] == "done" else ""
             lines.append(
-                f"- **{md(texts.get(plan['note'], ''))}**: {md(plan['what'])}"
+                f"- **{md(texts.get(plan['note'], ''))}**: {md(plan['what'])}{done}"
                 f" ({t('export.who')}: {md(plan['who'])}; {t('export.when')}: {md(plan['when'])})"
             )
         lines.append("")

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from app.room.state import Circle, Phase, PlanMode, Role, Usefulness
+from app.room.state import Circle, Phase, PlanMode, PlanStatus, Role, Usefulness
 
 PROTOCOL_VERSION: Final = 1
 
@@ -105,6 +105,11 @@ class MoveNote(_Command):
     circle: Circle
 
 
+class MoveInward(_Command):
+    type: Literal["move_inward"]
+    id: Id
+
+
 class ShowItem(_Command):
     type: Literal["show_item"]
     target: Id | None
@@ -159,6 +164,17 @@ class EditPlan(_Command):
 class RemovePlan(_Command):
     type: Literal["remove_plan"]
     id: Id
+
+
+class SetPlanStatus(_Command):
+    type: Literal["set_plan_status"]
+    id: Id
+    status: PlanStatus
+
+
+class OpenFollowUp(_Command):
+    type: Literal["open_follow_up"]
+    meeting: int
 
 
 class StartPair(_Command):
@@ -246,6 +262,7 @@ CommandMessage = (
     | MergeNote
     | UnmergeNote
     | MoveNote
+    | MoveInward
     | ShowItem
     | OpenVoting
     | CastVote
@@ -256,6 +273,8 @@ CommandMessage = (
     | AddPlan
     | EditPlan
     | RemovePlan
+    | SetPlanStatus
+    | OpenFollowUp
     | StartPair
     | JoinPair
     | LeavePair

@@ -12,10 +12,13 @@ from functools import singledispatch
 from typing import TypeVar
 
 from app.room import events as ev
+from app.room.followup import start_meeting
 from app.room.state import (
+    Circle,
     Note,
     Participant,
     Plan,
+    PlanStatus,
     Reflection,
     RoomState,
     ScaleStatus,
@@ -145,7 +148,17 @@ def _(e: ev.NoteMerged, s: RoomState) -> RoomState:
 
 @_apply.register
 def _(e: ev.NoteMoved, s: RoomState) -> RoomState:
-    return _note(s, e.nid, circle=e.circle)
+    # A correction, not progress: whatever moved inward at a follow-up is no longer recorded.
+    return _note(s, e.nid, circle=e.circle, inward_meeting=None, inward_ms=None)
+
+
+@_apply.register
+def _(e: ev.NoteMovedInward, s: RoomState) -> RoomState:
+    state = _note(s, e.nid, circle=Circle.INNER, inward_meeting=e.meeting, inward_ms=e.at_ms)
+    # No longer an outer item: its dots go, and it can no longer be the one chosen.
+    votes = {pid: nids - {e.nid} for pid, nids in state.votes.items()}
+    chosen = None if state.chosen == e.nid else state.chosen
+    return replace(state, votes=votes, chosen=chosen)
 
 
 @_apply.register
@@ -187,7 +200,9 @@ def _(e: ev.PlanModeChanged, s: RoomState) -> RoomState:
 
 @_apply.register
 def _(e: ev.PlanAdded, s: RoomState) -> RoomState:
-    plan = Plan(e.plan_id, e.nid, e.what, e.who, e.when, e.author, order=s.seq + 1)
+    plan = Plan(
+        e.plan_id, e.nid, e.what, e.who, e.when, e.author, order=s.seq + 1, meeting=s.meeting
+    )
     return replace(s, plans=_with(s.plans, e.plan_id, plan))
 
 
@@ -201,6 +216,18 @@ def _(e: ev.PlanEdited, s: RoomState) -> RoomState:
 def _(e: ev.PlanRemoved, s: RoomState) -> RoomState:
     reading = None if s.reading == e.plan_id else s.reading
     return replace(s, plans=_without(s.plans, e.plan_id), reading=reading)
+
+
+@_apply.register
+def _(e: ev.PlanStatusChanged, s: RoomState) -> RoomState:
+    done = e.at_ms if e.status is PlanStatus.DONE else None
+    plan = replace(s.plans[e.plan_id], status=e.status, done_ms=done)
+    return replace(s, plans=_with(s.plans, e.plan_id, plan))
+
+
+@_apply.register
+def _(e: ev.FollowUpOpened, s: RoomState) -> RoomState:
+    return start_meeting(s, e)
 
 
 @_apply.register

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.room.state import Circle, Language, Phase, PlanMode, Usefulness, Variant
+from app.room.state import Circle, Language, Phase, PlanMode, PlanStatus, Usefulness, Variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +88,13 @@ class MoveNote:
 
 
 @dataclass(frozen=True, slots=True)
+class MoveInward:
+    """A follow-up meeting moves an earlier outer item into the inner circle: it happened."""
+
+    nid: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShowItem:
     """Point the shared "now reading" marker at a note or a plan (None: nothing)."""
 
@@ -144,6 +151,21 @@ class EditPlan:
 @dataclass(frozen=True, slots=True)
 class RemovePlan:
     plan_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetPlanStatus:
+    """Mark a next step done, or open again."""
+
+    plan_id: str
+    status: PlanStatus
+
+
+@dataclass(frozen=True, slots=True)
+class OpenFollowUp:
+    """Reopen the board for its next meeting. Compare-and-set: `meeting` is the new number."""
+
+    meeting: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +267,7 @@ Command = (
     | MergeNote
     | UnmergeNote
     | MoveNote
+    | MoveInward
     | ShowItem
     | OpenVoting
     | CastVote
@@ -255,6 +278,8 @@ Command = (
     | AddPlan
     | EditPlan
     | RemovePlan
+    | SetPlanStatus
+    | OpenFollowUp
     | StartPair
     | JoinPair
     | LeavePair

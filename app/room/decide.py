@@ -295,6 +295,18 @@ def _(c: cmd.MoveNote, s: RoomState, a: Actor, now: int) -> Events:
 
 
 @_HANDLERS.register
+def _(c: cmd.MoveInward, s: RoomState, a: Actor, now: int) -> Events:
+    # Not MoveNote: that one fixes a misplaced note; this records progress, with its date.
+    _facilitator_only(a)
+    if s.meeting < 2:
+        raise Rejected(ErrorCode.WRONG_PHASE, "items move inward at a follow-up meeting")
+    note = _live_note(s, c.nid)
+    if note.circle is not Circle.OUTER or not note.on_board or note.meeting >= s.meeting:
+        raise Rejected(ErrorCode.UNKNOWN_NOTE, "not an outer item from an earlier meeting")
+    return [ev.NoteMovedInward(note.nid, s.meeting, now)]
+
+
+@_HANDLERS.register
 def _(c: cmd.ShowItem, s: RoomState, a: Actor, now: int) -> Events:
     _facilitator_only(a)
     if c.target is not None:
@@ -410,6 +422,31 @@ def _(c: cmd.RemovePlan, s: RoomState, a: Actor, now: int) -> Events:
         raise Rejected(ErrorCode.UNKNOWN_PLAN)
     _may_change_plan(s, a, plan.author)
     return [ev.PlanRemoved(plan.plan_id)]
+
+
+@_HANDLERS.register
+def _(c: cmd.SetPlanStatus, s: RoomState, a: Actor, now: int) -> Events:
+    plan = s.plans.get(c.plan_id)
+    if plan is None:
+        raise Rejected(ErrorCode.UNKNOWN_PLAN)
+    _may_change_plan(s, a, plan.author)
+    if plan.status is c.status:
+        return []
+    return [ev.PlanStatusChanged(plan.plan_id, c.status, now)]
+
+
+@_HANDLERS.register
+def _(c: cmd.OpenFollowUp, s: RoomState, a: Actor, now: int) -> Events:
+    _facilitator_only(a)
+    if c.meeting != s.meeting + 1:
+        # A double tap or a second screen must not open two meetings.
+        raise Rejected(ErrorCode.PHASE_CONFLICT, f"meeting {s.meeting} is the latest")
+    if c.meeting > limits.MAX_MEETINGS_PER_BOARD:
+        raise Rejected(ErrorCode.BAD_VALUE, f"at most {limits.MAX_MEETINGS_PER_BOARD} meetings")
+    if s.phase not in (Phase.STEP_FORWARD, Phase.CLOSING):
+        # By then every note of the meeting has been revealed: earlier notes are never hidden.
+        raise Rejected(ErrorCode.WRONG_PHASE, "a follow-up comes after the step forward")
+    return [ev.FollowUpOpened(c.meeting, now)]
 
 
 @_HANDLERS.register

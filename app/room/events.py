@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from app.room.state import Circle, Language, Phase, PlanMode, Usefulness, Variant
+from app.room.state import Circle, Language, Phase, PlanMode, PlanStatus, Usefulness, Variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +125,16 @@ class NoteMoved:
 
 
 @dataclass(frozen=True, slots=True)
+class NoteMovedInward:
+    """An earlier outer item moved into the inner circle at a follow-up meeting, on a date."""
+
+    name: ClassVar[str] = "note_moved_inward"
+    nid: str
+    meeting: int
+    at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReadingMoved:
     """The "now reading" marker moved to a note or plan (or off)."""
 
@@ -211,6 +221,25 @@ class PlanRemoved:
 
     name: ClassVar[str] = "plan_removed"
     plan_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanStatusChanged:
+    """A next step was marked done (or open again)."""
+
+    name: ClassVar[str] = "plan_status_changed"
+    plan_id: str
+    status: PlanStatus
+    at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpOpened:
+    """The board was reopened for a follow-up meeting, numbered `meeting`, at `at_ms`."""
+
+    name: ClassVar[str] = "follow_up_opened"
+    meeting: int
+    at_ms: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +357,7 @@ Event = (
     | NoteHidden
     | NoteMerged
     | NoteMoved
+    | NoteMovedInward
     | ReadingMoved
     | VotingOpened
     | VoteCast
@@ -338,6 +368,8 @@ Event = (
     | PlanAdded
     | PlanEdited
     | PlanRemoved
+    | PlanStatusChanged
+    | FollowUpOpened
     | PairChanged
     | ReflectionSubmitted
     | AgreementsChanged
@@ -365,6 +397,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     NoteHidden,
     NoteMerged,
     NoteMoved,
+    NoteMovedInward,
     ReadingMoved,
     VotingOpened,
     VoteCast,
@@ -375,6 +408,8 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     PlanAdded,
     PlanEdited,
     PlanRemoved,
+    PlanStatusChanged,
+    FollowUpOpened,
     PairChanged,
     ReflectionSubmitted,
     AgreementsChanged,

@@ -19,6 +19,9 @@ MAX_REFLECTION_LENGTH: Final = 500
 MAX_AGREEMENTS_LENGTH: Final = 2000
 MAX_PLANS_PER_ROOM: Final = 100
 
+# Follow-up meetings on one board (the first meeting counts)
+MAX_MEETINGS_PER_BOARD: Final = 50
+
 # People and rooms
 MAX_PARTICIPANTS_PER_ROOM: Final = 300
 MAX_CONNECTIONS_PER_ROOM: Final = 400

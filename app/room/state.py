@@ -62,6 +62,13 @@ class Usefulness(StrEnum):
     NO = "no"
 
 
+class PlanStatus(StrEnum):
+    """Whether a next step has been taken (updated at a follow-up meeting)."""
+
+    OPEN = "open"
+    DONE = "done"
+
+
 class ScaleStatus(StrEnum):
     NOT_STARTED = "not_started"
     OPEN = "open"
@@ -105,6 +112,10 @@ class Note:
     deleted: bool = False
     round: int = 1
     meeting: int = 1
+    inward_meeting: int | None = None
+    """The follow-up meeting in which this outer item moved into the inner circle."""
+    inward_ms: int | None = None
+    """When it moved inward (the server's clock, ms since the epoch)."""
 
     @property
     def live(self) -> bool:
@@ -127,6 +138,10 @@ class Plan:
     when: str
     author: str | None
     order: int
+    meeting: int = 1
+    status: PlanStatus = PlanStatus.OPEN
+    done_ms: int | None = None
+    """When the step was marked done (the server's clock, ms since the epoch)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +196,12 @@ class RoomState:
     scale_previous: tuple[int, ...] | None = None
     round: int = 1
     meeting: int = 1
+    follow_ups: tuple[int, ...] = ()
+    """When each follow-up meeting (2, 3, ...) opened, in ms since the epoch."""
+
+    def meeting_started_ms(self, meeting: int) -> int | None:
+        """When a follow-up meeting opened; None for the first (the board's creation time)."""
+        return self.follow_ups[meeting - 2] if 2 <= meeting <= len(self.follow_ups) + 1 else None
 
     def live_notes_of(self, pid: str) -> int:
         return sum(1 for n in self.notes.values() if n.author == pid and n.live)

@@ -79,6 +79,10 @@ def note_view(state: RoomState, note: Note) -> View:
         "hidden": note.hidden,
         "merged_into": note.merged_into,
         "order": note.order,
+        "meeting": note.meeting,
+        "inward": None
+        if note.inward_meeting is None
+        else {"meeting": note.inward_meeting, "at_ms": note.inward_ms},
     }
 
 
@@ -101,6 +105,9 @@ def plan_view(state: RoomState, plan: Plan) -> View:
         # A duo's code would tie the plan to the two names in the participant list.
         "pair": author.pair if author is not None and not state.anonymous else None,
         "order": plan.order,
+        "meeting": plan.meeting,
+        "status": plan.status.value,
+        "done_ms": plan.done_ms,
     }
 
 
@@ -211,6 +218,8 @@ def board_fields(state: RoomState) -> View:
         "plan_mode": state.plan_mode.value,
         "agreements": state.agreements,
         "timer": timer_view(state.timer),
+        "meeting": state.meeting,
+        "follow_ups": list(state.follow_ups),
     }
 
 
@@ -297,7 +306,13 @@ def _snapshot(event: object, state: RoomState) -> Delivery:
 
 
 _kind: type
-for _kind in (ev.BoardCreated, ev.PhaseChanged, ev.VotingOpened, ev.ScaleOpened):
+for _kind in (
+    ev.BoardCreated,
+    ev.PhaseChanged,
+    ev.VotingOpened,
+    ev.ScaleOpened,
+    ev.FollowUpOpened,
+):
     _render.register(_kind, _snapshot)
 
 
@@ -374,9 +389,11 @@ def _(e: ev.NoteDeleted, state: RoomState) -> Delivery:
     return _personal(state, note.author, [{"op": "counts", "counts": counts_view(state)}], removed)
 
 
-def _note_changed(e: ev.NoteHidden | ev.NoteMoved | ev.NoteMerged, state: RoomState) -> Delivery:
+def _note_changed(
+    e: ev.NoteHidden | ev.NoteMoved | ev.NoteMerged | ev.NoteMovedInward, state: RoomState
+) -> Delivery:
     ops: list[Op] = [{"op": "note", "note": note_view(state, state.notes[e.nid])}]
-    if isinstance(e, ev.NoteMoved):
+    if isinstance(e, ev.NoteMoved | ev.NoteMovedInward):
         ops.append({"op": "counts", "counts": counts_view(state)})
     if state.voting is not VotingStatus.NOT_STARTED:
         ops.append({"op": "voting", "voting": voting_view(state)})
@@ -385,6 +402,15 @@ def _note_changed(e: ev.NoteHidden | ev.NoteMoved | ev.NoteMerged, state: RoomSt
 
 for _kind in (ev.NoteHidden, ev.NoteMoved, ev.NoteMerged):
     _render.register(_kind, _note_changed)
+
+
+@_render.register
+def _(e: ev.NoteMovedInward, state: RoomState) -> Delivery:
+    everyone = _note_changed(e, state).everyone
+    if state.voting is VotingStatus.NOT_STARTED:
+        return Delivery(everyone)
+    # Its dots went with it: each participant's own dots change too.
+    return Delivery(everyone, {pid: [*everyone, _me(state, pid)] for pid in state.participants})
 
 
 @_render.register
@@ -425,6 +451,11 @@ def _(e: ev.PlanAdded, state: RoomState) -> Delivery:
 
 @_render.register
 def _(e: ev.PlanEdited, state: RoomState) -> Delivery:
+    return Delivery([{"op": "plan", "plan": plan_view(state, state.plans[e.plan_id])}])
+
+
+@_render.register
+def _(e: ev.PlanStatusChanged, state: RoomState) -> Delivery:
     return Delivery([{"op": "plan", "plan": plan_view(state, state.plans[e.plan_id])}])
 
 

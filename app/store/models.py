@@ -86,6 +86,8 @@ class BoardRow(Base):
     phase: Mapped[str] = mapped_column(String)
     chosen_nid: Mapped[str | None] = mapped_column(String)
     agreements: Mapped[str] = mapped_column(Text)
+    meeting: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    """The board's latest meeting: 1, then 2, 3, ... for each follow-up."""
 
 
 class ParticipantRow(Base):
@@ -116,6 +118,8 @@ class NoteRow(Base):
     hidden: Mapped[bool] = mapped_column(Boolean)
     merged_into: Mapped[str | None] = mapped_column(String)
     deleted: Mapped[bool] = mapped_column(Boolean)
+    inward_meeting: Mapped[int | None] = mapped_column(Integer)
+    """The follow-up meeting in which this outer item moved into the inner circle."""
 
 
 class VoteRow(Base):
@@ -144,6 +148,8 @@ class NextStepRow(Base):
     author: Mapped[str | None] = mapped_column(String)
     position: Mapped[int] = mapped_column(Integer)
     """The sequence number of the event that added the plan."""
+    status: Mapped[str] = mapped_column(String, default="open", server_default="open")
+    """`open` or `done`, updated at a follow-up meeting."""
 
 
 class ReflectionRow(Base):

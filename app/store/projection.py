@@ -198,6 +198,7 @@ def _note_added(at: At, e: ev.NoteAdded) -> None:
         hidden=False,
         merged_into=None,
         deleted=False,
+        inward_meeting=None,
     )
 
 
@@ -277,7 +278,15 @@ def _note_merged(at: At, e: ev.NoteMerged) -> None:
 
 @projects(ev.NoteMoved)
 def _note_moved(at: At, e: ev.NoteMoved) -> None:
-    at.update("notes", {"nid": e.nid}, circle=e.circle.value)
+    at.update("notes", {"nid": e.nid}, circle=e.circle.value, inward_meeting=None)
+
+
+@projects(ev.NoteMovedInward)
+def _note_moved_inward(at: At, e: ev.NoteMovedInward) -> None:
+    # Now an inner item: its dots go, and it can no longer be the chosen item.
+    at.update("notes", {"nid": e.nid}, circle="inner", inward_meeting=e.meeting)
+    at.delete("votes", nid=e.nid)
+    at.update("boards", {"chosen_nid": e.nid}, chosen_nid=None)
 
 
 # Votes: set membership
@@ -324,6 +333,7 @@ def _plan_added(at: At, e: ev.PlanAdded) -> None:
         when_text=e.when,
         author=e.author,
         position=at.seq,
+        status="open",
     )
 
 
@@ -332,9 +342,24 @@ def _plan_edited(at: At, e: ev.PlanEdited) -> None:
     at.update("next_steps", {"plan_id": e.plan_id}, what=e.what, who=e.who, when_text=e.when)
 
 
+@projects(ev.PlanStatusChanged)
+def _plan_status_changed(at: At, e: ev.PlanStatusChanged) -> None:
+    at.update("next_steps", {"plan_id": e.plan_id}, status=e.status.value)
+
+
 @projects(ev.PlanRemoved)
 def _plan_removed(at: At, e: ev.PlanRemoved) -> None:
     at.delete("next_steps", plan_id=e.plan_id)
+
+
+# Follow-up meetings
+
+
+@projects(ev.FollowUpOpened)
+def _follow_up_opened(at: At, e: ev.FollowUpOpened) -> None:
+    # As in apply(): the new meeting starts at the topic, with no votes and nothing chosen.
+    _board(at, meeting=e.meeting, phase="topic", chosen_nid=None)
+    at.delete("votes")
 
 
 # Closing

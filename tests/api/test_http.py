@@ -155,3 +155,25 @@ async def test_exports_hold_the_meeting_and_neutralise_user_text(
     assert data["plans"][0]["what"] == "Notulen in de chat"
     everything = markdown + table + str(data)
     assert ("Ann Jansen" in everything) is (not anonymous)
+
+
+async def test_exports_after_a_follow_up_keep_the_step_with_its_status(
+    live_server: ServerProcess,
+) -> None:
+    board = await run_small_meeting(live_server, anonymous=False)
+    fac = await RoomClient.facilitator(
+        live_server.ws_url, board["room_id"], board["facilitator_token"]
+    )
+    await fac.do("open_follow_up", meeting=2)
+    await fac.do("set_plan_status", id="p1", status="done")
+    await fac.do("move_inward", id="o2")
+    base = f"{live_server.url}/api/boards/{board['room_id']}"
+    async with httpx.AsyncClient(headers=auth(board)) as http:
+        markdown = (await http.get(f"{base}/export.md")).text
+        data = (await http.get(f"{base}/export.json")).json()
+        summary = (await http.get(base)).json()
+    assert data["meeting"] == 2 and summary["meeting"] == 2
+    assert data["plans"][0] | {"status": "done", "meeting": 1} == data["plans"][0]
+    assert "o2" in [n["id"] for n in data["inner"]]
+    # The step still names its item, now in the inner circle, and says it was done.
+    assert "- **Besluiten vastleggen**: Notulen in de chat (Gedaan)" in markdown

@@ -12,6 +12,7 @@ from app.room.state import (
     Language,
     Phase,
     PlanMode,
+    PlanStatus,
     RoomState,
     Usefulness,
     Variant,
@@ -76,10 +77,26 @@ def meeting() -> Room:
     return room
 
 
+def follow_up(room: Room) -> Room:
+    """The same board weeks later: a step marked done, an item moved inward."""
+    room.do(FACILITATOR, cmd.OpenFollowUp(2), now=1_800_000_000_000)
+    room.do(P1, cmd.SetPlanStatus("plan-1", PlanStatus.DONE), now=1_800_000_060_000)
+    room.do(FACILITATOR, cmd.MoveInward("o2"), now=1_800_000_120_000)
+    return room
+
+
 def test_the_meeting_touches_every_kind_of_event() -> None:
-    kinds = {type(event) for event in meeting().log}
+    kinds = {type(event) for event in follow_up(meeting()).log}
 
     assert kinds == set(ev.EVENT_TYPES)
+
+
+def test_fold_of_a_log_with_a_follow_up_is_the_live_state() -> None:
+    room = follow_up(meeting())
+
+    assert fold(room.log) == room.state
+    assert room.state.meeting == 2
+    assert room.state.notes["o2"].inward_meeting == 2
 
 
 def test_seq_counts_the_events() -> None:

@@ -32,6 +32,7 @@ from app.room.apply import apply, fold
 from app.room.decide import decide
 from app.room.errors import Rejected
 from app.room.events import Event
+from app.room.history import board_history
 from app.room.phases import ORDER, WRITING_CIRCLE
 from app.room.state import (
     FACILITATOR,
@@ -41,6 +42,7 @@ from app.room.state import (
     Language,
     Phase,
     PlanMode,
+    PlanStatus,
     RoomState,
     Usefulness,
     Variant,
@@ -179,8 +181,30 @@ class Meeting(RuleBasedStateMachine):
     def the_log_replays_to_the_live_state(self) -> None:
         assert self.state.seq == len(self.log)
         assert fold(self.log) == self.state
+        self.earlier_meetings_stay_revealed()
+
+    def earlier_meetings_stay_revealed(self) -> None:
+        state = self.state
+        assert len(state.follow_ups) == state.meeting - 1
+        for note in state.notes.values():
+            assert note.meeting <= state.meeting
+            if note.meeting < state.meeting and note.live:
+                assert note.revealed, f"{note.nid} of meeting {note.meeting} is hidden"
+            if note.inward_meeting is not None:
+                assert note.inward_meeting > note.meeting
 
     def every_viewer_sees_only_what_is_theirs(self) -> None:
+        history = board_history(self.state)
+        assert_no_leak(dump(history), self.forbidden(None), None, "the history")
+        assert_no_leak(dump(history), self.names, None, "the history")
+        # The latest meeting's picture is the board as it stands now.
+        latest = history["meetings"][-1]
+        for circle in Circle:
+            shown = [
+                n["id"] for n in snapshot_for(self.state, None)["notes"] if n["circle"] == circle
+            ]
+            on_board = [nid for nid in shown if self.state.notes[nid].on_board]
+            assert [item["id"] for item in latest[circle.value]] == on_board
         for viewer in VIEWERS:
             board = snapshot_for(self.state, viewer)
             assert_no_leak(dump(board), self.forbidden(viewer), viewer, "a snapshot")
@@ -434,6 +458,37 @@ class Meeting(RuleBasedStateMachine):
         else:
             command = cmd.ClearTimer()
         self.run(FACILITATOR, command)
+
+    @rule(data=st.data())
+    def follow_up(self, data: st.DataObject) -> None:
+        kind = data.draw(st.sampled_from(["open", "inward", "inward", "status", "status"]))
+        actor = data.draw(st.sampled_from([FACILITATOR, FACILITATOR, SCREEN, self.someone(data)]))
+        if kind == "open":
+            meeting = self.state.meeting + data.draw(st.sampled_from([1, 1, 1, 0, 2]))
+            self.run(actor, cmd.OpenFollowUp(meeting))
+        elif kind == "inward":
+            self.run(actor, cmd.MoveInward(self.an_item(data)))
+        else:
+            plan_id = data.draw(st.sampled_from([*PLAN_IDS, *sorted(self.state.plans) * 3]))
+            plan = self.state.plans.get(plan_id)
+            if plan is not None and plan.author is not None and data.draw(st.booleans()):
+                actor = participant(plan.author)
+            self.run(actor, cmd.SetPlanStatus(plan_id, data.draw(st.sampled_from(PlanStatus))))
+
+    @precondition(lambda self: self.state.phase in (Phase.STEP_FORWARD, Phase.CLOSING))
+    @rule(data=st.data())
+    def next_meeting(self, data: st.DataObject) -> None:
+        """Weeks later: the board reopens, steps are updated, and items move inward."""
+        if data.draw(st.booleans()):
+            step = cmd.AddPlan(self.marker("plan"), self.an_item(data), self.marker("what"), "", "")
+            self.run(FACILITATOR, step)
+        self.now += data.draw(st.integers(1, 60)) * 24 * 3600 * 1000
+        self.run(FACILITATOR, cmd.OpenFollowUp(self.state.meeting + 1))
+        for plan_id in sorted(self.state.plans):
+            if data.draw(st.booleans()):
+                self.run(FACILITATOR, cmd.SetPlanStatus(plan_id, PlanStatus.DONE))
+        for _ in range(data.draw(st.integers(0, 2))):
+            self.run(FACILITATOR, cmd.MoveInward(self.an_item(data)))
 
     @rule(seconds=st.integers(min_value=0, max_value=400))
     def time_passes(self, seconds: int) -> None:

@@ -124,6 +124,17 @@ async def test_touch_and_list_expired(sessionmaker: Sessions) -> None:
     assert (await _get(sessionmaker, "older")).last_activity_at > NOW
 
 
+async def test_a_follow_up_meeting_renews_the_retention_period(sessionmaker: Sessions) -> None:
+    weeks_ago = datetime.now(UTC) - timedelta(days=60)
+    async with sessionmaker.begin() as session:
+        await insert_board(session, replace(board_record("r1"), last_activity_at=weeks_ago))
+    follow_up = ev.FollowUpOpened(meeting=2, at_ms=int(datetime.now(UTC).timestamp() * 1000))
+    async with sessionmaker.begin() as session:
+        await append(session, AppendRequest("r1", 0, [follow_up]))
+        assert await list_expired(session, datetime.now(UTC) - timedelta(days=30)) == []
+    assert (await _get(sessionmaker, "r1")).last_activity_at > weeks_ago + timedelta(days=59)
+
+
 async def test_deleting_a_board_deletes_everything_in_its_room(
     add_board: AddBoard, sessionmaker: Sessions, engine: AsyncEngine
 ) -> None:

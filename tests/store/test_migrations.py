@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
 from app.store import create_engine, metadata, migrate
 
@@ -96,4 +97,42 @@ async def test_the_alembic_command_line_upgrades_and_downgrades(empty_url: str) 
     assert tables == {"alembic_version"}
 
     await alembic(empty_url, "upgrade", "head")
+    assert await schema_of(empty_url) == (TABLES, [])
+
+
+async def test_boards_from_before_follow_ups_are_in_their_first_meeting(empty_url: str) -> None:
+    await alembic(empty_url, "upgrade", "3c8e51a0b7d2")  # the schema before follow-up meetings
+    engine = create_engine(empty_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO boards (room_id, join_code, facilitator_token_hash, epoch,"
+                    " created_at, last_activity_at, topic, language, variant, anonymous, phase,"
+                    " chosen_nid, agreements) VALUES ('r1', 'CODE', 'h', 'e', :now, :now, 't',"
+                    " 'nl', 'team', false, 'closing', NULL, '')"
+                ),
+                {"now": datetime(2026, 11, 1, tzinfo=UTC)},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO notes (room_id, nid, author, circle, text, position, revealed,"
+                    " hidden, merged_into, deleted) VALUES ('r1', 'o1', 'p1', 'outer', 'x', 3,"
+                    " true, false, NULL, false)"
+                )
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO next_steps (room_id, plan_id, nid, what, who, when_text, author,"
+                    " position) VALUES ('r1', 's1', 'o1', 'w', '', '', NULL, 4)"
+                )
+            )
+        await alembic(empty_url, "upgrade", "head")
+        async with engine.connect() as connection:
+            board = (await connection.execute(text("SELECT meeting FROM boards"))).one()
+            note = (await connection.execute(text("SELECT inward_meeting FROM notes"))).one()
+            step = (await connection.execute(text("SELECT status FROM next_steps"))).one()
+    finally:
+        await engine.dispose()
+    assert (board.meeting, note.inward_meeting, step.status) == (1, None, "open")
     assert await schema_of(empty_url) == (TABLES, [])

@@ -15,6 +15,7 @@ from app.room.state import (
     Language,
     Phase,
     PlanMode,
+    PlanStatus,
     RoomState,
     Usefulness,
     Variant,
@@ -93,6 +94,15 @@ MEETING: list[Event] = [
     ev.NoteMerged("o3", "o2"),
     ev.TimerStarted(duration_ms=60_000, deadline_ms=2_000_000, lock_writing=False),
     ev.TimerLockChanged(lock_writing=True),
+    ev.PlanStatusChanged("s1", PlanStatus.DONE, at_ms=3_000_000),
+    ev.VotingOpened(dots=1),
+    ev.VoteCast("p1", "o1"),
+    ev.ItemChosen("o1"),
+    ev.FollowUpOpened(meeting=2, at_ms=1_800_000_000_000),  # starts afresh: no votes, no choice
+    ev.NoteMovedInward("o1", meeting=2, at_ms=1_800_000_100_000),
+    ev.NoteMoved("o1", Circle.OUTER),  # a correction forgets the move inward
+    ev.NoteMovedInward("o1", meeting=2, at_ms=1_800_000_200_000),
+    ev.PlanStatusChanged("s1", PlanStatus.OPEN, at_ms=1_800_000_300_000),
 ]
 
 NEIGHBOUR: list[Event] = [
@@ -126,6 +136,7 @@ def expected(state: RoomState) -> Snapshot:
             state.phase.value,
             state.chosen,
             state.agreements,
+            state.meeting,
         ),
         "participants": {
             (p.pid, p.name, p.token_hash, p.pair) for p in state.participants.values()
@@ -141,12 +152,13 @@ def expected(state: RoomState) -> Snapshot:
                 n.hidden,
                 n.merged_into,
                 n.deleted,
+                n.inward_meeting,
             )
             for n in state.notes.values()
         },
         "votes": {(pid, nid) for pid, nids in state.votes.items() for nid in nids},
         "next_steps": {
-            (p.plan_id, p.nid, p.what, p.who, p.when, p.author, p.order)
+            (p.plan_id, p.nid, p.what, p.who, p.when, p.author, p.order, p.status.value)
             for p in state.plans.values()
         },
         "reflections": {
@@ -161,7 +173,15 @@ async def projected(session: AsyncSession, room_id: str) -> Snapshot:
         return {tuple(row) for row in await session.execute(statement)}
 
     (board,) = await rows(
-        BOARDS, "topic", "language", "variant", "anonymous", "phase", "chosen_nid", "agreements"
+        BOARDS,
+        "topic",
+        "language",
+        "variant",
+        "anonymous",
+        "phase",
+        "chosen_nid",
+        "agreements",
+        "meeting",
     )
     return {
         "board": board,
@@ -177,10 +197,19 @@ async def projected(session: AsyncSession, room_id: str) -> Snapshot:
             "hidden",
             "merged_into",
             "deleted",
+            "inward_meeting",
         ),
         "votes": await rows(VOTES, "pid", "nid"),
         "next_steps": await rows(
-            NEXT_STEPS, "plan_id", "nid", "what", "who", "when_text", "author", "position"
+            NEXT_STEPS,
+            "plan_id",
+            "nid",
+            "what",
+            "who",
+            "when_text",
+            "author",
+            "position",
+            "status",
         ),
         "reflections": await rows(REFLECTIONS, "pid", "useful", "what", "improve"),
     }
@@ -214,9 +243,10 @@ async def test_projection_in_plain_words(add_board: AddBoard, sessionmaker: Sess
     async with sessionmaker() as session:
         snapshot = await projected(session, ROOM)
 
-    topic, language, _, anonymous, phase, chosen, agreements = snapshot["board"]
+    topic, language, _, anonymous, phase, chosen, agreements, meeting = snapshot["board"]
     assert (topic, language, anonymous) == ("Samenwerking in het team", "nl", True)
-    assert (phase, chosen, agreements) == ("closing", "o1", "Review in two weeks")
+    assert (phase, chosen, agreements) == ("topic", None, "Review in two weeks")
+    assert meeting == 2  # a follow-up meeting, back at the topic (its review)
     assert snapshot["participants"] == {
         ("p1", "Anna", "hash-1b", None),
         ("p2", "Bram B.", "hash-2", "duo-1"),
@@ -224,12 +254,15 @@ async def test_projection_in_plain_words(add_board: AddBoard, sessionmaker: Sess
     notes = {row[0]: row for row in snapshot["notes"]}
     assert notes["n1"][3] == "we help each other"
     assert notes["n1"][5] is True  # revealed
-    assert notes["n3"][3:] == ("", 12, False, False, None, True)  # a tombstone without text
+    assert notes["n3"][3:] == ("", 12, False, False, None, True, None)  # a tombstone
     assert notes["o3"][7] == "o2"
     assert notes["o4"][2] == "inner"
-    assert snapshot["votes"] == {("p1", "o1")}
+    assert notes["o4"][9] is None  # a correction, not progress
+    assert notes["o1"][2] == "inner"
+    assert notes["o1"][9] == 2  # moved inward at the second meeting
+    assert snapshot["votes"] == set()
     assert snapshot["next_steps"] == {
-        ("s1", "o1", "agenda a day ahead", "Anna", "Thursday", "p1", 41)
+        ("s1", "o1", "agenda a day ahead", "Anna", "Thursday", "p1", 41, "open")
     }
     assert snapshot["reflections"] == {
         ("p1", "partly", "the circles", "less time"),

@@ -187,6 +187,7 @@ export function createBoard(container, {onNoteClick} = {}) {
           chosen: note.id === model.chosen,
           dots: model.tally && note.circle === 'outer' ? model.tally[note.id] || 0 : null,
           merged: model.merged[note.id] || 0,
+          inward: note.inward ? note.inward.meeting : 0,
         });
       });
     };
@@ -307,6 +308,7 @@ function noteLabel(note, flags) {
   if (flags.chosen) parts.push(t('screen.note.chosen'));
   if (flags.dots !== null) parts.push(plural('screen.note.dots', flags.dots));
   if (flags.merged) parts.push(plural('screen.note.merged', flags.merged));
+  if (flags.inward) parts.push(t('screen.note.inward', {n: flags.inward}));
   return parts.join(' — ');
 }
 
@@ -322,7 +324,7 @@ function updateNote(node, note, spot, size, flags) {
   node.dataset.sig = sig;
   node.setAttribute(
     'class',
-    ['sticky', `sticky--${note.circle}`, flags.reading && 'is-reading', flags.chosen && 'is-chosen', flags.dots ? 'has-dots' : '']
+    ['sticky', `sticky--${note.circle}`, flags.reading && 'is-reading', flags.chosen && 'is-chosen', flags.dots ? 'has-dots' : '', flags.inward ? 'is-inward' : '']
       .filter(Boolean)
       .join(' '),
   );
@@ -399,6 +401,21 @@ function updateNote(node, note, spot, size, flags) {
       svg('text', {class: 'vote-count', x: round(bx + badgeW / 2), y: round(y + r * 0.8), 'font-size': round(r * 2.3), 'font-weight': 700, 'text-anchor': 'middle', fill: '#ffffff'}, String(flags.dots)),
     );
     node.append(group);
+  }
+
+  if (flags.inward) {
+    // Moved inward at a follow-up: an arrow pointing to the centre, in the corner.
+    const r = Math.max(6, w * 0.08);
+    const cx = w / 2 - r * 0.2;
+    const cy = -h / 2 + r * 0.2;
+    node.append(
+      svg(
+        'g',
+        {class: 'inward-badge'},
+        svg('circle', {cx: round(cx), cy: round(cy), r: round(r), fill: '#14532d', stroke: '#ffffff', 'stroke-width': round(Math.max(1, r * 0.15))}),
+        svg('path', {d: `M${round(cx - r * 0.45)} ${round(cy - r * 0.45)}L${round(cx + r * 0.4)} ${round(cy + r * 0.4)}M${round(cx + r * 0.4)} ${round(cy - r * 0.1)}L${round(cx + r * 0.4)} ${round(cy + r * 0.4)}L${round(cx - r * 0.1)} ${round(cy + r * 0.4)}`, stroke: '#ffffff', 'stroke-width': round(Math.max(1.2, r * 0.22)), fill: 'none', 'stroke-linecap': 'round'}),
+      ),
+    );
   }
 
   if (flags.chosen) {

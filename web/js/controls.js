@@ -10,7 +10,7 @@ import {el, clear} from './dom.js';
 import {language, t} from './i18n.js';
 import {formatClock, remainingMs} from './clock.js';
 import {newId} from './socket.js';
-import {PHASES, STEPS} from './method.js';
+import {PHASES, stepOf} from './method.js';
 import {plural} from './board.js';
 import {
   DEFAULT_MINUTES,
@@ -739,11 +739,11 @@ export function createControls(container, {act}) {
 
   function renderPhase(board) {
     const index = PHASES.indexOf(board.phase);
-    const stepInfo = STEPS[board.phase];
+    const stepInfo = stepOf(board);
     setText(phase.heading, t('screen.controls.phase'));
     setText(progress, t('phase.progress', {n: index + 1, total: PHASES.length}));
     setText(stepTitle, t(stepInfo.title));
-    const qsig = JSON.stringify([board.phase, language()]);
+    const qsig = JSON.stringify([board.phase, stepInfo.title, language()]);
     if (questions.dataset.sig !== qsig) {
       questions.dataset.sig = qsig;
       clear(questions);

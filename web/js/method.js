@@ -37,6 +37,17 @@ export const STEPS = {
   },
 };
 
+/** The first step of a follow-up meeting (its `topic` phase): looking back on the steps. */
+export const REVIEW_STEP = {
+  title: 'method.review.title',
+  questions: ['method.review.q1', 'method.review.q2', 'method.review.q3'],
+};
+
+/** The step the board is at: the review at the start of a follow-up, else its phase's. */
+export function stepOf(board) {
+  return board.phase === 'topic' && (board.meeting ?? 1) > 1 ? REVIEW_STEP : STEPS[board.phase];
+}
+
 /** The circle each writing phase accepts notes for. */
 export const WRITING_CIRCLE = {inner_writing: 'inner', outer_writing: 'outer'};
 

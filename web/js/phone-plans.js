@@ -74,7 +74,7 @@ export function createPair({actions}) {
   };
 }
 
-export function createPlans({actions}) {
+export function createPlans({actions, historyUrl = null}) {
   const heading = el('h2', {id: 'plan-title'});
   const intro = el('p', {class: 'hint'});
   const itemLabel = el('label', {for: 'plan-note'});
@@ -98,8 +98,10 @@ export function createPlans({actions}) {
   const listHeading = el('h3', {id: 'plan-list-title'});
   const list = el('ul', {class: 'note-list', 'aria-labelledby': 'plan-list-title'});
   const empty = el('p', {class: 'muted'});
+  // The board's progress over its meetings, read-only (the same page the join code opens).
+  const history = el('a', {class: 'btn btn-small', href: historyUrl || '#', target: '_blank', rel: 'noopener', hidden: true});
   const root = el('section', {class: 'card stack', 'aria-labelledby': 'plan-title'},
-    el('div', {}, heading, intro, teamNote, form), el('div', {}, listHeading, list, empty));
+    el('div', {}, heading, intro, teamNote, form), el('div', {}, listHeading, list, empty), history);
   const updateList = keyedList(list);
   let editingId = null;
   let lastItems = '';
@@ -141,13 +143,16 @@ export function createPlans({actions}) {
   function render(state) {
     lastState = state;
     const board = state.board;
-    const groups = board.plan_mode === 'groups';
+    const meeting = board.meeting ?? 1;
+    // The first step of a follow-up meeting looks back on the steps of earlier meetings.
+    const review = board.phase === 'topic' && meeting > 1;
+    const groups = board.plan_mode === 'groups' && !review;
     const outer = revealedNotes(board, 'outer');
-    heading.textContent = t('plan.title');
+    heading.textContent = review ? t('phone.review.title') : t('plan.title');
     intro.textContent = t('plan.intro');
     intro.hidden = !groups;
     form.hidden = !groups;
-    teamNote.hidden = groups;
+    teamNote.hidden = groups || review;
     teamNote.textContent = t('plan.team_mode');
     itemLabel.textContent = t('plan.item');
     whatLabel.textContent = t('plan.what');
@@ -170,20 +175,28 @@ export function createPlans({actions}) {
     }
 
     const notes = new Map((board.notes || []).map((n) => [n.id, n]));
-    const plans = board.plans || [];
+    const plans = (board.plans || []).filter((plan) => !review || (plan.meeting ?? 1) < meeting);
     listHeading.textContent = t('plan.list');
+    listHeading.hidden = review;
     updateList(plans, {
       key: (plan) => plan.id,
-      signature: (plan) => JSON.stringify([plan, canChange(state, plan), notes.get(plan.note)?.text, t('plan.list')]),
+      signature: (plan) => JSON.stringify([plan, canChange(state, plan), notes.get(plan.note)?.text, meeting, t('plan.list')]),
       render: (plan) => {
         const forNote = notes.get(plan.note);
-        const li = el('li', {class: 'note', 'data-circle': 'outer'},
+        const done = plan.status === 'done';
+        const li = el('li', {class: ['note', done && 'is-done'], 'data-circle': 'outer'},
+          el('span', {class: ['status-badge', `status-badge--${done ? 'done' : 'open'}`]}, t(`followup.status.${done ? 'done' : 'open'}`)),
           forNote && el('p', {class: 'small muted'}, t('plan.for', {text: forNote.text})),
           el('p', {class: 'note-text'}, plan.what),
           el('div', {class: 'note-meta'},
             plan.who && el('span', {}, t('plan.summary_who', {who: plan.who})),
             plan.when && el('span', {}, t('plan.summary_when', {when: plan.when})),
             plan.author && el('span', {}, t('note.by', {name: plan.author}))));
+        if ((plan.meeting ?? 1) < meeting && canChange(state, plan)) {
+          // At a follow-up, the duo that made a step says whether it was taken.
+          li.append(el('div', {class: 'note-actions'},
+            el('button', {type: 'button', class: 'btn btn-small', 'aria-pressed': String(done), 'aria-label': t('phone.review.done_aria', {text: plan.what}), on: {click: () => actions.setPlanStatus(plan.id, done ? 'open' : 'done')}}, t('phone.review.done'))));
+        }
         if (groups && canChange(state, plan)) {
           li.append(el('div', {class: 'note-actions'},
             el('button', {type: 'button', class: 'btn btn-small', 'aria-label': t('plan.edit_aria', {text: plan.what}), on: {click: () => {
@@ -202,6 +215,8 @@ export function createPlans({actions}) {
     });
     empty.hidden = plans.length > 0;
     empty.textContent = t('plan.none');
+    history.textContent = t('phone.history');
+    history.hidden = !historyUrl || (meeting === 1 && board.phase !== 'closing');
   }
 
   return {root, update: render};

@@ -2,7 +2,7 @@
 // topic, a small picture of the two circles, and the credit line.
 import {el, svg} from './dom.js';
 import {t} from './i18n.js';
-import {STEPS, circleOf} from './method.js';
+import {REVIEW_STEP, circleOf, stepOf} from './method.js';
 
 function circles(active, counts) {
   const ring = (r, circle, fill, stroke) =>
@@ -39,7 +39,7 @@ export function createStepCard() {
     update(state) {
       const board = state.board;
       const phase = board.phase;
-      const step = STEPS[phase];
+      const step = stepOf(board);
       const counts = board.counts || {inner: 0, outer: 0};
       const sig = JSON.stringify([phase, board.topic, counts, t(step.title)]);
       if (sig === signature) return false;
@@ -47,7 +47,7 @@ export function createStepCard() {
       signature = sig;
       const circle = circleOf(phase);
       root.dataset.circle = circle || '';
-      progress.textContent = t(`phase.${phase}`);
+      progress.textContent = t(step === REVIEW_STEP ? 'phase.review' : `phase.${phase}`);
       title.textContent = t(step.title);
       picture.replaceChildren(circles(circle, counts));
       topic.replaceChildren();

@@ -6,7 +6,7 @@ import {applyI18n, initialLanguage, loadCatalogue, onLanguageChange, setLanguage
 import {createStore} from './store.js';
 import {newId, openRoom} from './socket.js';
 import {writingLocked} from './clock.js';
-import {STEPS, WRITING_CIRCLE} from './method.js';
+import {WRITING_CIRCLE, stepOf} from './method.js';
 import {myNotes, revealedNotes} from './phone-derive.js';
 import {createHeader} from './phone-header.js';
 import {createBanners} from './phone-banner.js';
@@ -142,6 +142,7 @@ function startRoom(roomId, code, name) {
     addPlan: (plan) => socket.send({type: 'add_plan', id: newId('p-'), ...plan}),
     editPlan: (id, fields) => socket.send({type: 'edit_plan', id, ...fields}),
     removePlan: (id) => socket.send({type: 'remove_plan', id}),
+    setPlanStatus: (id, status) => socket.send({type: 'set_plan_status', id, status}),
     submitReflection: (answer) => socket.send({type: 'submit_reflection', ...answer}),
     answerScale: (value) => socket.send({type: 'answer_scale', value}),
     rename: (newName) => socket.send({type: 'rename', name: newName}),
@@ -159,7 +160,7 @@ function startRoom(roomId, code, name) {
   const revealed = {inner: createCircleSection('inner'), outer: createCircleSection('outer')};
   const voting = createVoting({actions});
   const pair = createPair({actions});
-  const plans = createPlans({actions});
+  const plans = createPlans({actions, historyUrl: code ? `/s/${encodeURIComponent(code)}/history` : null});
   const reflection = createReflection({actions});
   const agreements = createAgreements();
   mainEl.replaceChildren(loading);
@@ -251,7 +252,7 @@ function startRoom(roomId, code, name) {
       revealedOuter: ['outer_reading', 'closing'].includes(phase),
       voting: phase === 'step_forward',
       pair: phase === 'step_forward' && groups,
-      plans: phase === 'step_forward' || (phase === 'closing' && (board.plans || []).length > 0),
+      plans: phase === 'step_forward' || (['closing', 'topic'].includes(phase) && (board.plans || []).length > 0 && (phase === 'closing' || (board.meeting ?? 1) > 1)),
       reflection: phase === 'closing',
       agreements: Boolean(board.agreements),
     };
@@ -263,7 +264,7 @@ function startRoom(roomId, code, name) {
     ];
     for (const [view, visible] of pairs) view.root.hidden = !visible;
 
-    if (step.update(state) && phaseChanged) announce(t(STEPS[phase].title));
+    if (step.update(state) && phaseChanged) announce(t(stepOf(board).title));
     if (show.scale) scale.update(state);
     if (show.wait) wait.update(state);
     if (show.compose) compose.update(circle, {maxLength: state.limits.MAX_NOTE_LENGTH || 280, locked});
@@ -346,7 +347,7 @@ function createWait({actions}) {
       const board = state.board;
       const me = board.me || {};
       root.setAttribute('aria-label', t('phase.topic'));
-      text.textContent = t('phone.wait.topic');
+      text.textContent = t((board.meeting ?? 1) > 1 ? 'phone.wait.review' : 'phone.wait.topic');
       who.textContent = me.name ? t('phone.you_named', {name: me.name}) : t('phone.you_unnamed');
       if (form.hidden) nameInput.value = me.name || '';
       change.textContent = t('phone.name.change');

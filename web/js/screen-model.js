@@ -82,10 +82,20 @@ export function readingList(board) {
   const readingPlan = reading && plans.some((p) => p.id === reading);
   const note = reading ? (board.notes || []).find((n) => n.id === reading) : null;
   if (readingPlan || (!note && (board.phase === 'step_forward' || board.phase === 'closing'))) {
-    return {kind: 'plan', items: plans, circle: null};
+    // At a follow-up the plans read aloud at its step forward are its own.
+    const meeting = board.meeting ?? 1;
+    const own = plans.filter((p) => (p.meeting ?? 1) === meeting);
+    const reading = readingPlan && !own.some((p) => p.id === board.reading);
+    return {kind: 'plan', items: meeting > 1 && !reading ? own : plans, circle: null};
   }
   const circle = note ? note.circle : READING_CIRCLE[board.phase] || 'outer';
-  return {kind: 'note', items: circleNotes(board, circle), circle};
+  // At a follow-up meeting the new notes are read; a note of an earlier meeting being shown
+  // keeps the whole circle in the list.
+  const meeting = board.meeting ?? 1;
+  const all = circleNotes(board, circle);
+  const current = all.filter((n) => (n.meeting ?? 1) === meeting);
+  const items = meeting > 1 && (!note || (note.meeting ?? 1) === meeting) ? current : all;
+  return {kind: 'note', items, circle};
 }
 
 /**

@@ -6,10 +6,11 @@
 import {el, clear} from './dom.js';
 import {language, t} from './i18n.js';
 import {formatClock, remainingMs} from './clock.js';
-import {PHASES, STEPS} from './method.js';
+import {PHASES, REVIEW_STEP, stepOf} from './method.js';
 import {plural} from './board.js';
 import {READING_CIRCLE, noteById, plansInOrder, rankedOuter, readingPosition} from './screen-model.js';
 import {pinIcon, scaleChart, setAttr, setText} from './screen-ui.js';
+import {createReviewCard} from './followup.js';
 
 const WRITING = new Set(['inner_writing', 'outer_writing']);
 const LOW_TIME_MS = 60000;
@@ -98,7 +99,8 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
   const scaleCard = el('section', {class: 'card panel-card scale-card', 'aria-labelledby': 'panel-scale-title'}, scaleTitle, scaleText, scaleBox);
   scaleTitle.id = 'panel-scale-title';
 
-  parts.body.append(joinCard, questionsCard, countsCard, readyCard, voteCard, chosenCard, plansCard, closingCard, scaleCard);
+  const reviewCard = createReviewCard();
+  parts.body.append(joinCard, reviewCard.root, questionsCard, countsCard, readyCard, voteCard, chosenCard, plansCard, closingCard, scaleCard);
 
   // -- footer: the join line and the credit ------------------------------------------------
   const footerJoin = el('p', {class: 'footer-join'});
@@ -115,7 +117,7 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     const board = s.board;
     const index = PHASES.indexOf(board.phase);
     setText(progress, t('phase.progress', {n: index + 1, total: PHASES.length}));
-    setText(phaseName, t(`phase.${board.phase}`));
+    setText(phaseName, t(stepOf(board) === REVIEW_STEP ? 'phase.review' : `phase.${board.phase}`));
     const who = s.presence === null ? t('people.count', {count: (board.participants || []).length}) : t('people.online', {count: s.presence});
     setText(people.lastChild, `${who} · ${t(`conn.${s.status}`)}`);
     dot.dataset.status = s.status;
@@ -147,9 +149,9 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
   }
 
   function renderQuestions(board) {
-    const step = STEPS[board.phase];
+    const step = stepOf(board);
     setText(questionsTitle, t(step.title));
-    const sig = JSON.stringify([board.phase, language()]);
+    const sig = JSON.stringify([board.phase, step.title, language()]);
     if (questionsList.dataset.sig === sig) return;
     questionsList.dataset.sig = sig;
     clear(questionsList);
@@ -261,7 +263,8 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
   }
 
   function renderPlans(board, excludeChosen) {
-    const plans = plansInOrder(board).filter((p) => !excludeChosen || p.note !== board.chosen);
+    const meeting = board.meeting ?? 1;
+    const plans = plansInOrder(board).filter((p) => (!excludeChosen || p.note !== board.chosen) && (p.meeting ?? 1) === meeting);
     plansCard.hidden = plans.length === 0;
     setText(plansTitle, t('plan.list'));
     const sig = JSON.stringify([plans, board.reading, board.notes.length, language()]);
@@ -331,7 +334,10 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
       plans: !reading && phase === 'step_forward',
       closing: !reading && phase === 'closing',
       scale: !reading && scaleShown(board),
+      review: !reading && phase === 'topic' && (board.meeting ?? 1) > 1,
     };
+    reviewCard.root.hidden = !cards.review;
+    if (cards.review) reviewCard.render(board);
     joinCard.hidden = !cards.join;
     if (cards.join) renderJoin(code, phase === 'topic' || writing);
     questionsCard.hidden = !cards.questions;

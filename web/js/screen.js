@@ -12,6 +12,7 @@ import {createBoard} from './board.js';
 import {bindReaderKeys, createReader} from './reader.js';
 import {createControls} from './controls.js';
 import {createKit} from './kit.js';
+import {createFollowUp} from './followup.js';
 import {createPanel} from './screen-panel.js';
 import {downloadExport, downloadPng} from './screen-export.js';
 import {READING_CIRCLE, circleNotes, faceDown, mergedCounts, readingPosition} from './screen-model.js';
@@ -219,6 +220,7 @@ async function main() {
   const controlsBox = document.getElementById('controls');
   const controls = facilitator ? createControls(controlsBox, {act}) : null;
   if (facilitator) createKit(controlsBox, {roomId, token: route.token});
+  const followUp = facilitator ? createFollowUp(controlsBox, {act, roomId, token: route.token, root: controlsBox.querySelector('.controls-inner')}) : null;
   const chrome = createChrome(
     {
       app,
@@ -344,6 +346,7 @@ async function main() {
     if (refit) reader.refit();
     panel.render(s);
     if (controls) controls.render(s);
+    if (followUp) followUp.render(s);
   }
 
   store.subscribe(() => scheduleRender());
