@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from app.room.state import Circle
+from app.room.state import Circle, PlanStatus
 from app.summary.model import NextStep, ScaleResult, Summary, SummaryNote
 
 Labels = Callable[[str], str]
@@ -102,7 +102,10 @@ def note_line(note: SummaryNote, t: Labels, *, dots: bool) -> Line:
 
 def step_details(step: NextStep, t: Labels) -> list[tuple[str, str]]:
     """The labelled parts of a next step after its `what`; a new Plan field goes here."""
-    return [(t("export.who"), step.who), (t("export.when"), step.when)]
+    details = [(t("export.who"), step.who), (t("export.when"), step.when)]
+    if step.from_earlier or step.status is PlanStatus.DONE:
+        details.append((t("summary.status"), t(f"followup.status.{step.status.value}")))
+    return details
 
 
 def step_line(step: NextStep, t: Labels) -> Line:
@@ -162,6 +165,11 @@ def sections(summary: Summary, t: Labels) -> list[Block]:
             Heading(2, t("export.chosen")),
             Paragraph((Span(summary.chosen.text, Style.STRONG),)),
         ]
+    if summary.moved_inward:
+        blocks += [
+            Heading(2, t("followup.review.moved")),
+            Bullets(tuple(note_line(n, t, dots=False) for n in summary.moved_inward)),
+        ]
     blocks += circle_blocks(summary, Circle.INNER, t)
     blocks += circle_blocks(summary, Circle.OUTER, t)
     if summary.next_steps:
@@ -203,6 +211,8 @@ def sections(summary: Summary, t: Labels) -> list[Block]:
 def subtitle(summary: Summary, t: Labels) -> str:
     """The line under the title: what this is, and the meeting's date when known."""
     kind = t("summary.kind")
+    if summary.meeting > 1:
+        kind = f"{kind} · {fill(t('history.meeting.title'), n=summary.meeting)}"
     if summary.day is None:
         return kind
     return f"{kind} · {long_date(summary.day, t)}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.room.state import Circle, Note, RoomState, ScaleStatus, Usefulness
+from app.room.state import Circle, Note, PlanStatus, RoomState, ScaleStatus, Usefulness
 from app.room.views import author_name
 
 
@@ -41,6 +41,9 @@ class NextStep:
     what: str
     who: str
     when: str
+    status: PlanStatus = PlanStatus.OPEN
+    from_earlier: bool = False
+    """Agreed at an earlier meeting of the board: its status is what a follow-up looks at."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,9 @@ class Summary:
     reflections: Reflections
     agreements: str
     scale: ScaleResult | None
+    meeting: int = 1
+    moved_inward: tuple[SummaryNote, ...] = ()
+    """Outer items that moved into the inner circle during this meeting."""
 
     @property
     def rounds(self) -> tuple[int, ...]:
@@ -133,6 +139,8 @@ def build_summary(state: RoomState, day: date | None = None) -> Summary:
             what=p.what,
             who=p.who,
             when=p.when,
+            status=p.status,
+            from_earlier=p.meeting < state.meeting,
         )
         for p in sorted(state.plans.values(), key=lambda p: p.order)
     )
@@ -162,6 +170,8 @@ def build_summary(state: RoomState, day: date | None = None) -> Summary:
         reflections=reflections,
         agreements=state.agreements.strip(),
         scale=scale,
+        meeting=state.meeting,
+        moved_inward=tuple(n for n in inner if state.notes[n.nid].inward_meeting == state.meeting),
     )
 
 

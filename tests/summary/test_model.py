@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
-from app.room.state import Circle, Language, RoomState, ScaleStatus
+from app.room.state import Circle, Language, PlanStatus, RoomState, ScaleStatus
 from app.summary import build_summary, to_markdown
 from app.summary.document import step_details
 from app.summary.model import NextStep
@@ -177,3 +178,26 @@ def test_every_summary_label_is_translated(language: str) -> None:
     t = labels(language)
     assert [key for key in SUMMARY_KEYS if t(key) == key] == []
     assert len(t("summary.months").split(",")) == 12
+
+
+def test_a_follow_up_summary_shows_what_moved_inward_and_each_step_s_status() -> None:
+    base = meeting()
+    moved = replace(base.notes["o1"], circle=Circle.INNER, inward_meeting=2, inward_ms=1)
+    plans = {
+        pid: replace(plan, status=PlanStatus.DONE) if plan.nid == "o1" else plan
+        for pid, plan in base.plans.items()
+    }
+    state = replace(base, meeting=2, notes={**base.notes, "o1": moved}, plans=plans)
+    summary = build_summary(state, DAY)
+    assert [n.nid for n in summary.moved_inward] == ["o1"]
+    assert all(step.from_earlier for step in summary.next_steps)
+    markdown = to_markdown(summary, labels())
+    assert "Naar binnen verplaatst in deze bijeenkomst" in markdown
+    assert "Bijeenkomst 2" in markdown
+    assert "status: Gedaan" in markdown and "status: Nog open" in markdown
+
+
+def test_a_first_meeting_summary_leaves_the_step_status_out() -> None:
+    markdown = to_markdown(build_summary(meeting(), DAY), labels())
+    assert "status:" not in markdown
+    assert "Bijeenkomst" not in markdown
