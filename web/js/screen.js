@@ -13,6 +13,7 @@ import {bindReaderKeys, createReader} from './reader.js';
 import {createControls} from './controls.js';
 import {createKit} from './kit.js';
 import {createPanel} from './screen-panel.js';
+import {createAgendaControls, createAgendaStage, createAgendaStrip} from './agenda.js';
 import {downloadExport, downloadPng} from './screen-export.js';
 import {READING_CIRCLE, circleNotes, faceDown, mergedCounts, readingPosition} from './screen-model.js';
 import {errorText} from './screen-ui.js';
@@ -216,8 +217,13 @@ async function main() {
     },
     {joinCode: () => joinCode, qrSource: () => qrSource, isFacilitator: facilitator},
   );
+  const agendaStrip = createAgendaStrip();
+  document.getElementById('status').append(agendaStrip.root);
+  const agendaStage = createAgendaStage();
+  document.getElementById('panel').prepend(agendaStage.root);
   const controlsBox = document.getElementById('controls');
   const controls = facilitator ? createControls(controlsBox, {act}) : null;
+  const agendaControls = facilitator ? createAgendaControls(controlsBox, {act}) : null;
   if (facilitator) createKit(controlsBox, {roomId, token: route.token});
   const chrome = createChrome(
     {
@@ -343,7 +349,10 @@ async function main() {
     reader.render(s.board);
     if (refit) reader.refit();
     panel.render(s);
+    agendaStrip.render(s);
+    agendaStage.render(s);
     if (controls) controls.render(s);
+    if (agendaControls) agendaControls.render(s);
   }
 
   store.subscribe(() => scheduleRender());
@@ -361,7 +370,10 @@ async function main() {
   setInterval(() => {
     const s = store.getState();
     panel.tick(s);
+    agendaStrip.tick(s);
+    agendaStage.tick(s);
     if (controls) controls.tick(s);
+    if (agendaControls) agendaControls.tick(s);
   }, TICK_MS);
   window.addEventListener('resize', () => scheduleRender(true));
 
