@@ -49,6 +49,7 @@ def test_the_screen_shows_the_agenda_the_current_part_and_the_pause_countdown(
     expect(wall.get_by_role("heading", name="Startoefening in duo's")).to_be_visible()
     expect(wall.get_by_text("Een moment dat je energie gaf")).to_be_visible()
     expect(wall.locator(".status-timer")).to_contain_text(re.compile(r"^(10:00|9:\d\d)"))
+    wall.screenshot(path=str(screenshot_folder(tmp_path) / "screen-agenda-warm-up.png"))
 
     controls.get_by_role("button", name="Verder: Ronde I").click()
     expect(current).to_contain_text("Ronde I")

@@ -219,7 +219,8 @@ export function createAgendaControls(container, {act}) {
     const label = el('label', {for: input.id});
     input.addEventListener('change', () => {
       const value = Number(input.value);
-      if (Number.isInteger(value) && value >= 1 && value <= 180) send({type: 'set_part_minutes', part, minutes: value});
+      const [low, high] = minuteBounds(state);
+      if (Number.isInteger(value) && value >= low && value <= high) send({type: 'set_part_minutes', part, minutes: value});
     });
     inputs.set(part, {input, label});
     minutesList.append(el('li', {class: 'agenda-minutes-row'}, label, input));
@@ -230,6 +231,11 @@ export function createAgendaControls(container, {act}) {
   const body = el('div', {class: 'ctl-body'}, now, clock, el('div', {class: 'row'}, back, next), hint, roundTwoLabel, roundTwoHint, minutesTitle, minutesList, total, clockHint, credit);
   const root = el('section', {id: 'ctl-agenda', class: 'ctl-section ctl-agenda', 'aria-labelledby': heading.id}, heading, body);
   container.prepend(root);
+
+  /** The server's limits on planned minutes (sent with welcome). */
+  function minuteBounds(s) {
+    return [s?.limits?.MIN_PART_MINUTES ?? 1, s?.limits?.MAX_PART_MINUTES ?? 180];
+  }
 
   function move(direction) {
     const board = state?.board;
@@ -263,11 +269,14 @@ export function createAgendaControls(container, {act}) {
     roundTwoHint.textContent = started ? t('agenda.controls.round_two_started') : '';
     roundTwoHint.hidden = !started;
     minutesTitle.textContent = t('agenda.controls.minutes');
+    const [low, high] = minuteBounds(s);
     let sum = 0;
     for (const entry of agenda.parts) {
       const view = inputs.get(entry.part);
       if (!view) continue;
       view.label.textContent = partName(entry.part);
+      view.input.min = String(low);
+      view.input.max = String(high);
       view.input.setAttribute('aria-label', t('agenda.controls.minutes_for', {part: partName(entry.part)}));
       if (document.activeElement !== view.input && view.input.value !== String(entry.minutes)) view.input.value = String(entry.minutes);
       view.input.closest('li').classList.toggle('is-skipped', !entry.included);
