@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.room.agenda import ORDER, PROMPT_KEYS
 from app.room.method import STEPS
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -32,6 +33,11 @@ def test_every_method_step_and_export_label_is_translated(language: str) -> None
         *(f"export.{k}" for k in ("inner", "outer", "chosen", "plans", "who", "when")),
         *(f"export.{k}" for k in ("reflections", "agreements")),
         *(f"export.useful.{k}" for k in ("yes", "partly", "no")),
+        *(key for keys in PROMPT_KEYS.values() for key in keys),
+        *(f"agenda.part.{part.value}" for part in ORDER),
+        "agenda.credit",
+        "export.round.1",
+        "export.round.2",
     }
     missing = sorted(k for k in used if not strings.get(k))
     assert not missing, missing

@@ -1,5 +1,8 @@
 """The board as Markdown, CSV and JSON: topic, both circles, the chosen item, plans, closing.
 
+With a second round, each round of the meeting comes in turn (round I first), with its own
+topic, circles, chosen item, dots and plans.
+
 User text is data here too: Markdown is escaped, CSV cells that a spreadsheet would run as a
 formula are neutralised, and on an anonymous board no author appears anywhere.
 """
@@ -11,7 +14,8 @@ import io
 import json
 import re
 import unicodedata
-from functools import cache
+from collections.abc import Callable, Mapping
+from functools import cache, partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Response, status
@@ -22,7 +26,7 @@ from app.api.deps import HubDep, SettingsDep
 from app.config import Settings
 from app.hub.hub import RoomHub
 from app.room import RoomState
-from app.room.state import Circle, Note
+from app.room.state import Circle, Note, Plan, RoundRecord
 from app.room.views import author_name
 from app.summary import FontsMissing, Labels, Summary, build_summary, to_pdf
 from app.summary import to_markdown as summary_markdown
@@ -60,9 +64,30 @@ def board_notes(state: RoomState, circle: Circle) -> list[Note]:
     return state.reading_order(circle)
 
 
-def export_data(state: RoomState) -> dict[str, Any]:
-    tally = state.tally()
+def round_notes(state: RoomState, record: RoundRecord, circle: Circle) -> list[Note]:
+    """An earlier round's notes of a circle as they were on its board, in reading order."""
+    return sorted(
+        (
+            n
+            for n in state.notes.values()
+            if n.circle is circle
+            and n.on_board
+            and n.round == record.round
+            and n.meeting <= record.meeting
+        ),
+        key=lambda n: n.order,
+    )
 
+
+def _round_data(
+    state: RoomState,
+    number: int,
+    topic: str,
+    chosen: str | None,
+    tally: Mapping[str, int],
+    notes: Callable[[Circle], list[Note]],
+    plans: list[Plan],
+) -> dict[str, Any]:
     def note(n: Note) -> dict[str, Any]:
         return {
             "id": n.nid,
@@ -72,13 +97,11 @@ def export_data(state: RoomState) -> dict[str, Any]:
         }
 
     return {
-        "topic": state.topic,
-        "language": state.language.value,
-        "anonymous": state.anonymous,
-        "phase": state.phase.value,
-        "inner": [note(n) for n in board_notes(state, Circle.INNER)],
-        "outer": [note(n) for n in board_notes(state, Circle.OUTER)],
-        "chosen": state.chosen,
+        "round": number,
+        "topic": topic,
+        "inner": [note(n) for n in notes(Circle.INNER)],
+        "outer": [note(n) for n in notes(Circle.OUTER)],
+        "chosen": chosen,
         "plans": [
             {
                 "note": p.nid,
@@ -89,8 +112,54 @@ def export_data(state: RoomState) -> dict[str, Any]:
                 "meeting": p.meeting,
                 "status": p.status.value,
             }
-            for p in sorted(state.plans.values(), key=lambda p: p.order)
+            for p in sorted(plans, key=lambda p: p.order)
         ],
+    }
+
+
+def rounds_data(state: RoomState) -> list[dict[str, Any]]:
+    """Every round of this meeting, the current one last."""
+    earlier = [
+        _round_data(
+            state,
+            r.round,
+            r.topic,
+            r.chosen,
+            r.tally,
+            partial(round_notes, state, r),
+            [p for p in state.plans.values() if p.round == r.round and p.meeting <= r.meeting],
+        )
+        for r in state.past_rounds
+        if r.meeting == state.meeting
+    ]
+    current = _round_data(
+        state,
+        state.round,
+        state.topic,
+        state.chosen,
+        state.tally(),
+        lambda circle: board_notes(state, circle),
+        [p for p in state.plans.values() if state.in_current_round(p)],
+    )
+    return [*earlier, current]
+
+
+def export_data(state: RoomState) -> dict[str, Any]:
+    """The meeting; `inner`, `outer`, `chosen` and `plans` are the current round's, `rounds`
+    holds every round of the meeting (round I first) in the same shape."""
+    rounds = rounds_data(state)
+    current = rounds[-1]
+    return {
+        "topic": state.topic,
+        "language": state.language.value,
+        "anonymous": state.anonymous,
+        "phase": state.phase.value,
+        "round": state.round,
+        "inner": current["inner"],
+        "outer": current["outer"],
+        "chosen": current["chosen"],
+        "plans": current["plans"],
+        "rounds": rounds,
         "reflections": [
             {"useful": r.useful.value, "what": r.what, "improve": r.improve}
             for r in state.reflections.values()
@@ -106,27 +175,14 @@ def to_markdown(state: RoomState, settings: Settings) -> str:
     def t(key: str) -> str:
         return label(settings, state, key)
 
-    # Both circles: an item whose step was taken may have moved inward at a follow-up.
-    texts = {n["id"]: n["text"] for circle in ("inner", "outer") for n in data[circle]}
-    lines = [f"# {md(state.topic)}", ""]
-    for circle in ("inner", "outer"):
-        lines += [f"## {t(f'export.{circle}')}", ""]
-        for n in data[circle]:
-            extra = f" ({md(n['author'])})" if n["author"] else ""
-            dots = f" [{n['dots']}]" if n["dots"] else ""
-            lines.append(f"- {md(n['text'])}{extra}{dots}")
-        lines.append("")
-    if data["chosen"]:
-        lines += [f"## {t('export.chosen')}", "", md(texts.get(data["chosen"], "")), ""]
-    if data["plans"]:
-        lines += [f"## {t('export.plans')}", ""]
-        for plan in data["plans"]:
-            done = f" ({t('followup.status.done')})" if plan["status"] == "done" else ""
-            lines.append(
-                f"- **{md(texts.get(plan['note'], ''))}**: {md(plan['what'])}{done}"
-                f" ({t('export.who')}: {md(plan['who'])}; {t('export.when')}: {md(plan['when'])})"
-            )
-        lines.append("")
+    rounds = data["rounds"]
+    several = len(rounds) > 1
+    lines = [f"# {md(rounds[0]['topic'])}", ""]
+    for block in rounds:
+        if several:
+            heading = t(f"export.round.{block['round']}")
+            lines += [f"## {heading}: {md(block['topic'])}", ""]
+        lines += _round_markdown(block, "###" if several else "##", t)
     if data["reflections"]:
         lines += [f"## {t('export.reflections')}", ""]
         for r in data["reflections"]:
@@ -140,44 +196,74 @@ def to_markdown(state: RoomState, settings: Settings) -> str:
     return "\n".join(lines)
 
 
+def _round_markdown(block: dict[str, Any], h: str, t: Callable[[str], str]) -> list[str]:
+    # Both circles: an item whose step was taken may have moved inward at a follow-up.
+    texts = {n["id"]: n["text"] for circle in ("inner", "outer") for n in block[circle]}
+    lines: list[str] = []
+    for circle in ("inner", "outer"):
+        lines += [f"{h} {t(f'export.{circle}')}", ""]
+        for n in block[circle]:
+            extra = f" ({md(n['author'])})" if n["author"] else ""
+            dots = f" [{n['dots']}]" if n["dots"] else ""
+            lines.append(f"- {md(n['text'])}{extra}{dots}")
+        lines.append("")
+    if block["chosen"]:
+        lines += [f"{h} {t('export.chosen')}", "", md(texts.get(block["chosen"], "")), ""]
+    if block["plans"]:
+        lines += [f"{h} {t('export.plans')}", ""]
+        for plan in block["plans"]:
+            done = f" ({t('followup.status.done')})" if plan["status"] == "done" else ""
+            lines.append(
+                f"- **{md(texts.get(plan['note'], ''))}**: {md(plan['what'])}{done}"
+                f" ({t('export.who')}: {md(plan['who'])}; {t('export.when')}: {md(plan['when'])})"
+            )
+        lines.append("")
+    return lines
+
+
 def to_csv(state: RoomState) -> str:
+    """One row per topic, note, plan, reflection; the last column says which round."""
     data = export_data(state)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["kind", "circle", "text", "author", "dots", "who", "when"])
-    writer.writerow(["topic", "", csv_cell(state.topic), "", "", "", ""])
-    for circle in ("inner", "outer"):
-        for n in data[circle]:
-            chosen = "chosen" if n["id"] == data["chosen"] else "note"
+    writer.writerow(["kind", "circle", "text", "author", "dots", "who", "when", "round"])
+    for block in data["rounds"]:
+        number = block["round"]
+        writer.writerow(["topic", "", csv_cell(block["topic"]), "", "", "", "", number])
+        for circle in ("inner", "outer"):
+            for n in block[circle]:
+                chosen = "chosen" if n["id"] == block["chosen"] else "note"
+                writer.writerow(
+                    [
+                        chosen,
+                        circle,
+                        csv_cell(n["text"]),
+                        csv_cell(n["author"] or ""),
+                        n["dots"],
+                        "",
+                        "",
+                        number,
+                    ]
+                )
+        for plan in block["plans"]:
             writer.writerow(
                 [
-                    chosen,
-                    circle,
-                    csv_cell(n["text"]),
-                    csv_cell(n["author"] or ""),
-                    n["dots"],
+                    "plan",
+                    "outer",
+                    csv_cell(plan["what"]),
+                    csv_cell(plan["author"] or ""),
                     "",
-                    "",
+                    csv_cell(plan["who"]),
+                    csv_cell(plan["when"]),
+                    number,
                 ]
             )
-    for plan in data["plans"]:
-        writer.writerow(
-            [
-                "plan",
-                "outer",
-                csv_cell(plan["what"]),
-                csv_cell(plan["author"] or ""),
-                "",
-                csv_cell(plan["who"]),
-                csv_cell(plan["when"]),
-            ]
-        )
     for r in data["reflections"]:
         writer.writerow(
-            ["reflection", r["useful"], csv_cell(r["what"]), "", "", csv_cell(r["improve"]), ""]
+            ["reflection", r["useful"], csv_cell(r["what"]), "", "", csv_cell(r["improve"]), "", ""]
         )
     if data["agreements"]:
-        writer.writerow(["agreements", "", csv_cell(data["agreements"]), "", "", "", ""])
+        writer.writerow(["agreements", "", csv_cell(data["agreements"]), "", "", "", "", ""])
     return out.getvalue()
 
 

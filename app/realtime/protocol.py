@@ -10,7 +10,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from app.room.state import Circle, Phase, PlanMode, PlanStatus, Role, Usefulness
+from app.room.state import Circle, Part, Phase, PlanMode, PlanStatus, Role, Usefulness
 
 PROTOCOL_VERSION: Final = 1
 
@@ -62,6 +62,23 @@ class ChangePhase(_Command):
     type: Literal["change_phase"]
     from_: Phase = Field(alias="from")
     to: Phase
+
+
+class MovePart(_Command):
+    type: Literal["move_part"]
+    from_: Part | None = Field(alias="from")
+    to: Part
+
+
+class SetRoundTwo(_Command):
+    type: Literal["set_round_two"]
+    included: bool
+
+
+class SetPartMinutes(_Command):
+    type: Literal["set_part_minutes"]
+    part: Part
+    minutes: int
 
 
 class AddNote(_Command):
@@ -255,6 +272,9 @@ CommandMessage = (
     Rename
     | SetTopic
     | ChangePhase
+    | MovePart
+    | SetRoundTwo
+    | SetPartMinutes
     | AddNote
     | EditNote
     | DeleteNote

@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import singledispatch
 from typing import TypeVar
 
+from app.room import agenda
 from app.room import events as ev
 from app.room.followup import start_meeting
 from app.room.state import (
@@ -98,6 +99,32 @@ def _(e: ev.TopicChanged, s: RoomState) -> RoomState:
 @_apply.register
 def _(e: ev.PhaseChanged, s: RoomState) -> RoomState:
     return replace(s, phase=e.to)
+
+
+@_apply.register
+def _(e: ev.PartEntered, s: RoomState) -> RoomState:
+    clock = Timer(e.duration_ms, e.deadline_ms, e.duration_ms, lock_writing=False)
+    return replace(s, agenda=replace(s.agenda, part=e.to, clock=clock))
+
+
+@_apply.register
+def _(e: ev.RoundStarted, s: RoomState) -> RoomState:
+    return agenda.new_round(s, e.round)
+
+
+@_apply.register
+def _(e: ev.RoundTwoChanged, s: RoomState) -> RoomState:
+    return replace(s, agenda=replace(s.agenda, round_two=e.included))
+
+
+@_apply.register
+def _(e: ev.PartMinutesChanged, s: RoomState) -> RoomState:
+    plan = replace(s.agenda, minutes=_with(s.agenda.minutes, e.part, e.minutes))
+    clock = plan.clock
+    if e.deadline_ms is not None and clock is not None and plan.part is e.part:
+        ms = e.minutes * 60_000
+        plan = replace(plan, clock=replace(clock, duration_ms=ms, deadline_ms=e.deadline_ms))
+    return replace(s, agenda=plan)
 
 
 @_apply.register
@@ -201,7 +228,15 @@ def _(e: ev.PlanModeChanged, s: RoomState) -> RoomState:
 @_apply.register
 def _(e: ev.PlanAdded, s: RoomState) -> RoomState:
     plan = Plan(
-        e.plan_id, e.nid, e.what, e.who, e.when, e.author, order=s.seq + 1, meeting=s.meeting
+        e.plan_id,
+        e.nid,
+        e.what,
+        e.who,
+        e.when,
+        e.author,
+        order=s.seq + 1,
+        round=s.round,
+        meeting=s.meeting,
     )
     return replace(s, plans=_with(s.plans, e.plan_id, plan))
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.room.state import Circle, Language, Phase, PlanMode, PlanStatus, Usefulness, Variant
+from app.room.state import (
+    Circle,
+    Language,
+    Part,
+    Phase,
+    PlanMode,
+    PlanStatus,
+    Usefulness,
+    Variant,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +51,27 @@ class ChangePhase:
 
     from_: Phase
     to: Phase
+
+
+@dataclass(frozen=True, slots=True)
+class MovePart:
+    """Compare-and-set on the agenda: only moves when the meeting is still in `from_`."""
+
+    from_: Part | None
+    to: Part
+
+
+@dataclass(frozen=True, slots=True)
+class SetRoundTwo:
+    """Include the optional second round in the meeting, or skip it."""
+
+    included: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SetPartMinutes:
+    part: Part
+    minutes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +290,9 @@ Command = (
     | Rename
     | SetTopic
     | ChangePhase
+    | MovePart
+    | SetRoundTwo
+    | SetPartMinutes
     | AddNote
     | EditNote
     | DeleteNote

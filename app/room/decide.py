@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import singledispatch
 
+from app.room import agenda, limits
 from app.room import commands as cmd
 from app.room import events as ev
-from app.room import limits
 from app.room.errors import ErrorCode, Rejected
 from app.room.phases import (
     ALLOWED_TRANSITIONS,
@@ -22,7 +22,9 @@ from app.room.state import (
     Actor,
     Circle,
     Note,
+    Part,
     Phase,
+    Plan,
     PlanMode,
     Role,
     RoomState,
@@ -82,9 +84,17 @@ def _an_id(value: str) -> str:
 
 def _live_note(state: RoomState, nid: str) -> Note:
     note = state.notes.get(nid)
-    if note is None or note.deleted:
+    if note is None or note.deleted or not state.in_current_round(note):
+        # An earlier round's notes are the record: nobody changes them any more.
         raise Rejected(ErrorCode.UNKNOWN_NOTE)
     return note
+
+
+def _current_plan(state: RoomState, plan_id: str) -> Plan:
+    plan = state.plans.get(plan_id)
+    if plan is None or not state.in_current_round(plan):
+        raise Rejected(ErrorCode.UNKNOWN_PLAN)
+    return plan
 
 
 def _own_note(state: RoomState, actor: Actor, nid: str) -> Note:
@@ -191,6 +201,22 @@ def _(c: cmd.ChangePhase, s: RoomState, a: Actor, now: int) -> Events:
         raise Rejected(ErrorCode.WRONG_PHASE, "one step forward or back at a time")
     if c.to is not Phase.TOPIC and not s.topic:
         raise Rejected(ErrorCode.BAD_VALUE, "set a topic first")
+    out = _leave_phase(s)
+    circle = REVEALS_ON_ENTRY.get(c.to)
+    if circle is not None:
+        hidden = tuple(
+            n.nid
+            for n in sorted(s.notes.values(), key=lambda n: n.order)
+            if n.circle is circle and not n.revealed and not n.deleted and s.in_current_round(n)
+        )
+        if hidden:
+            out.append(ev.NotesRevealed(circle, hidden))
+    out.append(ev.PhaseChanged(c.from_, c.to))
+    return out
+
+
+def _leave_phase(s: RoomState) -> Events:
+    """What leaving a phase (or an agenda part) ends: open voting, the timer, the marker."""
     out: Events = []
     if s.voting is VotingStatus.OPEN:
         out.append(ev.VotingClosed())
@@ -198,17 +224,53 @@ def _(c: cmd.ChangePhase, s: RoomState, a: Actor, now: int) -> Events:
         out.append(ev.TimerCleared())
     if s.reading is not None:
         out.append(ev.ReadingMoved(None))
-    circle = REVEALS_ON_ENTRY.get(c.to)
-    if circle is not None:
-        hidden = tuple(
-            n.nid
-            for n in sorted(s.notes.values(), key=lambda n: n.order)
-            if n.circle is circle and not n.revealed and not n.deleted
-        )
-        if hidden:
-            out.append(ev.NotesRevealed(circle, hidden))
-    out.append(ev.PhaseChanged(c.from_, c.to))
     return out
+
+
+@_HANDLERS.register
+def _(c: cmd.MovePart, s: RoomState, a: Actor, now: int) -> Events:
+    _facilitator_only(a)
+    if s.agenda.part is not c.from_:
+        current = s.agenda.part.value if s.agenda.part is not None else "not started"
+        raise Rejected(ErrorCode.PHASE_CONFLICT, f"the meeting is in {current}")
+    if c.to not in (agenda.next_part(s.agenda), agenda.previous_part(s)):
+        raise Rejected(ErrorCode.WRONG_PHASE, "one part forward or back at a time")
+    out = _leave_phase(s)
+    number = agenda.starts_a_round(s, c.to)
+    if number is not None:
+        out.append(ev.RoundStarted(number))
+    if c.to is Part.CLOSING and s.phase is not Phase.CLOSING:
+        out.append(ev.PhaseChanged(s.phase, Phase.CLOSING))
+    ms = agenda.planned_minutes(s.agenda, c.to) * 60_000
+    out.append(ev.PartEntered(c.from_, c.to, ms, now + ms))
+    return out
+
+
+@_HANDLERS.register
+def _(c: cmd.SetRoundTwo, s: RoomState, a: Actor, now: int) -> Events:
+    _facilitator_only(a)
+    if c.included == s.agenda.round_two:
+        return []
+    if not c.included and (s.round >= 2 or s.agenda.part is Part.ROUND_2):
+        raise Rejected(ErrorCode.WRONG_PHASE, "round II has started")
+    return [ev.RoundTwoChanged(c.included)]
+
+
+@_HANDLERS.register
+def _(c: cmd.SetPartMinutes, s: RoomState, a: Actor, now: int) -> Events:
+    _facilitator_only(a)
+    if not limits.MIN_PART_MINUTES <= c.minutes <= limits.MAX_PART_MINUTES:
+        raise Rejected(
+            ErrorCode.BAD_VALUE,
+            f"between {limits.MIN_PART_MINUTES} and {limits.MAX_PART_MINUTES} minutes",
+        )
+    if c.minutes == agenda.planned_minutes(s.agenda, c.part):
+        return []
+    clock = s.agenda.clock
+    deadline = None
+    if c.part is s.agenda.part and clock is not None and clock.deadline_ms is not None:
+        deadline = clock.deadline_ms + (c.minutes * 60_000 - clock.duration_ms)
+    return [ev.PartMinutesChanged(c.part, c.minutes, deadline)]
 
 
 @_HANDLERS.register
@@ -311,7 +373,9 @@ def _(c: cmd.ShowItem, s: RoomState, a: Actor, now: int) -> Events:
     _facilitator_only(a)
     if c.target is not None:
         note = s.notes.get(c.target)
-        if c.target not in s.plans and (note is None or not note.on_board):
+        plan = s.plans.get(c.target)
+        shown = note is not None and note.on_board and s.in_current_round(note)
+        if not shown and (plan is None or not s.in_current_round(plan)):
             raise Rejected(ErrorCode.UNKNOWN_NOTE, "nothing on the board by that id")
     if c.target == s.reading:
         return []
@@ -407,9 +471,7 @@ def _(c: cmd.AddPlan, s: RoomState, a: Actor, now: int) -> Events:
 
 @_HANDLERS.register
 def _(c: cmd.EditPlan, s: RoomState, a: Actor, now: int) -> Events:
-    plan = s.plans.get(c.plan_id)
-    if plan is None:
-        raise Rejected(ErrorCode.UNKNOWN_PLAN)
+    plan = _current_plan(s, c.plan_id)
     _may_change_plan(s, a, plan.author)
     what, who, when = _plan_fields(c.what, c.who, c.when)
     return [ev.PlanEdited(plan.plan_id, what, who, when)]
@@ -417,9 +479,7 @@ def _(c: cmd.EditPlan, s: RoomState, a: Actor, now: int) -> Events:
 
 @_HANDLERS.register
 def _(c: cmd.RemovePlan, s: RoomState, a: Actor, now: int) -> Events:
-    plan = s.plans.get(c.plan_id)
-    if plan is None:
-        raise Rejected(ErrorCode.UNKNOWN_PLAN)
+    plan = _current_plan(s, c.plan_id)
     _may_change_plan(s, a, plan.author)
     return [ev.PlanRemoved(plan.plan_id)]
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from app.room.state import Circle, Language, Phase, PlanMode, PlanStatus, Usefulness, Variant
+from app.room.state import (
+    Circle,
+    Language,
+    Part,
+    Phase,
+    PlanMode,
+    PlanStatus,
+    Usefulness,
+    Variant,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +67,43 @@ class PhaseChanged:
     name: ClassVar[str] = "phase_changed"
     from_: Phase
     to: Phase
+
+
+@dataclass(frozen=True, slots=True)
+class PartEntered:
+    """The meeting moved to another part of the agenda, whose countdown started."""
+
+    name: ClassVar[str] = "part_entered"
+    from_: Part | None
+    to: Part
+    duration_ms: int
+    deadline_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoundStarted:
+    """A new round of the circles began: the last one went on the record, the board is empty."""
+
+    name: ClassVar[str] = "round_started"
+    round: int
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTwoChanged:
+    """The facilitator included the optional second round, or skipped it."""
+
+    name: ClassVar[str] = "round_two_changed"
+    included: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PartMinutesChanged:
+    """A part's planned minutes changed; for the current part its deadline moved with them."""
+
+    name: ClassVar[str] = "part_minutes_changed"
+    part: Part
+    minutes: int
+    deadline_ms: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,6 +396,10 @@ Event = (
     | ParticipantRenamed
     | TopicChanged
     | PhaseChanged
+    | PartEntered
+    | RoundStarted
+    | RoundTwoChanged
+    | PartMinutesChanged
     | NotesRevealed
     | NoteAdded
     | NoteEdited
@@ -390,6 +440,10 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     ParticipantRenamed,
     TopicChanged,
     PhaseChanged,
+    PartEntered,
+    RoundStarted,
+    RoundTwoChanged,
+    PartMinutesChanged,
     NotesRevealed,
     NoteAdded,
     NoteEdited,

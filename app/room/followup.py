@@ -11,7 +11,9 @@ and plans remember the meeting they were written in, so:
 - the follow-up starts at the topic step, which then is the review: the earlier meetings' next
   steps get their status (open, done) and the outer items that happened move inward
   (`MoveInward`, recording the meeting and the date on the note);
-- dot voting and the chosen item start fresh in every meeting.
+- dot voting and the chosen item start fresh in every meeting;
+- the agenda starts again before its first part, and the circles are round I's again (a round
+  II in a later meeting continues the round II circles of earlier meetings).
 
 `history.py` derives the picture of the board over its meetings from the same state.
 """
@@ -20,14 +22,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from app.room import agenda
 from app.room import events as ev
 from app.room.state import Phase, RoomState, VotingStatus
 
 
 def start_meeting(state: RoomState, event: ev.FollowUpOpened) -> RoomState:
     """The room at the start of a follow-up meeting (the bookkeeping of FollowUpOpened)."""
+    topic = _topic_of_round(state, 1)
+    state = agenda.reset_for_new_meeting(state)
     state = replace(
         state,
+        topic=topic,
         meeting=event.meeting,
         follow_ups=(*state.follow_ups, event.at_ms),
         phase=Phase.TOPIC,
@@ -39,6 +45,11 @@ def start_meeting(state: RoomState, event: ev.FollowUpOpened) -> RoomState:
         chosen=None,
         timer=None,
     )
-    # The agenda (warm-up, rounds, pause, closing) starts again here as well: its reset for a
-    # new meeting is called at this spot, as `state = reset_agenda_for_new_meeting(state)`.
     return state
+
+
+def _topic_of_round(state: RoomState, number: int) -> str:
+    """The topic round `number` had last (the current topic while that round runs)."""
+    if state.round == number:
+        return state.topic
+    return next((r.topic for r in reversed(state.past_rounds) if r.round == number), "")

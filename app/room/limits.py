@@ -35,6 +35,10 @@ MAX_DOTS_PER_PARTICIPANT: Final = 10
 MAX_TIMER_SECONDS: Final = 3 * 60 * 60
 MIN_TIMER_SECONDS: Final = 10
 
+# Agenda: the planned minutes of each part of the meeting
+MIN_PART_MINUTES: Final = 1
+MAX_PART_MINUTES: Final = 180
+
 # Scale question
 SCALE_MIN: Final = 0
 SCALE_MAX: Final = 10

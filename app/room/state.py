@@ -75,6 +75,16 @@ class ScaleStatus(StrEnum):
     CLOSED = "closed"
 
 
+class Part(StrEnum):
+    """The parts of a meeting on the agenda, in order (see agenda.py)."""
+
+    WARM_UP = "warm_up"
+    ROUND_1 = "round_1"
+    PAUSE = "pause"
+    ROUND_2 = "round_2"
+    CLOSING = "closing"
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who sends a command. A participant always has a pid; the others never do."""
@@ -138,6 +148,7 @@ class Plan:
     when: str
     author: str | None
     order: int
+    round: int = 1
     meeting: int = 1
     status: PlanStatus = PlanStatus.OPEN
     done_ms: int | None = None
@@ -167,6 +178,32 @@ class Timer:
 
     def expired_at(self, now_ms: int) -> bool:
         return self.remaining_at(now_ms) <= 0
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    """The meeting around the circles: which part runs now, and the facilitator's plan.
+
+    `part` is None before the meeting starts. `minutes` holds only the parts whose planned
+    minutes the facilitator changed (agenda.planned_minutes gives the rest). `clock` is the
+    current part's countdown, started on entering it.
+    """
+
+    part: Part | None = None
+    minutes: Mapping[Part, int] = field(default_factory=dict)
+    round_two: bool = True
+    clock: Timer | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRecord:
+    """A finished circle round, kept for the record: its topic, chosen item and dots."""
+
+    meeting: int
+    round: int
+    topic: str
+    chosen: str | None
+    tally: Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,13 +240,26 @@ class RoomState:
         """When a follow-up meeting opened; None for the first (the board's creation time)."""
         return self.follow_ups[meeting - 2] if 2 <= meeting <= len(self.follow_ups) + 1 else None
 
+    agenda: Agenda = field(default_factory=Agenda)
+    past_rounds: tuple[RoundRecord, ...] = ()
+
+    def in_current_round(self, item: Note | Plan) -> bool:
+        """Whether a note or plan belongs to the round on the circles now (earlier rounds stay
+        in the state for the record and the exports, never on the board). A follow-up meeting
+        continues the circles of its rounds, so earlier meetings' notes stay on them."""
+        return item.round == self.round
+
     def live_notes_of(self, pid: str) -> int:
         return sum(1 for n in self.notes.values() if n.author == pid and n.live)
 
     def reading_order(self, circle: Circle) -> list[Note]:
         """The notes read aloud for a circle, in the order they were written."""
         return sorted(
-            (n for n in self.notes.values() if n.circle is circle and n.on_board),
+            (
+                n
+                for n in self.notes.values()
+                if n.circle is circle and n.on_board and self.in_current_round(n)
+            ),
             key=lambda n: n.order,
         )
 
@@ -235,6 +285,6 @@ class RoomState:
         for chosen in self.votes.values():
             for nid in chosen:
                 note = self.notes.get(nid)
-                if note is not None and note.on_board:
+                if note is not None and note.on_board and self.in_current_round(note):
                     counts[nid] = counts.get(nid, 0) + 1
         return counts

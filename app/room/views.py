@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import singledispatch
 from typing import Any
 
+from app.room import agenda
 from app.room import events as ev
 from app.room.state import Circle, Note, Plan, RoomState, ScaleStatus, Timer, VotingStatus
 
@@ -123,10 +124,29 @@ def timer_view(timer: Timer | None) -> View | None:
     }
 
 
+def agenda_view(state: RoomState) -> View:
+    """The meeting's agenda: every part with its planned minutes, the current part and its
+    countdown (shaped like the phase timer)."""
+    plan = state.agenda
+    return {
+        "part": plan.part.value if plan.part is not None else None,
+        "round_two": plan.round_two,
+        "parts": [
+            {
+                "part": part.value,
+                "minutes": agenda.planned_minutes(plan, part),
+                "included": agenda.included(plan, part),
+            }
+            for part in agenda.ORDER
+        ],
+        "clock": timer_view(plan.clock),
+    }
+
+
 def counts_view(state: RoomState) -> View:
     counts = {circle.value: 0 for circle in Circle}
     for note in state.notes.values():
-        if note.live:
+        if note.live and state.in_current_round(note):
             counts[note.circle.value] += 1
     return counts
 
@@ -191,8 +211,16 @@ def me_view(state: RoomState, pid: str) -> View | None:
             {"id": other, "name": state.participants[other].name}
             for other in sorted(editors - {pid})
         ],
-        "notes": [n.nid for n in state.notes.values() if n.author == pid and n.live],
-        "plans": [p.plan_id for p in state.plans.values() if p.author in editors],
+        "notes": [
+            n.nid
+            for n in state.notes.values()
+            if n.author == pid and n.live and state.in_current_round(n)
+        ],
+        "plans": [
+            p.plan_id
+            for p in state.plans.values()
+            if p.author in editors and state.in_current_round(p)
+        ],
         "votes": sorted(state.votes.get(pid, frozenset())),
         "reflection": None
         if reflection is None
@@ -220,6 +248,8 @@ def board_fields(state: RoomState) -> View:
         "timer": timer_view(state.timer),
         "meeting": state.meeting,
         "follow_ups": list(state.follow_ups),
+        "round": state.round,
+        "agenda": agenda_view(state),
     }
 
 
@@ -238,7 +268,10 @@ def extend_for(board: View, state: RoomState, pid: str) -> View:
     own = [
         note_view(state, n)
         for n in state.notes.values()
-        if n.author == pid and may_see(n, pid) and not may_see(n, None)
+        if n.author == pid
+        and may_see(n, pid)
+        and not may_see(n, None)
+        and state.in_current_round(n)
     ]
     notes = board["notes"] if not own else sorted([*board["notes"], *own], key=_order)
     extended = {**board, "notes": notes, "me": me_view(state, pid) if pid else None}
@@ -254,14 +287,20 @@ def _order(view: View) -> int:
 
 def board_snapshot(state: RoomState) -> View:
     """What the facilitator and the shared screen see: the room as everyone may see it."""
-    notes = sorted((n for n in state.notes.values() if may_see(n, None)), key=lambda n: n.order)
+    notes = sorted(
+        (n for n in state.notes.values() if may_see(n, None) and state.in_current_round(n)),
+        key=lambda n: n.order,
+    )
+    plans = sorted(
+        (p for p in state.plans.values() if state.in_current_round(p)), key=lambda p: p.order
+    )
     return {
         **board_fields(state),
         "counts": counts_view(state),
         "notes": [note_view(state, n) for n in notes],
         "participants": people_view(state),
         "voting": voting_view(state),
-        "plans": [plan_view(state, p) for p in sorted(state.plans.values(), key=lambda p: p.order)],
+        "plans": [plan_view(state, p) for p in plans],
         "reflections": reflections_view(state),
         "scale": scale_view(state),
         "me": None,
@@ -309,11 +348,21 @@ _kind: type
 for _kind in (
     ev.BoardCreated,
     ev.PhaseChanged,
+    ev.PartEntered,
+    ev.RoundStarted,
     ev.VotingOpened,
     ev.ScaleOpened,
     ev.FollowUpOpened,
 ):
     _render.register(_kind, _snapshot)
+
+
+def _agenda(e: object, state: RoomState) -> Delivery:
+    return Delivery([_board(state, "agenda")])
+
+
+for _kind in (ev.RoundTwoChanged, ev.PartMinutesChanged):
+    _render.register(_kind, _agenda)
 
 
 def _people(
@@ -327,7 +376,7 @@ def _people(
         everyone += [
             {"op": "note", "note": note_view(state, n)}
             for n in state.notes.values()
-            if n.author == e.pid and may_see(n, None)
+            if n.author == e.pid and may_see(n, None) and state.in_current_round(n)
         ]
     # A plan shows its author's name and duo, so it changes with them.
     named = isinstance(e, ev.ParticipantRenamed) and not state.anonymous
@@ -335,7 +384,7 @@ def _people(
         everyone += [
             {"op": "plan", "plan": plan_view(state, p)}
             for p in state.plans.values()
-            if p.author == e.pid
+            if p.author == e.pid and state.in_current_round(p)
         ]
     # A duo partner sees the other's name and may change their plans: whoever's duo changed
     # (a partner left behind sits alone in a duo of one) gets their own `me` again.

@@ -6,7 +6,7 @@ no rule is checked here (decide() already did). The tables serve queries that sh
 a fold (exports, reports, housekeeping); the live state is always the fold of the log.
 
 Some events change only meeting-flow state that lives in the log alone (timer, "now reading"
-marker, scale question, voting status, plan mode); they are listed in NOT_PROJECTED.
+marker, scale question, voting status, plan mode, agenda); they are listed in NOT_PROJECTED.
 
 This code is synchronous on purpose: the group committer runs a whole batch in one call (see
 `app.store.group_commit`). The statements are built once and reused with new parameters, which
@@ -144,6 +144,14 @@ def _topic_changed(at: At, e: ev.TopicChanged) -> None:
 @projects(ev.PhaseChanged)
 def _phase_changed(at: At, e: ev.PhaseChanged) -> None:
     _board(at, phase=e.to.value)
+
+
+@projects(ev.RoundStarted)
+def _round_started(at: At, e: ev.RoundStarted) -> None:
+    # As agenda.new_round(): the circles start again from the topic, with no dots and no
+    # chosen item; the earlier round's notes and plans stay in their tables.
+    _board(at, topic="", phase="topic", chosen_nid=None)
+    at.delete("votes")
 
 
 @projects(ev.ItemChosen)
@@ -382,6 +390,9 @@ def _reflection_submitted(at: At, e: ev.ReflectionSubmitted) -> None:
 
 
 NOT_PROJECTED: Final[tuple[type[Event], ...]] = (
+    ev.PartEntered,
+    ev.RoundTwoChanged,
+    ev.PartMinutesChanged,
     ev.ReadingMoved,
     ev.VotingClosed,
     ev.PlanModeChanged,

@@ -128,8 +128,9 @@ def build_summary(state: RoomState, day: date | None = None) -> Summary:
         return SummaryNote(n.nid, n.text, author_name(state, n), tally.get(n.nid, 0), n.round)
 
     def circle(c: Circle) -> tuple[SummaryNote, ...]:
-        # reading_order keeps only notes on the board; a later round comes after an earlier one
-        return tuple(note(n) for n in sorted(state.reading_order(c), key=lambda n: n.round))
+        # every round's notes on the board (not only the round on the circles now), in order
+        on_board = (n for n in state.notes.values() if n.circle is c and n.on_board)
+        return tuple(note(n) for n in sorted(on_board, key=lambda n: (n.round, n.order)))
 
     inner, outer = circle(Circle.INNER), circle(Circle.OUTER)
     on_board = {n.nid: n for n in (*inner, *outer)}

@@ -13,7 +13,16 @@ import orjson
 from app.room.state import RoomState
 from app.room.views import Op, View, snapshot_for
 
-BOARD_FIELDS = ("topic", "phase", "reading", "chosen", "plan_mode", "agreements", "timer")
+BOARD_FIELDS = (
+    "topic",
+    "phase",
+    "reading",
+    "chosen",
+    "plan_mode",
+    "agreements",
+    "timer",
+    "agenda",
+)
 
 
 def fresh(state: RoomState, pid: str | None) -> View:

@@ -10,6 +10,7 @@ from app.room.apply import apply, fold
 from app.room.state import (
     Circle,
     Language,
+    Part,
     Phase,
     PlanMode,
     PlanStatus,
@@ -25,6 +26,9 @@ def meeting() -> Room:
     """A whole meeting, touching every kind of event at least once."""
     room = Room()
     room.do(P2, cmd.Rename("Bram B."))
+    room.do(FACILITATOR, cmd.MovePart(None, Part.WARM_UP), now=500)
+    room.do(FACILITATOR, cmd.SetPartMinutes(Part.WARM_UP, 12), now=600)
+    room.do(FACILITATOR, cmd.MovePart(Part.WARM_UP, Part.ROUND_1), now=700)
     room.do(FACILITATOR, cmd.SetTopic("Samenwerking in het team"))
     room.go(Phase.INNER_WRITING)
     room.do(FACILITATOR, cmd.StartTimer(300, lock_writing=True), now=1_000)
@@ -66,7 +70,12 @@ def meeting() -> Room:
     room.do(FACILITATOR, cmd.AddPlan("plan-2", "o1", "shorter stand-up", "", ""))
     room.do(P1, cmd.EditPlan("plan-1", "ask for feedback weekly", "Ann", "Friday"))
     room.do(FACILITATOR, cmd.RemovePlan("plan-2"))
-    room.go(Phase.CLOSING)
+    room.do(FACILITATOR, cmd.MovePart(Part.ROUND_1, Part.PAUSE))
+    room.do(FACILITATOR, cmd.SetRoundTwo(included=False))
+    room.do(FACILITATOR, cmd.SetRoundTwo(included=True))
+    room.do(FACILITATOR, cmd.MovePart(Part.PAUSE, Part.ROUND_2))
+    room.do(FACILITATOR, cmd.SetTopic("Overdracht"))
+    room.do(FACILITATOR, cmd.MovePart(Part.ROUND_2, Part.CLOSING))
     room.do(P1, cmd.SubmitReflection(Usefulness.YES, "the circles", ""))
     room.do(FACILITATOR, cmd.SetAgreements("Again in May"))
     room.do(FACILITATOR, cmd.OpenScale())
@@ -137,7 +146,13 @@ def test_the_meeting_ends_where_it_should() -> None:
     state = meeting().state
 
     assert state.phase is Phase.CLOSING
-    assert state.topic == "Samenwerking in het team"
+    assert state.agenda.part is Part.CLOSING
+    assert state.agenda.minutes == {Part.WARM_UP: 12}
+    assert state.round == 2
+    assert state.topic == "Overdracht"
+    (first,) = state.past_rounds
+    assert (first.round, first.topic, first.chosen) == (1, "Samenwerking in het team", "o2")
+    assert first.tally == {"o2": 2}
     assert state.participants["p2"].name == "Bram B."
     assert [p.pair for p in state.participants.values()] == ["DUO1", "DUO2", None]
     assert state.notes["i1"].text == "we help each other"
@@ -145,10 +160,11 @@ def test_the_meeting_ends_where_it_should() -> None:
     assert state.notes["i2"].hidden
     assert state.notes["o3"].merged_into == "o2"
     assert state.notes["o4"].circle is Circle.INNER
-    assert state.voting is VotingStatus.CLOSED
-    assert state.votes == {"p1": frozenset({"o2"}), "p2": frozenset({"o2"})}
-    assert state.chosen == "o2"
+    assert state.voting is VotingStatus.NOT_STARTED
+    assert state.votes == {}
+    assert state.chosen is None
     assert list(state.plans) == ["plan-1"]
+    assert state.plans["plan-1"].round == 1
     assert state.plans["plan-1"].what == "ask for feedback weekly"
     assert state.scale_answers == {"p1": 7}
     assert state.timer is None

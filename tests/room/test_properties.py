@@ -26,8 +26,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from app.room import agenda, views
 from app.room import commands as cmd
-from app.room import views
 from app.room.apply import apply, fold
 from app.room.decide import decide
 from app.room.errors import Rejected
@@ -40,6 +40,7 @@ from app.room.state import (
     Actor,
     Circle,
     Language,
+    Part,
     Phase,
     PlanMode,
     PlanStatus,
@@ -177,19 +178,34 @@ class Meeting(RuleBasedStateMachine):
         self.the_log_replays_to_the_live_state()
         self.every_viewer_sees_only_what_is_theirs()
         self.every_replica_equals_a_fresh_snapshot()
+        self.only_the_current_round_is_on_the_board()
+
+    def only_the_current_round_is_on_the_board(self) -> None:
+        state = self.state
+        current = {n.nid for n in state.notes.values() if state.in_current_round(n)}
+        plans = {p.plan_id for p in state.plans.values() if state.in_current_round(p)}
+        for viewer in VIEWERS:
+            board = snapshot_for(state, viewer)
+            assert {n["id"] for n in board["notes"]} <= current, "an earlier round on the board"
+            assert {p["id"] for p in board["plans"]} <= plans, "an earlier round's plan shown"
+            assert set(board["voting"]["tally"] or {}) <= current
+            assert board["round"] == state.round
+        for circle in Circle:
+            assert all(n.nid in current for n in state.reading_order(circle))
+        assert state.chosen is None or state.chosen in current
+        assert state.reading is None or state.reading in current | plans
+        assert state.round == 1 + sum(1 for r in state.past_rounds if r.meeting == state.meeting)
 
     def the_log_replays_to_the_live_state(self) -> None:
         assert self.state.seq == len(self.log)
         assert fold(self.log) == self.state
-        self.earlier_meetings_stay_revealed()
+        self.meetings_hold_together()
 
-    def earlier_meetings_stay_revealed(self) -> None:
+    def meetings_hold_together(self) -> None:
         state = self.state
         assert len(state.follow_ups) == state.meeting - 1
         for note in state.notes.values():
             assert note.meeting <= state.meeting
-            if note.meeting < state.meeting and note.live:
-                assert note.revealed, f"{note.nid} of meeting {note.meeting} is hidden"
             if note.inward_meeting is not None:
                 assert note.inward_meeting > note.meeting
 
@@ -204,7 +220,8 @@ class Meeting(RuleBasedStateMachine):
                 n["id"] for n in snapshot_for(self.state, None)["notes"] if n["circle"] == circle
             ]
             on_board = [nid for nid in shown if self.state.notes[nid].on_board]
-            assert [item["id"] for item in latest[circle.value]] == on_board
+            in_round = [i["id"] for i in latest[circle.value] if i["round"] == self.state.round]
+            assert in_round == on_board
         for viewer in VIEWERS:
             board = snapshot_for(self.state, viewer)
             assert_no_leak(dump(board), self.forbidden(viewer), viewer, "a snapshot")
@@ -489,6 +506,42 @@ class Meeting(RuleBasedStateMachine):
                 self.run(FACILITATOR, cmd.SetPlanStatus(plan_id, PlanStatus.DONE))
         for _ in range(data.draw(st.integers(0, 2))):
             self.run(FACILITATOR, cmd.MoveInward(self.an_item(data)))
+
+    @rule(data=st.data())
+    def run_the_agenda(self, data: st.DataObject) -> None:
+        plan = self.state.agenda
+        kind = data.draw(
+            st.sampled_from(["next", "next", "next", "back", "any", "skip", "minutes"])
+        )
+        actor = data.draw(st.sampled_from([FACILITATOR, FACILITATOR, FACILITATOR, SCREEN]))
+        command: cmd.Command
+        if kind == "next":
+            to = agenda.next_part(plan) or data.draw(st.sampled_from(Part))
+            command = cmd.MovePart(plan.part, to)
+        elif kind == "back":
+            command = cmd.MovePart(plan.part, agenda.previous_part(self.state) or Part.WARM_UP)
+        elif kind == "any":
+            start = data.draw(st.sampled_from([None, *Part]))
+            command = cmd.MovePart(start, data.draw(st.sampled_from(Part)))
+        elif kind == "skip":
+            command = cmd.SetRoundTwo(data.draw(st.booleans()))
+        else:
+            minutes = data.draw(st.sampled_from([0, 1, 5, 12, 180, 181]))
+            command = cmd.SetPartMinutes(data.draw(st.sampled_from(Part)), minutes)
+        self.run(actor, command)
+
+    @precondition(lambda self: self.state.round == 1)
+    @rule(data=st.data())
+    def on_to_round_two(self, data: st.DataObject) -> None:
+        """Walk the agenda to round II (and sometimes set its topic), as a facilitator would."""
+        self.run(FACILITATOR, cmd.SetRoundTwo(True))
+        while self.state.agenda.part is not Part.ROUND_2:
+            to = agenda.next_part(self.state.agenda)
+            assert to is not None
+            self.run(FACILITATOR, cmd.MovePart(self.state.agenda.part, to))
+        assert self.state.round == 2
+        if data.draw(st.booleans()):
+            self.run(FACILITATOR, cmd.SetTopic(self.marker("topic")))
 
     @rule(seconds=st.integers(min_value=0, max_value=400))
     def time_passes(self, seconds: int) -> None:

@@ -13,6 +13,7 @@ from app.room.events import EVENT_TYPES, Event
 from app.room.state import (
     Circle,
     Language,
+    Part,
     Phase,
     PlanMode,
     PlanStatus,
@@ -31,7 +32,7 @@ Snapshot = dict[str, Any]
 ROOM = "room-a"
 OTHER = "room-b"
 
-MEETING: list[Event] = [
+ROUND_ONE: list[Event] = [
     ev.BoardCreated(ROOM, "Samenwerking", Variant.TEAM, Language.NL, anonymous=True),
     ev.ParticipantJoined("p1", "Anna", "hash-1"),
     ev.ParticipantJoined("p2", "Bram", "hash-2"),
@@ -103,6 +104,17 @@ MEETING: list[Event] = [
     ev.NoteMoved("o1", Circle.OUTER),  # a correction forgets the move inward
     ev.NoteMovedInward("o1", meeting=2, at_ms=1_800_000_200_000),
     ev.PlanStatusChanged("s1", PlanStatus.OPEN, at_ms=1_800_000_300_000),
+]
+
+MEETING: list[Event] = [
+    *ROUND_ONE,
+    ev.PartEntered(from_=None, to=Part.WARM_UP, duration_ms=600_000, deadline_ms=2_600_000),
+    ev.PartMinutesChanged(Part.WARM_UP, 12, deadline_ms=2_720_000),
+    ev.RoundTwoChanged(included=True),
+    ev.VotingOpened(dots=2),
+    ev.VoteCast("p1", "o1"),
+    ev.RoundStarted(2),  # the topic, the phase, the chosen item and the dots start afresh
+    ev.NoteAdded("r2", "p2", Circle.INNER, "round two"),
 ]
 
 NEIGHBOUR: list[Event] = [
@@ -239,7 +251,7 @@ async def test_projection_follows_the_fold_event_by_event(
 async def test_projection_in_plain_words(add_board: AddBoard, sessionmaker: Sessions) -> None:
     await add_board(ROOM)
     async with sessionmaker.begin() as session:
-        await append(session, AppendRequest(ROOM, 0, MEETING))
+        await append(session, AppendRequest(ROOM, 0, ROUND_ONE))
     async with sessionmaker() as session:
         snapshot = await projected(session, ROOM)
 
@@ -268,3 +280,19 @@ async def test_projection_in_plain_words(add_board: AddBoard, sessionmaker: Sess
         ("p1", "partly", "the circles", "less time"),
         ("p2", "no", "", "a break"),
     }
+
+
+async def test_round_two_starts_the_board_afresh_and_keeps_round_one(
+    add_board: AddBoard, sessionmaker: Sessions
+) -> None:
+    await add_board(ROOM)
+    async with sessionmaker.begin() as session:
+        await append(session, AppendRequest(ROOM, 0, MEETING))
+    async with sessionmaker() as session:
+        snapshot = await projected(session, ROOM)
+
+    topic, _, _, _, phase, chosen, *_ = snapshot["board"]
+    assert (topic, phase, chosen) == ("", "topic", None)
+    assert snapshot["votes"] == set()
+    assert {"n1", "o1", "r2"} <= {row[0] for row in snapshot["notes"]}
+    assert {row[0] for row in snapshot["next_steps"]} == {"s1"}

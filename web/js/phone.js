@@ -17,6 +17,7 @@ import {createVoting} from './phone-voting.js';
 import {createPair, createPlans} from './phone-plans.js';
 import {createAgreements, createReflection, createScale} from './phone-closing.js';
 import {createJoin} from './phone-join.js';
+import {createPhoneAgenda, currentPart, isAside} from './agenda.js';
 
 const KEY = {
   room: (code) => `cirkelbord.code.${code}`,
@@ -163,6 +164,7 @@ function startRoom(roomId, code, name) {
   const plans = createPlans({actions, historyUrl: code ? `/s/${encodeURIComponent(code)}/history` : null});
   const reflection = createReflection({actions});
   const agreements = createAgreements();
+  const agenda = createPhoneAgenda();
   mainEl.replaceChildren(loading);
 
   function createMineSection(circle) {
@@ -203,9 +205,9 @@ function startRoom(roomId, code, name) {
 
   // -- which views show when, and in which order -------------------------------------------
   const ORDER = {
-    default: [loading, step.root, scale.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
+    default: [loading, agenda.root, step.root, scale.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
       revealed.outer.root, voting.root, pair.root, plans.root, reflection.root, agreements.root, revealed.inner.root],
-    closing: [loading, step.root, reflection.root, scale.root, agreements.root, plans.root,
+    closing: [loading, agenda.root, step.root, reflection.root, scale.root, agreements.root, plans.root,
       revealed.outer.root, revealed.inner.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
       voting.root, pair.root],
   };
@@ -219,6 +221,7 @@ function startRoom(roomId, code, name) {
 
   let lastPhase = null;
   let lastLocked = null;
+  let lastPart = null;
 
   function render(state) {
     header.update(state);
@@ -227,11 +230,23 @@ function startRoom(roomId, code, name) {
     const board = state.board;
     loading.hidden = Boolean(board);
     loading.textContent = t('conn.connecting');
-    const all = [step, scale, wait, compose, mine.inner, mine.outer, revealed.inner, revealed.outer, voting, pair, plans, reflection, agreements];
+    const all = [agenda, step, scale, wait, compose, mine.inner, mine.outer, revealed.inner, revealed.outer, voting, pair, plans, reflection, agreements];
     if (!board) {
       for (const view of all) view.root.hidden = true;
       return;
     }
+    // The warm-up and the pause step away from the circles: the phone shows the part only.
+    if (isAside(board)) {
+      if (!agenda.root.isConnected) arrange(board.phase);
+      for (const view of all) view.root.hidden = view !== agenda;
+      const part = currentPart(board);
+      if (agenda.update(state) && part !== lastPart) announce(t(`agenda.part.${part}`));
+      lastPart = part;
+      lastPhase = null;
+      return;
+    }
+    lastPart = null;
+    agenda.root.hidden = true;
     const phase = board.phase;
     const phaseChanged = phase !== lastPhase;
     lastPhase = phase;
@@ -312,6 +327,7 @@ function startRoom(roomId, code, name) {
   const ticker = setInterval(() => {
     const state = store.getState();
     header.tick(state);
+    if (state.board && isAside(state.board)) agenda.tick(state);
     if (state.board && writingLocked(state.board.timer, state.serverOffsetMs) !== lastLocked) render(state);
   }, 1000);
 

@@ -11,6 +11,7 @@ import {plural} from './board.js';
 import {READING_CIRCLE, noteById, plansInOrder, rankedOuter, readingPosition} from './screen-model.js';
 import {pinIcon, scaleChart, setAttr, setText} from './screen-ui.js';
 import {createReviewCard} from './followup.js';
+import {bigTimer, currentPart, isAside} from './agenda.js';
 
 const WRITING = new Set(['inner_writing', 'outer_writing']);
 const LOW_TIME_MS = 60000;
@@ -116,8 +117,14 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
   function renderStatus(s) {
     const board = s.board;
     const index = PHASES.indexOf(board.phase);
-    setText(progress, t('phase.progress', {n: index + 1, total: PHASES.length}));
-    setText(phaseName, t(stepOf(board) === REVIEW_STEP ? 'phase.review' : `phase.${board.phase}`));
+    if (isAside(board)) {
+      // The warm-up and the pause step away from the circles: the status names the part.
+      setText(progress, t('agenda.title'));
+      setText(phaseName, t(`agenda.part.${currentPart(board)}`));
+    } else {
+      setText(progress, t('phase.progress', {n: index + 1, total: PHASES.length}));
+      setText(phaseName, t(stepOf(board) === REVIEW_STEP ? 'phase.review' : `phase.${board.phase}`));
+    }
     const who = s.presence === null ? t('people.count', {count: (board.participants || []).length}) : t('people.online', {count: s.presence});
     setText(people.lastChild, `${who} · ${t(`conn.${s.status}`)}`);
     dot.dataset.status = s.status;
@@ -127,21 +134,22 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
   function tick(s) {
     const board = s?.board;
     if (!board) return;
-    const left = remainingMs(board.timer, s.serverOffsetMs);
+    const shown = bigTimer(board);
+    const left = remainingMs(shown, s.serverOffsetMs);
     timer.hidden = left === null;
     if (left === null) {
       lastTimeUp = null;
       return;
     }
     setText(timerClock, formatClock(left));
-    const up = left === 0 && board.timer.running;
-    setText(timerNote, up ? t('timer.done') : board.timer.running ? '' : t('timer.paused'));
+    const up = left === 0 && shown.running;
+    setText(timerNote, up ? t('timer.done') : shown.running ? '' : t('timer.paused'));
     timerNote.hidden = !timerNote.textContent;
     timer.classList.toggle('low', left > 0 && left <= LOW_TIME_MS);
     timer.classList.toggle('done', up);
-    timer.classList.toggle('paused', !board.timer.running);
+    timer.classList.toggle('paused', !shown.running);
     setAttr(timer, 'aria-label', t('timer.aria', {time: formatClock(left)}));
-    const key = `${board.timer.deadline_ms}`;
+    const key = `${shown.deadline_ms}`;
     if (up && lastTimeUp !== key) {
       lastTimeUp = key;
       setText(timeUpLive, t('timer.done'));
@@ -321,10 +329,13 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     renderStatus(s);
     const phase = board.phase;
     const code = joinCode();
-    const reading = readingPosition(board).item !== null;
+    // In the warm-up and the pause the agenda's card (agenda.js) takes the panel; people may
+    // still join during the warm-up.
+    const aside = isAside(board);
+    const reading = !aside && readingPosition(board).item !== null;
     const writing = WRITING.has(phase);
     const showJoin = Boolean(code) && (phase === 'topic' || writing);
-    const cards = {
+    const cards = aside ? {join: Boolean(code) && currentPart(board) === 'warm_up'} : {
       join: showJoin && !reading,
       questions: !reading && phase !== 'inner_reading' && phase !== 'outer_reading',
       counts: !reading && writing,
@@ -339,7 +350,7 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     reviewCard.root.hidden = !cards.review;
     if (cards.review) reviewCard.render(board);
     joinCard.hidden = !cards.join;
-    if (cards.join) renderJoin(code, phase === 'topic' || writing);
+    if (cards.join) renderJoin(code, !aside && (phase === 'topic' || writing));
     questionsCard.hidden = !cards.questions;
     if (cards.questions) renderQuestions(board);
     countsCard.hidden = !cards.counts;
@@ -356,7 +367,7 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     if (cards.closing) renderClosing(board);
     scaleCard.hidden = !cards.scale;
     if (cards.scale) renderScale(board);
-    renderFooter(showJoin ? null : code);
+    renderFooter((aside ? cards.join : showJoin) ? null : code);
     parts.body.dataset.phase = phase;
     parts.body.classList.toggle('is-reading', reading);
   }

@@ -14,6 +14,7 @@ import {createControls} from './controls.js';
 import {createKit} from './kit.js';
 import {createFollowUp} from './followup.js';
 import {createPanel} from './screen-panel.js';
+import {createAgendaControls, createAgendaStage, createAgendaStrip} from './agenda.js';
 import {downloadExport, downloadPng} from './screen-export.js';
 import {READING_CIRCLE, circleNotes, faceDown, mergedCounts, readingPosition} from './screen-model.js';
 import {errorText} from './screen-ui.js';
@@ -217,8 +218,13 @@ async function main() {
     },
     {joinCode: () => joinCode, qrSource: () => qrSource, isFacilitator: facilitator},
   );
+  const agendaStrip = createAgendaStrip();
+  document.getElementById('status').append(agendaStrip.root);
+  const agendaStage = createAgendaStage();
+  document.getElementById('panel').prepend(agendaStage.root);
   const controlsBox = document.getElementById('controls');
   const controls = facilitator ? createControls(controlsBox, {act}) : null;
+  const agendaControls = facilitator ? createAgendaControls(controlsBox, {act}) : null;
   if (facilitator) createKit(controlsBox, {roomId, token: route.token});
   const followUp = facilitator ? createFollowUp(controlsBox, {act, roomId, token: route.token, root: controlsBox.querySelector('.controls-inner')}) : null;
   const chrome = createChrome(
@@ -345,8 +351,11 @@ async function main() {
     reader.render(s.board);
     if (refit) reader.refit();
     panel.render(s);
+    agendaStrip.render(s);
+    agendaStage.render(s);
     if (controls) controls.render(s);
     if (followUp) followUp.render(s);
+    if (agendaControls) agendaControls.render(s);
   }
 
   store.subscribe(() => scheduleRender());
@@ -364,7 +373,10 @@ async function main() {
   setInterval(() => {
     const s = store.getState();
     panel.tick(s);
+    agendaStrip.tick(s);
+    agendaStage.tick(s);
     if (controls) controls.tick(s);
+    if (agendaControls) agendaControls.tick(s);
   }, TICK_MS);
   window.addEventListener('resize', () => scheduleRender(true));
 

@@ -1,0 +1,123 @@
+"""The agenda in a real browser: the facilitator walks the parts on the screen, the shared
+screen shows the current part and the pause countdown, a phone shows the warm-up prompt and
+the pause countdown."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.server import ServerProcess
+from tests.web.conftest import (
+    Facilitator,
+    Message,
+    PhoneFactory,
+    join_with_name,
+    screenshot,
+    watched_page,
+)
+from tests.web.test_screen import WALL, screenshot_folder
+from tests.web.test_screen import wall as wall  # the 1920x1080 page, as a fixture
+
+pytestmark = pytest.mark.browser
+
+NEAR_FIVE_MINUTES = re.compile(r"^[45]:\d\d$")
+NEAR_SEVEN_MINUTES = re.compile(r"^[67]:\d\d$")
+
+
+def move(facilitator: Facilitator, start: str | None, to: str) -> None:
+    facilitator.command(type="move_part", **{"from": start, "to": to})
+    facilitator.wait_for(lambda board: board.get("agenda", {}).get("part") == to)
+
+
+def test_the_screen_shows_the_agenda_the_current_part_and_the_pause_countdown(
+    live_server: ServerProcess, browser: Browser, wall: Page, board: Message, tmp_path: Path
+) -> None:
+    wall.goto(board["facilitator_url"])
+    controls = wall.get_by_role("region", name="Agenda")
+    expect(controls.get_by_text("De bijeenkomst is nog niet begonnen")).to_be_visible()
+    strip = wall.get_by_role("navigation", name="Agenda")
+    for part in ("Start", "Ronde I", "Pauze", "Ronde II", "Afronding"):
+        expect(strip.get_by_role("listitem").filter(has_text=part).first).to_be_visible()
+
+    controls.get_by_role("button", name="Bijeenkomst beginnen").click()
+    current = strip.locator("[aria-current=step]")
+    expect(current).to_contain_text("Start")
+    expect(wall.get_by_role("heading", name="Startoefening in duo's")).to_be_visible()
+    expect(wall.get_by_text("Een moment dat je energie gaf")).to_be_visible()
+    expect(wall.locator(".status-timer")).to_contain_text(re.compile(r"^(10:00|9:\d\d)"))
+    wall.screenshot(path=str(screenshot_folder(tmp_path) / "screen-agenda-warm-up.png"))
+
+    controls.get_by_role("button", name="Verder: Ronde I").click()
+    expect(current).to_contain_text("Ronde I")
+    expect(current).to_contain_text(re.compile(r"nog \d+:\d\d"))
+    controls.get_by_role("button", name="Verder: Pauze").click()
+    expect(current).to_contain_text("Pauze")
+    stage = wall.locator(".agenda-stage")
+    countdown = stage.get_by_role("timer")
+    expect(countdown).to_have_text(NEAR_FIVE_MINUTES)
+    expect(wall.locator(".status-phase")).to_have_text("Pauze")
+    expect(wall.locator(".status-timer")).to_be_hidden()  # the pause card has the big clock
+
+    # A read-only screen (a projector) shows the same part and countdown.
+    with watched_page(browser, viewport=WALL, locale="nl-NL") as screen:
+        screen.goto(board["screen_url"])
+        screen_strip = screen.get_by_role("navigation", name="Agenda")
+        expect(screen_strip.locator("[aria-current=step]")).to_contain_text("Pauze")
+        expect(screen.locator(".agenda-stage").get_by_role("timer")).to_have_text(NEAR_FIVE_MINUTES)
+        # The facilitator lengthens the pause: the countdown on the projector follows.
+        minutes = controls.get_by_role("spinbutton", name="Minuten voor Pauze")
+        minutes.fill("7")
+        minutes.press("Tab")
+        expect(screen.locator(".agenda-stage").get_by_role("timer")).to_have_text(
+            NEAR_SEVEN_MINUTES
+        )
+
+    # Skip round II: after the pause comes the closing, with its usefulness questions.
+    controls.get_by_label("Ronde II houden (als er tijd is)").uncheck()
+    expect(strip.get_by_role("listitem").filter(has_text="Ronde II")).to_contain_text(
+        "overgeslagen"
+    )
+    wall.screenshot(path=str(screenshot_folder(tmp_path) / "screen-agenda-pause.png"))
+    controls.get_by_role("button", name="Verder: Afronding").click()
+    expect(current).to_contain_text("Afronding")
+    expect(wall.get_by_text("Was het een nuttige bijeenkomst?").first).to_be_visible()
+
+
+def test_a_phone_shows_the_warm_up_prompt_and_the_pause_countdown(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    page = phone_context().new_page()
+    page.goto(f"{live_server.url}/j/{board['join_code']}")
+    join_with_name(page, "Ann")
+
+    move(facilitator, None, "warm_up")
+    expect(page.get_by_role("heading", name="Startoefening in duo's")).to_be_visible()
+    expect(page.get_by_text("Wat ging er goed de laatste tijd?")).to_be_visible()
+    screenshot(page, "phone-warm-up")
+    expect(
+        page.get_by_text(re.compile("^Opbouw van een .*Centrum Progressiegericht Werken"))
+    ).to_be_visible()
+
+    move(facilitator, "warm_up", "round_1")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Stap")
+    expect(page.get_by_role("heading", name="Startoefening in duo's")).to_be_hidden()
+
+    move(facilitator, "round_1", "pause")
+    expect(page.get_by_role("heading", name="Pauze")).to_be_visible()
+    expect(page.get_by_role("timer").filter(has_text=NEAR_FIVE_MINUTES)).to_be_visible()
+    first = page.get_by_role("timer").filter(has_text=NEAR_FIVE_MINUTES).inner_text()
+    page.wait_for_timeout(2100)
+    later = page.get_by_role("timer").filter(has_text=NEAR_FIVE_MINUTES).inner_text()
+    assert later != first, "the countdown runs"
+    screenshot(page, "phone-pause")
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"horizontal scrolling: {widths}"
