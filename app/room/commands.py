@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.room.state import Circle, Language, Phase, PlanMode, Usefulness, Variant
+from app.room.state import Circle, DuoStep, Language, Phase, PlanMode, Usefulness, Variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +232,61 @@ class CloseScale:
     pass
 
 
+# -- duo boards: a participant works on the sheet of their duo's current interviewee ----------
+
+
+@dataclass(frozen=True, slots=True)
+class SetActivity:
+    """Write the activity the interviewee wants to make progress in."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddSheetNote:
+    """Write a note in one of the interviewee's circles."""
+
+    nid: str
+    circle: Circle
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetSheetStep:
+    """Compare-and-set: move the interviewee's sheet to another step."""
+
+    from_: DuoStep
+    to: DuoStep
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseSheetItem:
+    """Pick the outer item to move inward first (None: none yet)."""
+
+    nid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SetSmallStep:
+    """Write the small step forward for the chosen item."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SwapRoles:
+    """Make `interviewee` (a member of the sender's duo) the one interviewed now."""
+
+    interviewee: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShareSheet:
+    """The interviewee shows their own sheet on the shared screen, or takes it back."""
+
+    shared: bool
+
+
 Command = (
     CreateBoard
     | Join
@@ -270,4 +325,11 @@ Command = (
     | OpenScale
     | AnswerScale
     | CloseScale
+    | SetActivity
+    | AddSheetNote
+    | SetSheetStep
+    | ChooseSheetItem
+    | SetSmallStep
+    | SwapRoles
+    | ShareSheet
 )

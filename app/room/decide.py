@@ -10,12 +10,12 @@ from __future__ import annotations
 from functools import singledispatch
 
 from app.room import commands as cmd
+from app.room import duo, limits
 from app.room import events as ev
-from app.room import limits
 from app.room.errors import ErrorCode, Rejected
 from app.room.phases import (
-    ALLOWED_TRANSITIONS,
     REVEALS_ON_ENTRY,
+    TRANSITIONS,
     WRITING_CIRCLE,
 )
 from app.room.state import (
@@ -27,6 +27,7 @@ from app.room.state import (
     Role,
     RoomState,
     ScaleStatus,
+    Variant,
     VotingStatus,
 )
 
@@ -90,7 +91,8 @@ def _live_note(state: RoomState, nid: str) -> Note:
 def _own_note(state: RoomState, actor: Actor, nid: str) -> Note:
     pid = _participant_only(actor)
     note = _live_note(state, nid)
-    if note.author != pid:
+    mine = duo.may_change_note(state, note, pid) if note.sheet else note.author == pid
+    if not mine:
         raise Rejected(ErrorCode.NOT_YOUR_NOTE)
     return note
 
@@ -187,9 +189,9 @@ def _(c: cmd.ChangePhase, s: RoomState, a: Actor, now: int) -> Events:
     _facilitator_only(a)
     if s.phase is not c.from_:
         raise Rejected(ErrorCode.PHASE_CONFLICT, f"the room is in {s.phase.value}")
-    if (c.from_, c.to) not in ALLOWED_TRANSITIONS:
+    if (c.from_, c.to) not in TRANSITIONS[s.variant]:
         raise Rejected(ErrorCode.WRONG_PHASE, "one step forward or back at a time")
-    if c.to is not Phase.TOPIC and not s.topic:
+    if s.variant is Variant.TEAM and c.to is not Phase.TOPIC and not s.topic:
         raise Rejected(ErrorCode.BAD_VALUE, "set a topic first")
     out: Events = []
     if s.voting is VotingStatus.OPEN:
@@ -237,7 +239,7 @@ def _(c: cmd.EditNote, s: RoomState, a: Actor, now: int) -> Events:
 @_HANDLERS.register
 def _(c: cmd.DeleteNote, s: RoomState, a: Actor, now: int) -> Events:
     note = _own_note(s, a, c.nid)
-    return [ev.NoteDeleted(note.nid)]
+    return [*duo.on_delete(s, note), ev.NoteDeleted(note.nid)]
 
 
 @_HANDLERS.register
@@ -546,3 +548,7 @@ def _(c: cmd.CloseScale, s: RoomState, a: Actor, now: int) -> Events:
     if s.scale is not ScaleStatus.OPEN:
         raise Rejected(ErrorCode.WRONG_PHASE, "the scale question is not open")
     return [ev.ScaleClosed()]
+
+
+for _command, _handler in duo.HANDLERS:
+    _HANDLERS.register(_command, _handler)

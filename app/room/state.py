@@ -26,10 +26,23 @@ class Phase(StrEnum):
     OUTER_READING = "outer_reading"
     STEP_FORWARD = "step_forward"
     CLOSING = "closing"
+    # A board in duos: people pair up, then every duo works through its own circles
+    PAIRING = "pairing"
+    DUOS = "duos"
 
 
 class Variant(StrEnum):
     TEAM = "team"
+    DUO = "duo"
+
+
+class DuoStep(StrEnum):
+    """The four steps of the circle technique in duos, for one interviewee's sheet."""
+
+    ACTIVITY = "activity"
+    INNER = "inner"
+    OUTER = "outer"
+    STEP_FORWARD = "step_forward"
 
 
 class Language(StrEnum):
@@ -105,6 +118,8 @@ class Note:
     deleted: bool = False
     round: int = 1
     meeting: int = 1
+    sheet: str | None = None
+    """On a duo board: the interviewee whose sheet holds this note. Team notes: None."""
 
     @property
     def live(self) -> bool:
@@ -127,6 +142,22 @@ class Plan:
     when: str
     author: str | None
     order: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One interviewee's circles on a duo board, written by their duo partner.
+
+    Its notes are the room's notes whose `sheet` is `owner`. The sheet's contents reach only
+    the owner and their duo partner, unless the owner shares it (see views.py).
+    """
+
+    owner: str
+    activity: str = ""
+    step: DuoStep = DuoStep.ACTIVITY
+    chosen: str | None = None
+    small_step: str = ""
+    shared: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +212,9 @@ class RoomState:
     scale_previous: tuple[int, ...] | None = None
     round: int = 1
     meeting: int = 1
+    sheets: Mapping[str, Sheet] = field(default_factory=dict)
+    turns: Mapping[str, str] = field(default_factory=dict)
+    """Duo boards: pair code -> the member being interviewed now (the other one writes)."""
 
     def live_notes_of(self, pid: str) -> int:
         return sum(1 for n in self.notes.values() if n.author == pid and n.live)
@@ -208,6 +242,31 @@ class RoomState:
 
     def pair_members(self, code: str) -> list[str]:
         return [p.pid for p in self.participants.values() if p.pair == code]
+
+    def partner_of(self, pid: str) -> str | None:
+        """The other member of `pid`'s duo, when the duo is complete."""
+        person = self.participants.get(pid)
+        if person is None or person.pair is None:
+            return None
+        others = [m for m in self.pair_members(person.pair) if m != pid]
+        return others[0] if len(others) == 1 else None
+
+    def sheet_of(self, owner: str) -> Sheet:
+        return self.sheets.get(owner) or Sheet(owner)
+
+    def sheet_notes(self, owner: str) -> list[Note]:
+        """The live notes on one interviewee's sheet, in the order they were written."""
+        return sorted(
+            (n for n in self.notes.values() if n.sheet == owner and n.live), key=lambda n: n.order
+        )
+
+    def turn_of(self, code: str) -> str | None:
+        """Who of duo `code` is interviewed now: as set, else the one who joined the board first."""
+        members = self.pair_members(code)
+        turn = self.turns.get(code)
+        if turn in members:
+            return turn
+        return members[0] if members else None
 
     def tally(self) -> dict[str, int]:
         counts: dict[str, int] = {}

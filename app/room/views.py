@@ -22,8 +22,18 @@ from dataclasses import dataclass, field, replace
 from functools import singledispatch
 from typing import Any
 
+from app.room import duo, duo_views
 from app.room import events as ev
-from app.room.state import Circle, Note, Plan, RoomState, ScaleStatus, Timer, VotingStatus
+from app.room.state import (
+    Circle,
+    Note,
+    Plan,
+    RoomState,
+    ScaleStatus,
+    Timer,
+    Variant,
+    VotingStatus,
+)
 
 View = dict[str, Any]
 Op = dict[str, Any]
@@ -83,8 +93,8 @@ def note_view(state: RoomState, note: Note) -> View:
 
 
 def may_see(note: Note, pid: str | None) -> bool:
-    """The one visibility rule for notes."""
-    if note.deleted:
+    """The one visibility rule for notes (a duo sheet's notes travel inside their sheet)."""
+    if note.deleted or note.sheet is not None:
         return False
     return note.revealed or (pid is not None and note.author == pid)
 
@@ -119,7 +129,7 @@ def timer_view(timer: Timer | None) -> View | None:
 def counts_view(state: RoomState) -> View:
     counts = {circle.value: 0 for circle in Circle}
     for note in state.notes.values():
-        if note.live:
+        if note.live and note.sheet is None:
             counts[note.circle.value] += 1
     return counts
 
@@ -184,7 +194,9 @@ def me_view(state: RoomState, pid: str) -> View | None:
             {"id": other, "name": state.participants[other].name}
             for other in sorted(editors - {pid})
         ],
-        "notes": [n.nid for n in state.notes.values() if n.author == pid and n.live],
+        "notes": [
+            n.nid for n in state.notes.values() if n.author == pid and n.live and n.sheet is None
+        ],
         "plans": [p.plan_id for p in state.plans.values() if p.author in editors],
         "votes": sorted(state.votes.get(pid, frozenset())),
         "reflection": None
@@ -233,6 +245,8 @@ def extend_for(board: View, state: RoomState, pid: str) -> View:
     ]
     notes = board["notes"] if not own else sorted([*board["notes"], *own], key=_order)
     extended = {**board, "notes": notes, "me": me_view(state, pid) if pid else None}
+    if state.sheets:
+        extended["sheets"] = duo_views.sheets_view(state, pid)
     if state.anonymous:
         extended["participants"] = people_view(state, for_board=False)
     return extended
@@ -255,6 +269,8 @@ def board_snapshot(state: RoomState) -> View:
         "plans": [plan_view(state, p) for p in sorted(state.plans.values(), key=lambda p: p.order)],
         "reflections": reflections_view(state),
         "scale": scale_view(state),
+        "duos": duo_views.duos_view(state),
+        "sheets": duo_views.sheets_view(state, None),
         "me": None,
     }
 
@@ -327,8 +343,10 @@ def _people(
     affected = state.may_edit_plans_of(e.pid)
     if isinstance(e, ev.PairChanged):
         affected |= _alone_in_a_duo(state)
-    delivery = _duo(state, affected, everyone)
-    return replace(delivery, board=board)
+    delivery = replace(_duo(state, affected, everyone), board=board)
+    if isinstance(e, ev.PairChanged) and state.variant is Variant.DUO:
+        return _pairs_changed(state, delivery, affected)
+    return delivery
 
 
 def _alone_in_a_duo(state: RoomState) -> frozenset[str]:
@@ -359,6 +377,8 @@ def _(e: ev.NoteAdded, state: RoomState) -> Delivery:
 @_render.register
 def _(e: ev.NoteEdited, state: RoomState) -> Delivery:
     note = state.notes[e.nid]
+    if note.sheet is not None:
+        return _sheet_changed(state, note.sheet)
     op = {"op": "note", "note": note_view(state, note)}
     if note.revealed:
         return Delivery([op])
@@ -368,6 +388,8 @@ def _(e: ev.NoteEdited, state: RoomState) -> Delivery:
 @_render.register
 def _(e: ev.NoteDeleted, state: RoomState) -> Delivery:
     note = state.notes[e.nid]
+    if note.sheet is not None:
+        return _sheet_changed(state, note.sheet)
     if note.revealed:
         return SNAPSHOT
     removed = {"op": "note_removed", "id": e.nid}
@@ -469,3 +491,66 @@ def _(e: ev.ScaleAnswered, state: RoomState) -> Delivery:
 @_render.register
 def _(e: ev.ScaleClosed, state: RoomState) -> Delivery:
     return Delivery([{"op": "scale", "scale": scale_view(state)}])
+
+
+# -- duo boards ------------------------------------------------------------------------------
+
+
+def _sheet_changed(state: RoomState, owner: str) -> Delivery:
+    """The duo's progress to everyone; the sheet itself to whoever may read it."""
+    progress = duo_views.duo_op_for(state, owner)
+    sheet: Op = {"op": "sheet", "sheet": duo_views.sheet_view(state, owner)}
+    if state.sheet_of(owner).shared:
+        return Delivery([*progress, sheet])
+    readers = duo.audience(state, owner)
+    return Delivery(progress, {pid: [*progress, sheet] for pid in readers})
+
+
+def _pairs_changed(state: RoomState, delivery: Delivery, affected: frozenset[str]) -> Delivery:
+    """Duos formed or broke up: a new overview for all, and whose sheets each member may read.
+
+    `affected` holds everyone whose duo changed, a partner left behind included (views of
+    `me` need the same people), so nobody keeps a former partner's sheet.
+    """
+    duos: Op = {"op": "duos", "duos": duo_views.duos_view(state)}
+    personal = {
+        pid: [*delivery.for_viewer(pid), duos]
+        + [{"op": "sheets", "sheets": duo_views.sheets_view(state, pid)}] * (pid in affected)
+        for pid in {*delivery.personal, *affected}
+        if pid in state.participants
+    }
+    board = None if delivery.board is None else [*delivery.board, duos]
+    return Delivery([*delivery.everyone, duos], personal, board)
+
+
+@_render.register
+def _(e: ev.SheetNoteAdded, state: RoomState) -> Delivery:
+    return _sheet_changed(state, e.sheet)
+
+
+def _sheet_event(
+    e: ev.ActivityChanged | ev.SheetStepChanged | ev.SheetItemChosen | ev.SmallStepChanged,
+    state: RoomState,
+) -> Delivery:
+    return _sheet_changed(state, e.sheet)
+
+
+for _kind in (ev.ActivityChanged, ev.SheetStepChanged, ev.SheetItemChosen, ev.SmallStepChanged):
+    _render.register(_kind, _sheet_event)
+
+
+@_render.register
+def _(e: ev.TurnChanged, state: RoomState) -> Delivery:
+    members = state.pair_members(e.pair)
+    return Delivery(duo_views.duo_op_for(state, members[0]) if members else [])
+
+
+@_render.register
+def _(e: ev.SheetShared, state: RoomState) -> Delivery:
+    if e.shared:
+        return _sheet_changed(state, e.sheet)
+    progress = duo_views.duo_op_for(state, e.sheet)
+    removed: Op = {"op": "sheet_removed", "owner": e.sheet}
+    sheet: Op = {"op": "sheet", "sheet": duo_views.sheet_view(state, e.sheet)}
+    readers = duo.audience(state, e.sheet)
+    return Delivery([*progress, removed], {pid: [*progress, sheet] for pid in readers})

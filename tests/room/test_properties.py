@@ -27,17 +27,18 @@ from hypothesis.stateful import (
 )
 
 from app.room import commands as cmd
-from app.room import views
+from app.room import duo, views
 from app.room.apply import apply, fold
 from app.room.decide import decide
 from app.room.errors import Rejected
 from app.room.events import Event
-from app.room.phases import ORDER, WRITING_CIRCLE
+from app.room.phases import DUO_ORDER, ORDER, WRITING_CIRCLE
 from app.room.state import (
     FACILITATOR,
     SCREEN,
     Actor,
     Circle,
+    DuoStep,
     Language,
     Phase,
     PlanMode,
@@ -51,7 +52,7 @@ from app.room.views import Op, render, snapshot_for
 from tests.room.replica import Replica
 
 PIDS = ("pid-a", "pid-b", "pid-c", "pid-d")
-VIEWERS: tuple[str | None, ...] = (None, *PIDS)
+VIEWERS: tuple[str | None, ...] = (None, views.ROOM_VIEWER, *PIDS)
 PLAN_IDS = ("plan-x", "plan-y", "plan-z")
 PAIR_CODES = ("DUO1", "DUO2")
 DECORATIONS = ("", " <script>alert(1)</script>", " Zoë 👩🏽‍🤝‍👨🏻", "\u202e!", '" \\ \n')
@@ -83,6 +84,8 @@ def _people_op(value: Any) -> bool:
 
 
 class Meeting(RuleBasedStateMachine):
+    variants: tuple[Variant, ...] = (Variant.TEAM, Variant.TEAM, Variant.DUO)
+
     def __init__(self) -> None:
         super().__init__()
         self.state = RoomState()
@@ -93,6 +96,7 @@ class Meeting(RuleBasedStateMachine):
         self.private: dict[str, set[str]] = {}
         self.deleted_texts: set[str] = set()
         self.names: set[str] = set()
+        self.sheet_texts: dict[str, set[str]] = {}
         self.replicas = {viewer: Replica(self.state, viewer) for viewer in VIEWERS}
 
     # -- the one road ---------------------------------------------------------------------
@@ -129,18 +133,40 @@ class Meeting(RuleBasedStateMachine):
                 self.deleted_texts |= texts
                 continue
             texts.add(note.text)
+            if note.sheet is not None:
+                self.sheet_texts.setdefault(note.sheet, set()).add(note.text)
+                continue
             if note.revealed:
                 private.discard(note.text)
             else:
                 private.add(note.text)
         self.names |= {p.name for p in self.state.participants.values()}
+        for owner, sheet in self.state.sheets.items():
+            words = {sheet.activity, sheet.small_step} - {""}
+            self.sheet_texts.setdefault(owner, set()).update(words)
 
     def forbidden(self, viewer: str | None) -> set[str]:
         hidden = set(self.deleted_texts)
         for nid, texts in self.private.items():
             if self.state.notes[nid].author != viewer:
                 hidden |= texts
+        for owner, texts in self.sheet_texts.items():
+            if not self.may_read_sheet(owner, viewer):
+                hidden |= texts
         return hidden
+
+    def may_read_sheet(self, owner: str, viewer: str | None) -> bool:
+        """The rule, written out again: the owner, their duo partner now, or all once shared."""
+        sheet = self.state.sheets.get(owner)
+        if sheet is not None and sheet.shared:
+            return True
+        if viewer == owner:
+            return True
+        person = self.state.participants.get(owner)
+        if not viewer or person is None or person.pair is None:
+            return False
+        members = [p.pid for p in self.state.participants.values() if p.pair == person.pair]
+        return len(members) == 2 and viewer in members
 
     # -- the checks -----------------------------------------------------------------------
 
@@ -187,7 +213,7 @@ class Meeting(RuleBasedStateMachine):
             if self.state.anonymous:
                 assert_no_leak(dump(without_people(board)), self.names, viewer, "a snapshot")
             self.check_voting_view(self.state, board["voting"])
-            if viewer is None:
+            if not viewer:
                 assert board["me"] is None
             elif board["me"] is not None:
                 assert board["me"]["votes"] == sorted(self.state.votes.get(viewer, ()))
@@ -198,15 +224,23 @@ class Meeting(RuleBasedStateMachine):
 
     # -- the meeting ----------------------------------------------------------------------
 
+    def order(self) -> tuple[Phase, ...]:
+        return DUO_ORDER if self.state.variant is Variant.DUO else ORDER
+
     @initialize(
+        data=st.data(),
         anonymous=st.booleans(),
         people=st.integers(min_value=2, max_value=len(PIDS)),
-        start=st.sampled_from(
-            [*ORDER, Phase.OUTER_READING, Phase.STEP_FORWARD, Phase.STEP_FORWARD]
-        ),
     )
-    def open_board(self, anonymous: bool, people: int, start: Phase) -> None:
-        create = cmd.CreateBoard("room", self.marker("topic"), Variant.TEAM, Language.NL, anonymous)
+    def open_board(self, data: st.DataObject, anonymous: bool, people: int) -> None:
+        variant = data.draw(st.sampled_from(self.variants))
+        create = cmd.CreateBoard("room", self.marker("topic"), variant, Language.NL, anonymous)
+        if variant is Variant.DUO:
+            self.open_duo_board(data, create, people)
+            return
+        start = data.draw(
+            st.sampled_from([*ORDER, Phase.OUTER_READING, Phase.STEP_FORWARD, Phase.STEP_FORWARD])
+        )
         self.run(FACILITATOR, create)
         for pid in PIDS[:people]:
             self.run(participant(pid), cmd.Join(self.marker("name"), f"hash-{pid}"))
@@ -233,15 +267,32 @@ class Meeting(RuleBasedStateMachine):
         actor = data.draw(st.sampled_from([FACILITATOR, FACILITATOR, self.someone(data)]))
         self.run(actor, cmd.SetTopic(data.draw(st.sampled_from([self.marker("topic"), " "]))))
 
+    def open_duo_board(self, data: st.DataObject, create: cmd.CreateBoard, people: int) -> None:
+        """A duo board in the duos phase, some duos already made and partly filled in."""
+        self.run(FACILITATOR, create)
+        for pid in PIDS[:people]:
+            self.run(participant(pid), cmd.Join(self.marker("name"), f"hash-{pid}"))
+        self.run(FACILITATOR, cmd.PairUp(PIDS[0], PIDS[1], PAIR_CODES[0]))
+        if people == len(PIDS):
+            self.run(FACILITATOR, cmd.PairUp(PIDS[2], PIDS[3], PAIR_CODES[1]))
+        self.run(FACILITATOR, cmd.ChangePhase(Phase.PAIRING, Phase.DUOS))
+        for pid in PIDS[:people]:
+            self.run(participant(pid), cmd.SetActivity(self.marker("activity")))
+            nid = f"early-sheet-{pid}"
+            self.run(participant(pid), cmd.AddSheetNote(nid, Circle.INNER, self.marker("secret")))
+        for _ in range(data.draw(st.integers(0, 2))):
+            self.duo_work(data)
+
     @rule(data=st.data())
     def change_phase(self, data: st.DataObject) -> None:
-        here = ORDER.index(self.state.phase)
+        order = self.order()
+        here = order.index(self.state.phase)
         how = data.draw(st.sampled_from(["forward", "forward", "back", "any"]))
         if how == "any":
-            start, to = data.draw(st.sampled_from(ORDER)), data.draw(st.sampled_from(ORDER))
+            start, to = data.draw(st.sampled_from(ORDER)), data.draw(st.sampled_from(DUO_ORDER))
         else:
             start = self.state.phase
-            to = ORDER[min(max(here + (1 if how == "forward" else -1), 0), len(ORDER) - 1)]
+            to = order[min(max(here + (1 if how == "forward" else -1), 0), len(order) - 1)]
         self.run(
             data.draw(st.sampled_from([FACILITATOR, FACILITATOR, SCREEN])),
             cmd.ChangePhase(start, to),
@@ -400,6 +451,36 @@ class Meeting(RuleBasedStateMachine):
             self.run(self.someone(data), cmd.LeavePair())
 
     @rule(data=st.data())
+    def duo_work(self, data: st.DataObject) -> None:
+        kinds = ["activity", "note", "note", "note", "step", "choose", "small", "swap", "share"]
+        kind = data.draw(st.sampled_from([*kinds, "share", "edit", "delete"]))
+        actor = self.someone(data)
+        command: cmd.Command
+        if kind == "activity":
+            command = cmd.SetActivity(self.marker("activity"))
+        elif kind == "note":
+            fresh = f"sheet-note-{self.counter}"
+            circle = data.draw(st.sampled_from(Circle))
+            command = cmd.AddSheetNote(fresh, circle, self.marker("secret"))
+        elif kind == "step":
+            command = cmd.SetSheetStep(
+                data.draw(st.sampled_from(DuoStep)), data.draw(st.sampled_from(DuoStep))
+            )
+        elif kind == "choose":
+            command = cmd.ChooseSheetItem(data.draw(st.sampled_from([None, self.a_note(data)])))
+        elif kind == "small":
+            command = cmd.SetSmallStep(self.marker("small-step"))
+        elif kind == "swap":
+            command = cmd.SwapRoles(data.draw(st.sampled_from(PIDS)))
+        elif kind == "share":
+            command = cmd.ShareSheet(data.draw(st.booleans()))
+        elif kind == "edit":
+            command = cmd.EditNote(self.a_note(data), self.marker("secret"))
+        else:
+            command = cmd.DeleteNote(self.a_note(data))
+        self.run(data.draw(st.sampled_from([actor, actor, actor, FACILITATOR, SCREEN])), command)
+
+    @rule(data=st.data())
     def closing(self, data: st.DataObject) -> None:
         kind = data.draw(st.sampled_from(["reflect", "agree", "open", "answer", "answer", "close"]))
         if kind == "reflect":
@@ -463,3 +544,22 @@ def test_a_broken_visibility_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> 
     )
     with pytest.raises(AssertionError, match="leak"):
         run_state_machine_as_test(Meeting, settings=quick)
+
+
+class DuoMeeting(Meeting):
+    variants = (Variant.DUO,)
+
+
+def test_a_broken_sheet_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were a sheet readable by the whole room, some viewer would get its words."""
+    monkeypatch.setattr(duo, "audience", lambda state, owner: frozenset(state.participants))
+    quick = settings(
+        max_examples=50,
+        stateful_step_count=10,
+        deadline=None,
+        database=None,
+        phases=[hypothesis.Phase.generate],
+        print_blob=False,
+    )
+    with pytest.raises(AssertionError, match="leak"):
+        run_state_machine_as_test(DuoMeeting, settings=quick)
