@@ -10,7 +10,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from app.room.state import Circle, Phase, PlanMode, Role, Usefulness
+from app.room.state import Circle, DuoStep, Phase, PlanMode, Role, Usefulness
 
 PROTOCOL_VERSION: Final = 1
 
@@ -235,6 +235,47 @@ class CloseScale(_Command):
     type: Literal["close_scale"]
 
 
+# -- duo boards ------------------------------------------------------------------------------
+
+
+class SetActivity(_Command):
+    type: Literal["set_activity"]
+    text: Text
+
+
+class AddSheetNote(_Command):
+    type: Literal["add_sheet_note"]
+    id: Id
+    circle: Circle
+    text: Text
+
+
+class SetSheetStep(_Command):
+    type: Literal["set_sheet_step"]
+    from_: DuoStep = Field(alias="from")
+    to: DuoStep
+
+
+class ChooseSheetItem(_Command):
+    type: Literal["choose_sheet_item"]
+    id: Id | None
+
+
+class SetSmallStep(_Command):
+    type: Literal["set_small_step"]
+    text: Text
+
+
+class SwapRoles(_Command):
+    type: Literal["swap_roles"]
+    interviewee: Id
+
+
+class ShareSheet(_Command):
+    type: Literal["share_sheet"]
+    shared: bool
+
+
 CommandMessage = (
     Rename
     | SetTopic
@@ -271,6 +312,13 @@ CommandMessage = (
     | OpenScale
     | AnswerScale
     | CloseScale
+    | SetActivity
+    | AddSheetNote
+    | SetSheetStep
+    | ChooseSheetItem
+    | SetSmallStep
+    | SwapRoles
+    | ShareSheet
 )
 
 ClientMessage = Annotated[Hello | Ping | CommandMessage, Field(discriminator="type")]

@@ -12,6 +12,7 @@ from app.room import events as ev
 from app.room.events import EVENT_TYPES, Event
 from app.room.state import (
     Circle,
+    DuoStep,
     Language,
     Phase,
     PlanMode,
@@ -93,6 +94,16 @@ MEETING: list[Event] = [
     ev.NoteMerged("o3", "o2"),
     ev.TimerStarted(duration_ms=60_000, deadline_ms=2_000_000, lock_writing=False),
     ev.TimerLockChanged(lock_writing=True),
+    ev.SheetNoteAdded("d1", "p1", "p2", Circle.INNER, "I prepare well"),
+    ev.SheetNoteAdded("d2", "p1", "p2", Circle.OUTER, "speak calmly"),
+    ev.NoteEdited("d2", "speak calmly and slowly"),
+    ev.ActivityChanged("p2", "Presenting"),
+    ev.SheetStepChanged("p2", DuoStep.ACTIVITY, DuoStep.STEP_FORWARD),
+    ev.SheetItemChosen("p2", "d2"),
+    ev.SmallStepChanged("p2", "practise with a colleague"),
+    ev.TurnChanged("duo-1", "p1"),
+    ev.SheetShared("p2", shared=True),
+    ev.NoteDeleted("d1"),
 ]
 
 NEIGHBOUR: list[Event] = [
