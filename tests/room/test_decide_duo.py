@@ -40,7 +40,7 @@ def test_a_duo_board_starts_with_pairing_and_needs_no_topic() -> None:
     room.do(FACILITATOR, cmd.ChangePhase(Phase.PAIRING, Phase.DUOS))
     room.do(FACILITATOR, cmd.ChangePhase(Phase.DUOS, Phase.CLOSING))
     room.do(FACILITATOR, cmd.ChangePhase(Phase.CLOSING, Phase.DUOS))
-    assert room.state.phase is Phase.DUOS
+    assert room.state.phase.value == "duos"
 
 
 @pytest.mark.parametrize(
@@ -204,7 +204,8 @@ def test_a_sheet_reaches_only_the_duo_until_it_is_shared() -> None:
     room.do(P2, cmd.AddSheetNote("s1", Circle.INNER, "GEHEIME-NOTITIE"))
     for viewer in ("p1", "p2"):
         assert b"GEHEIME-NOTITIE" in wire(room, viewer)
-    for viewer in ("p3", "p4", None, ROOM_VIEWER):
+    outsiders: tuple[str | None, ...] = ("p3", "p4", None, ROOM_VIEWER)
+    for viewer in outsiders:
         assert b"GEHEIME" not in wire(room, viewer), viewer
     board = snapshot_for(room.state, None)
     assert board["notes"] == [] and board["counts"] == {"inner": 0, "outer": 0}
@@ -218,7 +219,7 @@ def test_a_sheet_reaches_only_the_duo_until_it_is_shared() -> None:
     }
 
     room.do(P1, cmd.ShareSheet(shared=True))
-    for viewer in ("p3", None, ROOM_VIEWER):
+    for viewer in outsiders[:1] + outsiders[2:]:
         assert b"GEHEIME-NOTITIE" in wire(room, viewer)
     deliveries = room.deliver(P1, cmd.ShareSheet(shared=False))
     assert {"op": "sheet_removed", "owner": "p1"} in deliveries[0].for_viewer(None)
