@@ -6,7 +6,7 @@
 import {el, clear} from './dom.js';
 import {language, t} from './i18n.js';
 import {formatClock, remainingMs} from './clock.js';
-import {PHASES, STEPS} from './method.js';
+import {STEPS, phasesOf} from './method.js';
 import {plural} from './board.js';
 import {READING_CIRCLE, noteById, plansInOrder, rankedOuter, readingPosition} from './screen-model.js';
 import {pinIcon, scaleChart, setAttr, setText} from './screen-ui.js';
@@ -113,8 +113,9 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
 
   function renderStatus(s) {
     const board = s.board;
-    const index = PHASES.indexOf(board.phase);
-    setText(progress, t('phase.progress', {n: index + 1, total: PHASES.length}));
+    const phases = phasesOf(board);
+    const index = phases.indexOf(board.phase);
+    setText(progress, t('phase.progress', {n: index + 1, total: phases.length}));
     setText(phaseName, t(`phase.${board.phase}`));
     const who = s.presence === null ? t('people.count', {count: (board.participants || []).length}) : t('people.online', {count: s.presence});
     setText(people.lastChild, `${who} · ${t(`conn.${s.status}`)}`);
@@ -320,7 +321,8 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     const code = joinCode();
     const reading = readingPosition(board).item !== null;
     const writing = WRITING.has(phase);
-    const showJoin = Boolean(code) && (phase === 'topic' || writing);
+    const gathering = phase === 'topic' || phase === 'pairing';
+    const showJoin = Boolean(code) && (gathering || writing || phase === 'duos');
     const cards = {
       join: showJoin && !reading,
       questions: !reading && phase !== 'inner_reading' && phase !== 'outer_reading',
@@ -333,7 +335,7 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
       scale: !reading && scaleShown(board),
     };
     joinCard.hidden = !cards.join;
-    if (cards.join) renderJoin(code, phase === 'topic' || writing);
+    if (cards.join) renderJoin(code, gathering || writing);
     questionsCard.hidden = !cards.questions;
     if (cards.questions) renderQuestions(board);
     countsCard.hidden = !cards.counts;
