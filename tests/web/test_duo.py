@@ -33,7 +33,8 @@ def join_duo_board(page: Page, server: ServerProcess, board: Message, name: str)
 
 def pid_of(facilitator: Facilitator, name: str) -> str:
     board = facilitator.wait_for(lambda b: any(p["name"] == name for p in b["participants"]))
-    return next(p["id"] for p in board["participants"] if p["name"] == name)
+    pid: str = next(p["id"] for p in board["participants"] if p["name"] == name)
+    return pid
 
 
 def start_duos(
