@@ -20,7 +20,6 @@ from app.room.state import (
     Reflection,
     RoomState,
     ScaleStatus,
-    Sheet,
     Timer,
     VotingStatus,
 )
@@ -297,8 +296,9 @@ def _(e: ev.SheetNoteAdded, s: RoomState) -> RoomState:
         meeting=s.meeting,
         sheet=e.sheet,
     )
-    state = replace(s, notes=_with(s.notes, e.nid, note))
-    return replace(state, sheets=_with(s.sheets, e.sheet, s.sheets.get(e.sheet) or Sheet(e.sheet)))
+    sheet = s.sheet_of(e.sheet)
+    sheet = replace(sheet, note_ids=(*sheet.note_ids, e.nid))
+    return replace(s, notes=_with(s.notes, e.nid, note), sheets=_with(s.sheets, e.sheet, sheet))
 
 
 @_apply.register

@@ -40,6 +40,18 @@ def may_see_sheet(state: RoomState, owner: str, viewer: str | None) -> bool:
     return bool(viewer) and viewer in audience(state, owner)
 
 
+def readable_sheets(state: RoomState, viewer: str | None) -> list[str]:
+    """The owners of every sheet `viewer` may read, by may_see_sheet(), in owner order.
+
+    Only the shared sheets and the viewer's own duo can qualify, so only those are asked: a
+    snapshot for each of hundreds of participants must not look at every sheet each time.
+    """
+    candidates = {owner for owner, sheet in state.sheets.items() if sheet.shared}
+    if viewer:
+        candidates |= {viewer, state.partner_of(viewer) or viewer}
+    return sorted(o for o in candidates if o in state.sheets and may_see_sheet(state, o, viewer))
+
+
 def may_change_note(state: RoomState, note: Note, pid: str) -> bool:
     """A sheet's notes may be changed by whoever may read the sheet (not the room)."""
     return note.sheet is not None and pid in audience(state, note.sheet)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.room.duo import may_see_sheet
+from app.room.duo import readable_sheets
 from app.room.state import Circle, RoomState, Variant
 
 View = dict[str, Any]
@@ -78,8 +78,4 @@ def sheet_view(state: RoomState, owner: str) -> View:
 
 def sheets_view(state: RoomState, viewer: str | None) -> list[View]:
     """Every sheet this viewer may read, by owner."""
-    return [
-        sheet_view(state, owner)
-        for owner in sorted(state.sheets)
-        if may_see_sheet(state, owner, viewer)
-    ]
+    return [sheet_view(state, owner) for owner in readable_sheets(state, viewer)]

@@ -148,11 +148,13 @@ class Plan:
 class Sheet:
     """One interviewee's circles on a duo board, written by their duo partner.
 
-    Its notes are the room's notes whose `sheet` is `owner`. The sheet's contents reach only
-    the owner and their duo partner, unless the owner shares it (see views.py).
+    Its notes are the room's notes whose `sheet` is `owner` (`note_ids`, in writing order, keeps
+    them at hand). The sheet's contents reach only the owner and their duo partner, unless the
+    owner shares it (see duo.py).
     """
 
     owner: str
+    note_ids: tuple[str, ...] = ()
     activity: str = ""
     step: DuoStep = DuoStep.ACTIVITY
     chosen: str | None = None
@@ -256,9 +258,10 @@ class RoomState:
 
     def sheet_notes(self, owner: str) -> list[Note]:
         """The live notes on one interviewee's sheet, in the order they were written."""
-        return sorted(
-            (n for n in self.notes.values() if n.sheet == owner and n.live), key=lambda n: n.order
-        )
+        sheet = self.sheets.get(owner)
+        if sheet is None:
+            return []
+        return [note for nid in sheet.note_ids if (note := self.notes[nid]).live]
 
     def turn_of(self, code: str) -> str | None:
         """Who of duo `code` is interviewed now: as set, else the one who joined the board first."""

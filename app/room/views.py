@@ -513,12 +513,10 @@ def _pairs_changed(state: RoomState, delivery: Delivery, affected: frozenset[str
     `me` need the same people), so nobody keeps a former partner's sheet.
     """
     duos: Op = {"op": "duos", "duos": duo_views.duos_view(state)}
-    personal = {
-        pid: [*delivery.for_viewer(pid), duos]
-        + [{"op": "sheets", "sheets": duo_views.sheets_view(state, pid)}] * (pid in affected)
-        for pid in {*delivery.personal, *affected}
-        if pid in state.participants
-    }
+    personal = {pid: [*ops, duos] for pid, ops in delivery.personal.items()}
+    for pid in affected & state.participants.keys():
+        sheets: Op = {"op": "sheets", "sheets": duo_views.sheets_view(state, pid)}
+        personal[pid] = [*delivery.for_viewer(pid), duos, sheets]
     board = None if delivery.board is None else [*delivery.board, duos]
     return Delivery([*delivery.everyone, duos], personal, board)
 
