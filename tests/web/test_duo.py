@@ -158,3 +158,43 @@ def test_an_anonymous_duo_board_names_duos_by_number(
             expect(card).not_to_contain_text("Ann")
     finally:
         facilitator.__exit__(None, None, None)
+
+
+def test_a_facilitator_runs_a_duo_board_from_the_start_page(
+    live_server: ServerProcess, phone_context: PhoneFactory, browser: Browser
+) -> None:
+    with watched_page(browser, viewport={"width": 1920, "height": 1080}) as screen:
+        screen.goto(live_server.url)
+        screen.get_by_label("Onderwerp").fill("Teamdag")
+        screen.get_by_role("radio", name="In duo’s").check()
+        screen.get_by_role("button", name="Bord maken").click()
+        screen.get_by_role("link", name="Open het gedeelde scherm").click()
+        expect(screen.get_by_role("heading", level=1, name="Duo’s vormen")).to_be_visible()
+        expect(screen.locator(".duo-overview")).to_contain_text("Nog geen duo’s")
+        join_card = screen.get_by_role("region", name="Doe mee met je telefoon")
+        code = join_card.locator(".join-code-value").inner_text().strip()
+
+        phones = {}
+        for name in ("Ann", "Bram", "Cato", "Dirk"):
+            phones[name] = phone_context().new_page()
+            join_duo_board(phones[name], live_server, {"join_code": code}, name)
+
+        # Two pair themselves by a code, the facilitator pairs the other two.
+        phones["Cato"].get_by_label("Duocode").fill("CD1")
+        phones["Cato"].get_by_role("button", name="Start een duo").click()
+        phones["Dirk"].get_by_label("Duocode").fill("cd1")
+        phones["Dirk"].get_by_role("button", name="Sluit aan bij duo").click()
+        controls = screen.locator("#ctl-duos")
+        controls.get_by_label("Eerste persoon").select_option(label="Ann")
+        controls.get_by_label("Tweede persoon").select_option(label="Bram")
+        controls.get_by_role("button", name="Duo maken").click()
+        cards = screen.locator(".duo-card")
+        expect(cards).to_have_count(2)
+        expect(cards.filter(has_text="Ann & Bram")).to_have_count(1)
+        expect(cards.filter(has_text="Cato & Dirk")).to_have_count(1)
+
+        screen.get_by_role("button", name="Volgende stap: In duo’s").click()
+        expect(screen.get_by_role("heading", level=1, name="In duo’s")).to_be_visible()
+        expect(phones["Bram"].get_by_role("heading", name="Jij interviewt Ann")).to_be_visible()
+        expect(phones["Dirk"].get_by_role("heading", name="Jij interviewt Cato")).to_be_visible()
+        expect(cards.filter(has_text="Ann & Bram")).to_contain_text("Ann wordt geïnterviewd")

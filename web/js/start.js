@@ -45,11 +45,13 @@ function createBoardForm({onCreated}) {
     el('label', {class: 'choice'},
       el('input', {type: 'radio', name: 'language', value: lang, checked: lang === language()}),
       i18n(`lang.${lang}`));
+  // The hint sits beside the label, not in it: the label stays the choice's short name.
   const variantChoice = (variant) =>
-    el('label', {class: 'choice'},
-      el('input', {type: 'radio', name: 'variant', value: variant, checked: variant === 'team', 'aria-describedby': `variant-${variant}-hint`}),
-      i18n(`start.variant.${variant}`),
-      el('span', {class: 'hint', id: `variant-${variant}-hint`, 'data-i18n': `start.variant.${variant}_hint`}, t(`start.variant.${variant}_hint`)));
+    el('div', {class: 'variant-choice'},
+      el('label', {class: 'choice'},
+        el('input', {type: 'radio', name: 'variant', value: variant, checked: variant === 'team', 'aria-describedby': `variant-${variant}-hint`}),
+        i18n(`start.variant.${variant}`)),
+      el('p', {class: 'hint', id: `variant-${variant}-hint`, 'data-i18n': `start.variant.${variant}_hint`}, t(`start.variant.${variant}_hint`)));
   const anonymous = el('input', {type: 'checkbox', id: 'anonymous', name: 'anonymous', 'aria-describedby': 'anonymous-hint'});
   const error = el('p', {class: 'form-error', role: 'alert', hidden: true});
   const submit = el('button', {type: 'submit', class: 'btn btn-primary btn-block'}, i18n('start.create'));
