@@ -57,11 +57,9 @@ function duoCard(board, duo) {
 }
 
 /** The shared sheet as circles: the same view as a team board, with the activity on top. */
-function sheetModel(board, sheet) {
-  const name = nameOf(board, sheet.owner);
-  const title = name ? t('screen.duos.sheet_of', {name}) : '';
+function sheetModel(sheet) {
   return {
-    topic: [title, sheet.activity].filter(Boolean).join(': '),
+    topic: sheet.activity,
     notes: sheet.notes.map((n) => ({...n, author: null})),
     faceDown: {inner: 0, outer: 0},
     reading: null,
@@ -87,7 +85,10 @@ export function createDuoOverview(container) {
   const sheetViews = new Map();
   let signature = '';
 
+  let latest = null;
+
   function renderShared(board) {
+    latest = board;
     const sheets = (board.sheets || []).filter((s) => s.shared);
     sharedTitle.hidden = sheets.length === 0;
     const keep = new Set();
@@ -98,11 +99,16 @@ export function createDuoOverview(container) {
         const wrap = el('figure', {class: 'duo-shared-sheet', 'data-owner': sheet.owner});
         const step = el('figcaption', {class: 'duo-shared-step'});
         shared.append(wrap);
-        entry = {wrap, view: createBoard(wrap), step};
+        // The caption names whose circles these are (on an anonymous board: the activity).
+        const caption = () => {
+          const name = nameOf(latest, sheet.owner);
+          return name ? t('screen.duos.sheet_of', {name}) : t('export.activity');
+        };
+        entry = {wrap, view: createBoard(wrap, {caption}), step};
         wrap.append(step);
         sheetViews.set(sheet.owner, entry);
       }
-      entry.view.render(sheetModel(board, sheet));
+      entry.view.render(sheetModel(sheet));
       entry.step.textContent = sheet.small_step ? `${t('duo.small_step.label')}: ${sheet.small_step}` : '';
     }
     for (const [owner, entry] of sheetViews) {
