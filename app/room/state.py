@@ -17,7 +17,7 @@ class Circle(StrEnum):
 
 
 class Phase(StrEnum):
-    """The steps of the team circle technique, in order."""
+    """The steps of a meeting: the team circle technique in order, then a duo board's own."""
 
     TOPIC = "topic"
     INNER_WRITING = "inner_writing"

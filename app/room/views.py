@@ -9,6 +9,11 @@ After the reveal a note looks the same to everyone, so it is encoded once for th
 Votes are anonymous on every board: the room sees a tally after voting closes, each participant
 sees only their own dots. On an anonymous board no author name is ever rendered.
 
+On a duo board every interviewee's sheet (activity, notes, chosen item, small step) goes only
+to the readers duo.may_see_sheet() allows: the owner and their duo partner, or everyone once the
+owner shares it; sheet notes never appear in `notes` or `counts`. Everyone, the facilitator and
+the screens included, gets the duos' progress (duo_views.py), which carries no words and no names.
+
 `render(state, event)` gives a Delivery: the operations everyone gets, and per-participant
 overrides where a participant must see more (their own hidden notes, their own dots). Events
 that reshape the room (phase changes, reopened voting) ask each viewer to take a fresh snapshot.
