@@ -240,11 +240,13 @@ class CloseScale(_Command):
 
 class SetActivity(_Command):
     type: Literal["set_activity"]
+    sheet: Id
     text: Text
 
 
 class AddSheetNote(_Command):
     type: Literal["add_sheet_note"]
+    sheet: Id
     id: Id
     circle: Circle
     text: Text
@@ -252,17 +254,20 @@ class AddSheetNote(_Command):
 
 class SetSheetStep(_Command):
     type: Literal["set_sheet_step"]
+    sheet: Id
     from_: DuoStep = Field(alias="from")
     to: DuoStep
 
 
 class ChooseSheetItem(_Command):
     type: Literal["choose_sheet_item"]
+    sheet: Id
     id: Id | None
 
 
 class SetSmallStep(_Command):
     type: Literal["set_small_step"]
+    sheet: Id
     text: Text
 
 

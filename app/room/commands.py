@@ -232,13 +232,14 @@ class CloseScale:
     pass
 
 
-# -- duo boards: a participant works on the sheet of their duo's current interviewee ----------
+# -- duo boards: `sheet` names the interviewee whose sheet a duo partner writes on -----------
 
 
 @dataclass(frozen=True, slots=True)
 class SetActivity:
     """Write the activity the interviewee wants to make progress in."""
 
+    sheet: str
     text: str
 
 
@@ -246,6 +247,7 @@ class SetActivity:
 class AddSheetNote:
     """Write a note in one of the interviewee's circles."""
 
+    sheet: str
     nid: str
     circle: Circle
     text: str
@@ -255,6 +257,7 @@ class AddSheetNote:
 class SetSheetStep:
     """Compare-and-set: move the interviewee's sheet to another step."""
 
+    sheet: str
     from_: DuoStep
     to: DuoStep
 
@@ -263,6 +266,7 @@ class SetSheetStep:
 class ChooseSheetItem:
     """Pick the outer item to move inward first (None: none yet)."""
 
+    sheet: str
     nid: str | None
 
 
@@ -270,6 +274,7 @@ class ChooseSheetItem:
 class SetSmallStep:
     """Write the small step forward for the chosen item."""
 
+    sheet: str
     text: str
 
 

@@ -4,10 +4,11 @@ Theory of operation
 -------------------
 On a duo board every participant has a sheet: the circles about an activity of their own. In a
 duo one partner is interviewed (the pair's `turn`) while the other asks the method's questions
-and writes; swapping roles moves the pair to the other sheet. A sheet command never names the
-sheet: it always works on the sheet of the sender's duo's current interviewee, so a phone that
-missed a swap cannot write on the wrong one. Either partner may write and move the step, since
-people in a duo talk to each other; the interface gives the pen to the interviewer.
+and writes; swapping roles moves the pair to the other sheet. A sheet command names the sheet
+it is for (its owner), so what a phone sends lands on the sheet its user was looking at, even
+if the duo swapped roles in between. Either partner may write on either of their duo's two
+sheets and move its step, since people in a duo talk to each other; the interface gives the pen
+to the interviewer.
 
 Who sees a sheet (the one rule, used by views.py): its owner and the owner's duo partner of the
 moment, and everyone once the owner shares it. The facilitator and the shared screen see only
@@ -86,11 +87,11 @@ def _in_duo(state: RoomState, actor: Actor) -> tuple[str, str]:
     return actor.pid, code
 
 
-def _current_sheet(state: RoomState, actor: Actor) -> str:
-    """The owner of the sheet the sender's duo works on now."""
-    _, code = _in_duo(state, actor)
-    owner = state.turn_of(code)
-    assert owner is not None  # a complete duo has members
+def _duo_sheet(state: RoomState, actor: Actor, owner: str) -> str:
+    """`owner`, when that sheet is the sender's own or their duo partner's."""
+    pid, _ = _in_duo(state, actor)
+    if owner not in (pid, state.partner_of(pid)):
+        raise Rejected(ErrorCode.FORBIDDEN, "only the sheets of your own duo")
     return owner
 
 
@@ -98,13 +99,13 @@ def _current_sheet(state: RoomState, actor: Actor) -> str:
 
 
 def set_activity(c: cmd.SetActivity, s: RoomState, a: Actor, now: int) -> Events:
-    owner = _current_sheet(s, a)
+    owner = _duo_sheet(s, a, c.sheet)
     text = _text(c.text, limits.MAX_ACTIVITY_LENGTH, ErrorCode.TEXT_TOO_LONG)
     return [] if s.sheet_of(owner).activity == text else [ev.ActivityChanged(owner, text)]
 
 
 def add_sheet_note(c: cmd.AddSheetNote, s: RoomState, a: Actor, now: int) -> Events:
-    owner = _current_sheet(s, a)
+    owner = _duo_sheet(s, a, c.sheet)
     nid = c.nid
     if not nid or len(nid) > limits.MAX_ID_LENGTH or not nid.isprintable():
         raise Rejected(ErrorCode.BAD_VALUE, "ids are 1 to 64 printable characters")
@@ -122,7 +123,7 @@ def add_sheet_note(c: cmd.AddSheetNote, s: RoomState, a: Actor, now: int) -> Eve
 
 
 def set_sheet_step(c: cmd.SetSheetStep, s: RoomState, a: Actor, now: int) -> Events:
-    owner = _current_sheet(s, a)
+    owner = _duo_sheet(s, a, c.sheet)
     step = s.sheet_of(owner).step
     if step is not c.from_:
         raise Rejected(ErrorCode.PHASE_CONFLICT, f"the sheet is at {step.value}")
@@ -130,7 +131,7 @@ def set_sheet_step(c: cmd.SetSheetStep, s: RoomState, a: Actor, now: int) -> Eve
 
 
 def choose_sheet_item(c: cmd.ChooseSheetItem, s: RoomState, a: Actor, now: int) -> Events:
-    owner = _current_sheet(s, a)
+    owner = _duo_sheet(s, a, c.sheet)
     if c.nid is not None:
         note = s.notes.get(c.nid)
         if note is None or note.sheet != owner or not note.live or note.circle is not Circle.OUTER:
@@ -139,7 +140,7 @@ def choose_sheet_item(c: cmd.ChooseSheetItem, s: RoomState, a: Actor, now: int) 
 
 
 def set_small_step(c: cmd.SetSmallStep, s: RoomState, a: Actor, now: int) -> Events:
-    owner = _current_sheet(s, a)
+    owner = _duo_sheet(s, a, c.sheet)
     text = _text(c.text, limits.MAX_SMALL_STEP_LENGTH, ErrorCode.TEXT_TOO_LONG)
     return [] if s.sheet_of(owner).small_step == text else [ev.SmallStepChanged(owner, text)]
 

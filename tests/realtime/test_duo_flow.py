@@ -29,16 +29,21 @@ def wire(client: RoomClient) -> bytes:
     return orjson.dumps(client.messages)
 
 
-async def interview(writer: RoomClient, prefix: str) -> None:
-    """The writer takes their duo's current interviewee through the four steps."""
-    await writer.do("set_activity", text=f"{prefix} activiteit")
-    await writer.do("set_sheet_step", **{"from": "activity", "to": "inner"})
-    await writer.do("add_sheet_note", id=f"{prefix}-in", circle="inner", text=f"{prefix} al goed")
-    await writer.do("set_sheet_step", **{"from": "inner", "to": "outer"})
-    await writer.do("add_sheet_note", id=f"{prefix}-out", circle="outer", text=f"{prefix} wens")
-    await writer.do("set_sheet_step", **{"from": "outer", "to": "step_forward"})
-    await writer.do("choose_sheet_item", id=f"{prefix}-out")
-    await writer.do("set_small_step", text=f"{prefix} kleine stap")
+async def interview(writer: RoomClient, interviewee: RoomClient, prefix: str) -> None:
+    """The writer takes the interviewee's sheet through the four steps."""
+    sheet = interviewee.pid
+    await writer.do("set_activity", sheet=sheet, text=f"{prefix} activiteit")
+    await writer.do("set_sheet_step", sheet=sheet, **{"from": "activity", "to": "inner"})
+    await writer.do(
+        "add_sheet_note", sheet=sheet, id=f"{prefix}-in", circle="inner", text=f"{prefix} al goed"
+    )
+    await writer.do("set_sheet_step", sheet=sheet, **{"from": "inner", "to": "outer"})
+    await writer.do(
+        "add_sheet_note", sheet=sheet, id=f"{prefix}-out", circle="outer", text=f"{prefix} wens"
+    )
+    await writer.do("set_sheet_step", sheet=sheet, **{"from": "outer", "to": "step_forward"})
+    await writer.do("choose_sheet_item", sheet=sheet, id=f"{prefix}-out")
+    await writer.do("set_small_step", sheet=sheet, text=f"{prefix} kleine stap")
 
 
 async def test_two_duos_fill_both_sheets_and_the_screen_sees_only_progress(
@@ -62,7 +67,7 @@ async def test_two_duos_fill_both_sheets_and_the_screen_sees_only_progress(
     assert steps(screen) == {"AB1": ["activity", "activity"], "CD1": ["activity", "activity"]}
 
     # First round: Bram interviews Ann, Dirk interviews Cato, at the same time.
-    await asyncio.gather(interview(bram, "ann"), interview(dirk, "cato"))
+    await asyncio.gather(interview(bram, ann, "ann"), interview(dirk, cato, "cato"))
     await ann.wait_for(lambda c: (sheet(c, c.pid) or {}).get("small_step") == "ann kleine stap")
     mine = sheet(ann, ann.pid)
     assert mine is not None and mine["activity"] == "ann activiteit"
@@ -72,8 +77,8 @@ async def test_two_duos_fill_both_sheets_and_the_screen_sees_only_progress(
     # Swap roles: the interviewee becomes the interviewer; the other sheet opens.
     await ann.do("swap_roles", interviewee=bram.pid)
     await cato.do("swap_roles", interviewee=dirk.pid)
-    await asyncio.gather(interview(ann, "bram"), interview(cato, "dirk"))
-    last = await cato.do("set_small_step", text="dirk kleine stap, aangepast")
+    await asyncio.gather(interview(ann, bram, "bram"), interview(cato, dirk, "dirk"))
+    last = await cato.do("set_small_step", sheet=dirk.pid, text="dirk kleine stap, aangepast")
     await dirk.wait_for(
         lambda c: (sheet(c, c.pid) or {}).get("small_step") == "dirk kleine stap, aangepast"
     )

@@ -60,7 +60,7 @@ def test_a_team_board_never_enters_the_duo_phases() -> None:
     room = Room()
     refused = room.refused(FACILITATOR, cmd.ChangePhase(Phase.TOPIC, Phase.PAIRING))
     assert refused is ErrorCode.WRONG_PHASE
-    assert room.refused(P1, cmd.SetActivity("Presenteren")) is ErrorCode.WRONG_PHASE
+    assert room.refused(P1, cmd.SetActivity("p1", "Presenteren")) is ErrorCode.WRONG_PHASE
     assert room.refused(P1, cmd.ShareSheet(shared=True)) is ErrorCode.WRONG_PHASE
 
 
@@ -76,14 +76,14 @@ def test_team_notes_have_no_place_on_a_duo_board() -> None:
 def test_the_interviewer_fills_in_the_partner_s_sheet_through_the_four_steps() -> None:
     room = duo_room()
     assert room.state.turn_of("DUO1") == "p1"  # joined the board first: interviewed first
-    room.do(P2, cmd.SetActivity("  Presenteren  "))
-    room.do(P2, cmd.SetSheetStep(DuoStep.ACTIVITY, DuoStep.INNER))
-    room.do(P2, cmd.AddSheetNote("s1", Circle.INNER, "ik bereid goed voor"))
-    room.do(P2, cmd.SetSheetStep(DuoStep.INNER, DuoStep.OUTER))
-    room.do(P2, cmd.AddSheetNote("s2", Circle.OUTER, "rustig praten"))
-    room.do(P1, cmd.SetSheetStep(DuoStep.OUTER, DuoStep.STEP_FORWARD))  # either partner
-    room.do(P2, cmd.ChooseSheetItem("s2"))
-    room.do(P2, cmd.SetSmallStep("oefenen met een collega"))
+    room.do(P2, cmd.SetActivity("p1", "  Presenteren  "))
+    room.do(P2, cmd.SetSheetStep("p1", DuoStep.ACTIVITY, DuoStep.INNER))
+    room.do(P2, cmd.AddSheetNote("p1", "s1", Circle.INNER, "ik bereid goed voor"))
+    room.do(P2, cmd.SetSheetStep("p1", DuoStep.INNER, DuoStep.OUTER))
+    room.do(P2, cmd.AddSheetNote("p1", "s2", Circle.OUTER, "rustig praten"))
+    room.do(P1, cmd.SetSheetStep("p1", DuoStep.OUTER, DuoStep.STEP_FORWARD))  # either partner
+    room.do(P2, cmd.ChooseSheetItem("p1", "s2"))
+    room.do(P2, cmd.SetSmallStep("p1", "oefenen met een collega"))
 
     sheet = room.state.sheets["p1"]
     assert (sheet.activity, sheet.step, sheet.chosen) == ("Presenteren", DuoStep.STEP_FORWARD, "s2")
@@ -95,77 +95,98 @@ def test_the_interviewer_fills_in_the_partner_s_sheet_through_the_four_steps() -
 
 def test_swapping_roles_moves_the_duo_to_the_other_sheet() -> None:
     room = duo_room()
-    room.do(P2, cmd.SetActivity("Presenteren"))
+    room.do(P2, cmd.SetActivity("p1", "Presenteren"))
     events = room.do(P1, cmd.SwapRoles("p2"))
     assert events == [ev.TurnChanged("DUO1", "p2")]
     assert room.do(P2, cmd.SwapRoles("p2")) == []  # a second tap changes nothing
-    room.do(P1, cmd.SetActivity("Plannen"))
+    room.do(P1, cmd.SetActivity("p2", "Plannen"))
     assert room.state.sheets["p2"].activity == "Plannen"
     assert room.state.sheets["p1"].activity == "Presenteren"
     assert room.refused(P1, cmd.SwapRoles("p3")) is ErrorCode.BAD_VALUE
 
 
+def test_a_write_lands_on_the_sheet_it_names_even_after_a_swap() -> None:
+    room = duo_room()
+    room.do(P1, cmd.SwapRoles("p2"))  # Bram's phone has not heard of it yet
+    room.do(P2, cmd.AddSheetNote("p1", "late", Circle.INNER, "voor Ann bedoeld"))
+    assert [n.nid for n in room.state.sheet_notes("p1")] == ["late"]
+    assert room.state.sheet_notes("p2") == []
+
+
+def test_only_the_two_sheets_of_one_s_own_duo_can_be_written_on() -> None:
+    room = duo_room()
+    room.do(P1, cmd.SetActivity("p1", "mijn eigen"))  # forgiving: the interviewee may too
+    for sheet in ("p3", "p4", "nobody"):
+        assert room.refused(P1, cmd.SetActivity(sheet, "x")) is ErrorCode.FORBIDDEN
+        assert room.refused(P1, cmd.SetSmallStep(sheet, "x")) is ErrorCode.FORBIDDEN
+
+
 def test_sheet_work_needs_a_complete_duo_in_the_duos_phase() -> None:
     room = duo_room(working=False)
-    assert room.refused(P1, cmd.SetActivity("x")) is ErrorCode.WRONG_PHASE
+    assert room.refused(P1, cmd.SetActivity("p1", "x")) is ErrorCode.WRONG_PHASE
     room.do(FACILITATOR, cmd.ChangePhase(Phase.PAIRING, Phase.DUOS))
     room.do(P2, cmd.LeavePair())
-    assert room.refused(P1, cmd.SetActivity("x")) is ErrorCode.NOT_IN_DUO
-    assert room.refused(P2, cmd.AddSheetNote("s1", Circle.INNER, "x")) is ErrorCode.NOT_IN_DUO
+    assert room.refused(P1, cmd.SetActivity("p1", "x")) is ErrorCode.NOT_IN_DUO
+    assert room.refused(P2, cmd.AddSheetNote("p1", "s1", Circle.INNER, "x")) is ErrorCode.NOT_IN_DUO
     assert room.refused(P1, cmd.SwapRoles("p1")) is ErrorCode.NOT_IN_DUO
-    assert room.refused(FACILITATOR, cmd.SetActivity("x")) is ErrorCode.FORBIDDEN
-    assert room.refused(SCREEN, cmd.SetActivity("x")) is ErrorCode.FORBIDDEN
+    assert room.refused(FACILITATOR, cmd.SetActivity("p1", "x")) is ErrorCode.FORBIDDEN
+    assert room.refused(SCREEN, cmd.SetActivity("p1", "x")) is ErrorCode.FORBIDDEN
 
 
 def test_sheet_texts_keep_to_their_limits() -> None:
     room = duo_room()
     long_activity = "a" * (limits.MAX_ACTIVITY_LENGTH + 1)
-    assert room.refused(P2, cmd.SetActivity(long_activity)) is ErrorCode.TEXT_TOO_LONG
-    room.do(P2, cmd.SetActivity("a" * limits.MAX_ACTIVITY_LENGTH))
+    assert room.refused(P2, cmd.SetActivity("p1", long_activity)) is ErrorCode.TEXT_TOO_LONG
+    room.do(P2, cmd.SetActivity("p1", "a" * limits.MAX_ACTIVITY_LENGTH))
     long_step = "s" * (limits.MAX_SMALL_STEP_LENGTH + 1)
-    assert room.refused(P2, cmd.SetSmallStep(long_step)) is ErrorCode.TEXT_TOO_LONG
-    room.do(P2, cmd.SetSmallStep("s" * limits.MAX_SMALL_STEP_LENGTH))
+    assert room.refused(P2, cmd.SetSmallStep("p1", long_step)) is ErrorCode.TEXT_TOO_LONG
+    room.do(P2, cmd.SetSmallStep("p1", "s" * limits.MAX_SMALL_STEP_LENGTH))
     long_note = "n" * (limits.MAX_NOTE_LENGTH + 1)
     assert (
-        room.refused(P2, cmd.AddSheetNote("x", Circle.INNER, long_note)) is ErrorCode.NOTE_TOO_LONG
+        room.refused(P2, cmd.AddSheetNote("p1", "x", Circle.INNER, long_note))
+        is ErrorCode.NOTE_TOO_LONG
     )
-    assert room.refused(P2, cmd.AddSheetNote("x", Circle.INNER, "  ")) is ErrorCode.NOTE_EMPTY
-    assert room.refused(P2, cmd.AddSheetNote("", Circle.INNER, "x")) is ErrorCode.BAD_VALUE
+    assert room.refused(P2, cmd.AddSheetNote("p1", "x", Circle.INNER, "  ")) is ErrorCode.NOTE_EMPTY
+    assert room.refused(P2, cmd.AddSheetNote("p1", "", Circle.INNER, "x")) is ErrorCode.BAD_VALUE
 
 
 def test_a_sheet_holds_at_most_max_notes_per_sheet() -> None:
     room = duo_room()
     for n in range(limits.MAX_NOTES_PER_SHEET):
-        room.do(P2, cmd.AddSheetNote(f"s{n}", Circle.INNER, f"ding {n}"))
-    refused = room.refused(P2, cmd.AddSheetNote("one-more", Circle.OUTER, "x"))
+        room.do(P2, cmd.AddSheetNote("p1", f"s{n}", Circle.INNER, f"ding {n}"))
+    refused = room.refused(P2, cmd.AddSheetNote("p1", "one-more", Circle.OUTER, "x"))
     assert refused is ErrorCode.TOO_MANY_NOTES
     room.do(P1, cmd.SwapRoles("p2"))
-    room.do(P1, cmd.AddSheetNote("other-sheet", Circle.OUTER, "x"))  # the other sheet has room
+    room.do(
+        P1, cmd.AddSheetNote("p2", "other-sheet", Circle.OUTER, "x")
+    )  # the other sheet has room
 
 
 def test_note_ids_are_shared_with_the_room() -> None:
     room = duo_room()
-    room.do(P2, cmd.AddSheetNote("s1", Circle.INNER, "x"))
-    assert room.refused(P4, cmd.AddSheetNote("s1", Circle.INNER, "y")) is ErrorCode.NOTE_EXISTS
+    room.do(P2, cmd.AddSheetNote("p1", "s1", Circle.INNER, "x"))
+    assert (
+        room.refused(P4, cmd.AddSheetNote("p3", "s1", Circle.INNER, "y")) is ErrorCode.NOTE_EXISTS
+    )
 
 
 def test_the_step_moves_by_compare_and_set() -> None:
     room = duo_room()
-    room.do(P2, cmd.SetSheetStep(DuoStep.ACTIVITY, DuoStep.INNER))
-    again = room.refused(P1, cmd.SetSheetStep(DuoStep.ACTIVITY, DuoStep.INNER))
+    room.do(P2, cmd.SetSheetStep("p1", DuoStep.ACTIVITY, DuoStep.INNER))
+    again = room.refused(P1, cmd.SetSheetStep("p1", DuoStep.ACTIVITY, DuoStep.INNER))
     assert again is ErrorCode.PHASE_CONFLICT
-    assert room.do(P1, cmd.SetSheetStep(DuoStep.INNER, DuoStep.INNER)) == []
-    room.do(P1, cmd.SetSheetStep(DuoStep.INNER, DuoStep.ACTIVITY))  # back is fine too
+    assert room.do(P1, cmd.SetSheetStep("p1", DuoStep.INNER, DuoStep.INNER)) == []
+    room.do(P1, cmd.SetSheetStep("p1", DuoStep.INNER, DuoStep.ACTIVITY))  # back is fine too
 
 
 def test_only_an_outer_item_of_the_same_sheet_can_be_chosen() -> None:
     room = duo_room()
-    room.do(P2, cmd.AddSheetNote("in", Circle.INNER, "x"))
-    room.do(P2, cmd.AddSheetNote("out", Circle.OUTER, "y"))
-    room.do(P4, cmd.AddSheetNote("theirs", Circle.OUTER, "z"))
+    room.do(P2, cmd.AddSheetNote("p1", "in", Circle.INNER, "x"))
+    room.do(P2, cmd.AddSheetNote("p1", "out", Circle.OUTER, "y"))
+    room.do(P4, cmd.AddSheetNote("p3", "theirs", Circle.OUTER, "z"))
     for nid in ("in", "theirs", "nothing"):
-        assert room.refused(P2, cmd.ChooseSheetItem(nid)) is ErrorCode.UNKNOWN_NOTE
-    room.do(P2, cmd.ChooseSheetItem("out"))
+        assert room.refused(P2, cmd.ChooseSheetItem("p1", nid)) is ErrorCode.UNKNOWN_NOTE
+    room.do(P2, cmd.ChooseSheetItem("p1", "out"))
     events = room.do(P1, cmd.DeleteNote("out"))
     assert events == [ev.SheetItemChosen("p1", None), ev.NoteDeleted("out")]
     assert room.state.sheets["p1"].chosen is None
@@ -173,7 +194,7 @@ def test_only_an_outer_item_of_the_same_sheet_can_be_chosen() -> None:
 
 def test_both_partners_and_nobody_else_may_change_a_sheet_s_notes() -> None:
     room = duo_room()
-    room.do(P2, cmd.AddSheetNote("s1", Circle.INNER, "x"))
+    room.do(P2, cmd.AddSheetNote("p1", "s1", Circle.INNER, "x"))
     room.do(P1, cmd.EditNote("s1", "by the interviewee"))
     room.do(P2, cmd.EditNote("s1", "by the interviewer"))
     assert room.refused(P3, cmd.EditNote("s1", "no")) is ErrorCode.NOT_YOUR_NOTE
@@ -186,7 +207,7 @@ def test_both_partners_and_nobody_else_may_change_a_sheet_s_notes() -> None:
 
 def test_only_the_interviewee_shares_their_own_sheet() -> None:
     room = duo_room()
-    room.do(P2, cmd.SetActivity("Presenteren"))
+    room.do(P2, cmd.SetActivity("p1", "Presenteren"))
     assert room.do(P1, cmd.ShareSheet(shared=True)) == [ev.SheetShared("p1", shared=True)]
     assert room.do(P1, cmd.ShareSheet(shared=True)) == []
     assert room.refused(FACILITATOR, cmd.ShareSheet(shared=False)) is ErrorCode.FORBIDDEN
@@ -200,8 +221,8 @@ def test_only_the_interviewee_shares_their_own_sheet() -> None:
 
 def test_a_sheet_reaches_only_the_duo_until_it_is_shared() -> None:
     room = duo_room()
-    room.do(P2, cmd.SetActivity("GEHEIME-ACTIVITEIT"))
-    room.do(P2, cmd.AddSheetNote("s1", Circle.INNER, "GEHEIME-NOTITIE"))
+    room.do(P2, cmd.SetActivity("p1", "GEHEIME-ACTIVITEIT"))
+    room.do(P2, cmd.AddSheetNote("p1", "s1", Circle.INNER, "GEHEIME-NOTITIE"))
     for partner in ("p1", "p2"):
         assert b"GEHEIME-NOTITIE" in wire(room, partner)
     outsiders: tuple[str | None, ...] = ("p3", "p4", None, ROOM_VIEWER)
@@ -228,7 +249,7 @@ def test_a_sheet_reaches_only_the_duo_until_it_is_shared() -> None:
 
 def test_a_partner_who_leaves_loses_the_sheet_at_once() -> None:
     room = duo_room()
-    room.do(P2, cmd.AddSheetNote("s1", Circle.INNER, "GEHEIM"))
+    room.do(P2, cmd.AddSheetNote("p1", "s1", Circle.INNER, "GEHEIM"))
     deliveries = room.deliver(P2, cmd.LeavePair())
     ops = deliveries[0].for_viewer("p2")
     assert {"op": "sheets", "sheets": []} in ops
@@ -238,7 +259,7 @@ def test_a_partner_who_leaves_loses_the_sheet_at_once() -> None:
 
 def test_the_overview_carries_no_names() -> None:
     room = duo_room(anonymous=True)
-    room.do(P2, cmd.SetActivity("Presenteren"))
+    room.do(P2, cmd.SetActivity("p1", "Presenteren"))
     board = snapshot_for(room.state, ROOM_VIEWER)
     assert [duo["number"] for duo in board["duos"]] == [1, 2]
     names = (b"Ann", b"Bram", b"Cato", b"Dirk")

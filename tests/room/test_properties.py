@@ -277,9 +277,11 @@ class Meeting(RuleBasedStateMachine):
             self.run(FACILITATOR, cmd.PairUp(PIDS[2], PIDS[3], PAIR_CODES[1]))
         self.run(FACILITATOR, cmd.ChangePhase(Phase.PAIRING, Phase.DUOS))
         for pid in PIDS[:people]:
-            self.run(participant(pid), cmd.SetActivity(self.marker("activity")))
+            partner = self.state.partner_of(pid) or pid
+            self.run(participant(pid), cmd.SetActivity(partner, self.marker("activity")))
             nid = f"early-sheet-{pid}"
-            self.run(participant(pid), cmd.AddSheetNote(nid, Circle.INNER, self.marker("secret")))
+            note = cmd.AddSheetNote(partner, nid, Circle.INNER, self.marker("secret"))
+            self.run(participant(pid), note)
         for _ in range(data.draw(st.integers(0, 2))):
             self.duo_work(data)
 
@@ -450,26 +452,34 @@ class Meeting(RuleBasedStateMachine):
         else:
             self.run(self.someone(data), cmd.LeavePair())
 
+    def a_sheet(self, data: st.DataObject, actor: Actor) -> str:
+        """Mostly the sender's duo partner's sheet, sometimes their own, sometimes anyone's."""
+        pid = actor.pid or PIDS[0]
+        partner = self.state.partner_of(pid) or pid
+        return data.draw(st.sampled_from([partner, partner, partner, pid, *PIDS]))
+
     @rule(data=st.data())
     def duo_work(self, data: st.DataObject) -> None:
         kinds = ["activity", "note", "note", "note", "step", "choose", "small", "swap", "share"]
         kind = data.draw(st.sampled_from([*kinds, "share", "edit", "delete"]))
         actor = self.someone(data)
+        sheet = self.a_sheet(data, actor)
         command: cmd.Command
         if kind == "activity":
-            command = cmd.SetActivity(self.marker("activity"))
+            command = cmd.SetActivity(sheet, self.marker("activity"))
         elif kind == "note":
             fresh = f"sheet-note-{self.counter}"
             circle = data.draw(st.sampled_from(Circle))
-            command = cmd.AddSheetNote(fresh, circle, self.marker("secret"))
+            command = cmd.AddSheetNote(sheet, fresh, circle, self.marker("secret"))
         elif kind == "step":
             command = cmd.SetSheetStep(
-                data.draw(st.sampled_from(DuoStep)), data.draw(st.sampled_from(DuoStep))
+                sheet, data.draw(st.sampled_from(DuoStep)), data.draw(st.sampled_from(DuoStep))
             )
         elif kind == "choose":
-            command = cmd.ChooseSheetItem(data.draw(st.sampled_from([None, self.a_note(data)])))
+            nid = data.draw(st.sampled_from([None, self.a_note(data)]))
+            command = cmd.ChooseSheetItem(sheet, nid)
         elif kind == "small":
-            command = cmd.SetSmallStep(self.marker("small-step"))
+            command = cmd.SetSmallStep(sheet, self.marker("small-step"))
         elif kind == "swap":
             command = cmd.SwapRoles(data.draw(st.sampled_from(PIDS)))
         elif kind == "share":

@@ -90,38 +90,45 @@ export function createDuo({actions}) {
 
   activityInput.addEventListener('input', () => (dirty.activity = true));
   stepInput.addEventListener('input', () => (dirty.step = true));
+  /** The sheet on the screen now: what the user writes is for this one (commands name it). */
+  const shownSheet = () => (context?.complete ? context.sheetOf(context.turn) : null);
   activityForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    actions.setActivity(activityInput.value.trim());
+    const sheet = shownSheet();
+    if (!sheet) return;
+    actions.setActivity(sheet.owner, activityInput.value.trim());
     dirty.activity = false;
   });
   noteForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = noteInput.value.trim();
-    const sheet = context && context.sheetOf(context.turn);
+    const sheet = shownSheet();
     if (!text || !sheet) return;
-    actions.addSheetNote(sheet.step === 'outer' ? 'outer' : 'inner', text);
+    actions.addSheetNote(sheet.owner, sheet.step === 'outer' ? 'outer' : 'inner', text);
     noteInput.value = '';
     noteInput.focus();
   });
   stepForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    actions.setSmallStep(stepInput.value.trim());
+    const sheet = shownSheet();
+    if (!sheet) return;
+    actions.setSmallStep(sheet.owner, stepInput.value.trim());
     dirty.step = false;
   });
   chooseList.addEventListener('change', (event) => {
     const target = /** @type {HTMLInputElement} */ (event.target);
-    if (target.name === 'duo-chosen') actions.chooseSheetItem(target.value);
+    const sheet = shownSheet();
+    if (target.name === 'duo-chosen' && sheet) actions.chooseSheetItem(sheet.owner, target.value);
   });
   swap.addEventListener('click', () => {
     // The one interviewed now becomes the interviewer: the other one's sheet opens.
     if (context?.complete) actions.swapRoles(context.interviewing ? context.me.id : context.partnerId);
   });
   const move = (direction) => {
-    const sheet = context && context.sheetOf(context.turn);
+    const sheet = shownSheet();
     if (!sheet) return;
     const to = DUO_STEPS[DUO_STEPS.indexOf(sheet.step) + direction];
-    if (to) actions.setSheetStep(sheet.step, to);
+    if (to) actions.setSheetStep(sheet.owner, sheet.step, to);
   };
   back.addEventListener('click', () => move(-1));
   next.addEventListener('click', () => move(1));
