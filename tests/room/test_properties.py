@@ -460,8 +460,8 @@ class Meeting(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def duo_work(self, data: st.DataObject) -> None:
-        kinds = ["activity", "note", "note", "note", "step", "choose", "small", "swap", "share"]
-        kind = data.draw(st.sampled_from([*kinds, "share", "edit", "delete"]))
+        kinds = ["activity", "note", "note", "note", "step", "step", "choose", "small", "swap"]
+        kind = data.draw(st.sampled_from([*kinds, "share", "share", "share", "edit", "delete"]))
         actor = self.someone(data)
         sheet = self.a_sheet(data, actor)
         command: cmd.Command
@@ -472,16 +472,19 @@ class Meeting(RuleBasedStateMachine):
             circle = data.draw(st.sampled_from(Circle))
             command = cmd.AddSheetNote(sheet, fresh, circle, self.marker("secret"))
         elif kind == "step":
-            command = cmd.SetSheetStep(
-                sheet, data.draw(st.sampled_from(DuoStep)), data.draw(st.sampled_from(DuoStep))
-            )
+            now = self.state.sheet_of(sheet).step
+            start = data.draw(st.sampled_from([now, now, now, *DuoStep]))
+            command = cmd.SetSheetStep(sheet, start, data.draw(st.sampled_from(DuoStep)))
         elif kind == "choose":
-            nid = data.draw(st.sampled_from([None, self.a_note(data)]))
+            outer = [n.nid for n in self.state.sheet_notes(sheet) if n.circle is Circle.OUTER]
+            nid = data.draw(st.sampled_from([None, self.a_note(data), *outer, *outer]))
             command = cmd.ChooseSheetItem(sheet, nid)
         elif kind == "small":
             command = cmd.SetSmallStep(sheet, self.marker("small-step"))
         elif kind == "swap":
-            command = cmd.SwapRoles(data.draw(st.sampled_from(PIDS)))
+            mine = actor.pid or PIDS[0]
+            partner = self.state.partner_of(mine) or mine
+            command = cmd.SwapRoles(data.draw(st.sampled_from([mine, partner, partner, *PIDS])))
         elif kind == "share":
             command = cmd.ShareSheet(data.draw(st.booleans()))
         elif kind == "edit":
@@ -489,6 +492,30 @@ class Meeting(RuleBasedStateMachine):
         else:
             command = cmd.DeleteNote(self.a_note(data))
         self.run(data.draw(st.sampled_from([actor, actor, actor, FACILITATOR, SCREEN])), command)
+
+    @precondition(lambda self: self.state.phase is Phase.DUOS)
+    @rule(data=st.data())
+    def interview(self, data: st.DataObject) -> None:
+        """A whole turn of one duo: step on, an outer item, its small step, swap, share."""
+        writers = [p for p in sorted(self.state.participants) if self.state.partner_of(p)]
+        if not writers:
+            return
+        writer = data.draw(st.sampled_from(writers))
+        sheet = self.state.partner_of(writer) or writer
+        step = self.state.sheet_of(sheet).step
+        self.run(
+            participant(writer), cmd.SetSheetStep(sheet, step, data.draw(st.sampled_from(DuoStep)))
+        )
+        nid = f"sheet-note-{self.counter}"
+        self.run(
+            participant(writer), cmd.AddSheetNote(sheet, nid, Circle.OUTER, self.marker("secret"))
+        )
+        self.run(participant(writer), cmd.ChooseSheetItem(sheet, nid))
+        self.run(participant(writer), cmd.SetSmallStep(sheet, self.marker("small-step")))
+        if data.draw(st.booleans()):
+            self.run(participant(sheet), cmd.SwapRoles(writer))
+        if data.draw(st.booleans()):
+            self.run(participant(sheet), cmd.ShareSheet(data.draw(st.booleans())))
 
     @rule(data=st.data())
     def closing(self, data: st.DataObject) -> None:
