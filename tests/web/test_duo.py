@@ -99,6 +99,14 @@ def test_the_interviewer_asks_the_step_s_questions_and_writes_the_partner_s_circ
         expect(ann.get_by_role("heading", name="Stap 1. Kies de activiteit")).to_be_visible()
         expect(bram.get_by_role("heading", name="Ann interviewt jou")).to_be_visible()
         assert facilitator.settle()["sheets"] == []  # nothing shared, nothing on the board
+
+        # Closing: both see both circles of their duo, read-only, beside the reflection.
+        facilitator.change_phase("duos", "closing")
+        expect(ann.get_by_role("heading", name="Mijn cirkels")).to_be_visible()
+        expect(ann.get_by_role("heading", name="Cirkels van Bram")).to_be_visible()
+        expect(ann.get_by_text(INNER_NOTE)).to_be_visible()
+        expect(ann.get_by_role("button", name="Verwijder")).to_have_count(0)
+        expect(ann.get_by_role("heading", name="Jij interviewt Bram")).to_be_hidden()
     finally:
         facilitator.__exit__(None, None, None)
 
