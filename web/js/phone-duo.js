@@ -242,14 +242,15 @@ export function createDuo({actions}) {
       if (!stepForm.hidden) renderChoices(sheet);
 
       // The sheets: the open one first while working; both (mine first) while closing.
-      const shown = working
-        ? [[sheet, interviewing ? partnerLabel : t('duo.sheet.mine'), interviewing]]
-        : [[context.sheetOf(me.id), t('duo.sheet.mine'), false], [context.sheetOf(context.partnerId), partnerLabel, false]];
+      const closing = board.phase === 'closing';
+      let shown = [];
+      if (working) shown = [[sheet, interviewing ? partnerLabel : t('duo.sheet.mine'), interviewing]];
+      else if (closing) shown = [[context.sheetOf(me.id), t('duo.sheet.mine'), false], [context.sheetOf(context.partnerId), partnerLabel, false]];
       const sig = JSON.stringify([shown, language()]);
       if (sig !== sheetSig) {
         sheetSig = sig;
         clear(sheetsBox);
-        if (board.phase === 'closing') sheetsBox.append(el('p', {class: 'card muted'}, t('duo.closing')));
+        if (closing) sheetsBox.append(el('p', {class: 'card muted'}, t('duo.closing')));
         for (const [s, title, editable] of shown) sheetsBox.append(sheetCard(s, {title, editable}));
       }
     },
