@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.room.agenda import ORDER, PROMPT_KEYS
-from app.room.method import STEPS
+from app.room.method import DUO_PHASE_STEPS, DUO_STEPS, STEPS
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
@@ -39,5 +39,15 @@ def test_every_method_step_and_export_label_is_translated(language: str) -> None
         "export.round.1",
         "export.round.2",
     }
+    missing = sorted(k for k in used if not strings.get(k))
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_duo_step_question_and_label_is_translated(language: str) -> None:
+    strings = catalogue(language)
+    used = {key for g in DUO_STEPS.values() for key in (g.title_key, g.hint_key, *g.question_keys)}
+    used |= {key for s in DUO_PHASE_STEPS.values() for key in (s.title_key, *s.question_keys)}
+    used |= {f"export.{k}" for k in ("sheet", "activity", "small_step")}
     missing = sorted(k for k in used if not strings.get(k))
     assert not missing, missing

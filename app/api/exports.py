@@ -166,7 +166,30 @@ def export_data(state: RoomState) -> dict[str, Any]:
         ],
         "agreements": state.agreements,
         "meeting": state.meeting,
+        "sheets": shared_sheets(state),
     }
+
+
+def shared_sheets(state: RoomState) -> list[dict[str, Any]]:
+    """A duo board's sheets whose interviewees shared them; the others stay out of exports."""
+    out = []
+    for owner in sorted(state.sheets):
+        sheet = state.sheets[owner]
+        if not sheet.shared:
+            continue
+        person = state.participants.get(owner)
+        notes = state.sheet_notes(owner)
+        out.append(
+            {
+                "name": None if state.anonymous or person is None else person.name or None,
+                "activity": sheet.activity,
+                "inner": [n.text for n in notes if n.circle is Circle.INNER],
+                "outer": [n.text for n in notes if n.circle is Circle.OUTER],
+                "chosen": next((n.text for n in notes if n.nid == sheet.chosen), None),
+                "small_step": sheet.small_step,
+            }
+        )
+    return out
 
 
 def to_markdown(state: RoomState, settings: Settings) -> str:
@@ -190,6 +213,17 @@ def to_markdown(state: RoomState, settings: Settings) -> str:
             parts += [md(x) for x in (r["what"], r["improve"]) if x]
             lines.append("- " + " · ".join(parts))
         lines.append("")
+    for sheet in data["sheets"]:
+        title = t("export.sheet") + (f": {md(sheet['name'])}" if sheet["name"] else "")
+        lines += [f"## {title}", "", f"**{t('export.activity')}**: {md(sheet['activity'])}", ""]
+        for circle in ("inner", "outer"):
+            lines += [f"### {t(f'export.{circle}')}", ""]
+            lines += [f"- {md(text)}" for text in sheet[circle]]
+            lines.append("")
+        if sheet["chosen"]:
+            lines += [f"**{t('export.chosen')}**: {md(sheet['chosen'])}", ""]
+        if sheet["small_step"]:
+            lines += [f"**{t('export.small_step')}**: {md(sheet['small_step'])}", ""]
     if data["agreements"]:
         lines += [f"## {t('export.agreements')}", "", md(data["agreements"]), ""]
     lines += ["---", t("method.credit"), ""]
@@ -262,6 +296,15 @@ def to_csv(state: RoomState) -> str:
         writer.writerow(
             ["reflection", r["useful"], csv_cell(r["what"]), "", "", csv_cell(r["improve"]), "", ""]
         )
+    for sheet in data["sheets"]:
+        name = csv_cell(sheet["name"] or "")
+        writer.writerow(["sheet_activity", "", csv_cell(sheet["activity"]), name, "", "", ""])
+        for circle in ("inner", "outer"):
+            for text in sheet[circle]:
+                kind = "sheet_chosen" if text == sheet["chosen"] else "sheet_note"
+                writer.writerow([kind, circle, csv_cell(text), name, "", "", ""])
+        if sheet["small_step"]:
+            writer.writerow(["sheet_step", "", csv_cell(sheet["small_step"]), name, "", "", ""])
     if data["agreements"]:
         writer.writerow(["agreements", "", csv_cell(data["agreements"]), "", "", "", "", ""])
     return out.getvalue()

@@ -55,6 +55,13 @@ _CONVERT: dict[type[p.CommandMessage], Callable[[Any], c.Command]] = {
     p.OpenScale: lambda m: c.OpenScale(),
     p.AnswerScale: lambda m: c.AnswerScale(m.value),
     p.CloseScale: lambda m: c.CloseScale(),
+    p.SetActivity: lambda m: c.SetActivity(m.sheet, m.text),
+    p.AddSheetNote: lambda m: c.AddSheetNote(m.sheet, m.id, m.circle, m.text),
+    p.SetSheetStep: lambda m: c.SetSheetStep(m.sheet, m.from_, m.to),
+    p.ChooseSheetItem: lambda m: c.ChooseSheetItem(m.sheet, m.id),
+    p.SetSmallStep: lambda m: c.SetSmallStep(m.sheet, m.text),
+    p.SwapRoles: lambda m: c.SwapRoles(m.interviewee),
+    p.ShareSheet: lambda m: c.ShareSheet(m.shared),
 }
 
 

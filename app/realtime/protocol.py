@@ -10,7 +10,7 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from app.room.state import Circle, Part, Phase, PlanMode, PlanStatus, Role, Usefulness
+from app.room.state import Circle, DuoStep, Part, Phase, PlanMode, PlanStatus, Role, Usefulness
 
 PROTOCOL_VERSION: Final = 1
 
@@ -268,6 +268,52 @@ class CloseScale(_Command):
     type: Literal["close_scale"]
 
 
+# -- duo boards ------------------------------------------------------------------------------
+
+
+class SetActivity(_Command):
+    type: Literal["set_activity"]
+    sheet: Id
+    text: Text
+
+
+class AddSheetNote(_Command):
+    type: Literal["add_sheet_note"]
+    sheet: Id
+    id: Id
+    circle: Circle
+    text: Text
+
+
+class SetSheetStep(_Command):
+    type: Literal["set_sheet_step"]
+    sheet: Id
+    from_: DuoStep = Field(alias="from")
+    to: DuoStep
+
+
+class ChooseSheetItem(_Command):
+    type: Literal["choose_sheet_item"]
+    sheet: Id
+    id: Id | None
+
+
+class SetSmallStep(_Command):
+    type: Literal["set_small_step"]
+    sheet: Id
+    text: Text
+
+
+class SwapRoles(_Command):
+    type: Literal["swap_roles"]
+    interviewee: Id
+
+
+class ShareSheet(_Command):
+    type: Literal["share_sheet"]
+    shared: bool
+
+
 CommandMessage = (
     Rename
     | SetTopic
@@ -310,6 +356,13 @@ CommandMessage = (
     | OpenScale
     | AnswerScale
     | CloseScale
+    | SetActivity
+    | AddSheetNote
+    | SetSheetStep
+    | ChooseSheetItem
+    | SetSmallStep
+    | SwapRoles
+    | ShareSheet
 )
 
 ClientMessage = Annotated[Hello | Ping | CommandMessage, Field(discriminator="type")]

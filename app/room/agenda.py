@@ -32,7 +32,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Final
 
-from app.room.state import Agenda, Part, Phase, RoomState, RoundRecord, VotingStatus
+from app.room.phases import FIRST_PHASE
+from app.room.state import Agenda, Part, RoomState, RoundRecord, VotingStatus
 
 ORDER: Final[tuple[Part, ...]] = (
     Part.WARM_UP,
@@ -111,7 +112,7 @@ def new_round(state: RoomState, number: int) -> RoomState:
         round=number,
         past_rounds=(*state.past_rounds, _record(state)),
         topic=earlier,
-        phase=Phase.TOPIC,
+        phase=FIRST_PHASE[state.variant],
         reading=None,
         voting=VotingStatus.NOT_STARTED,
         dots=0,

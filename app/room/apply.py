@@ -14,6 +14,7 @@ from typing import TypeVar
 from app.room import agenda
 from app.room import events as ev
 from app.room.followup import start_meeting
+from app.room.phases import FIRST_PHASE
 from app.room.state import (
     Circle,
     Note,
@@ -76,6 +77,7 @@ def _(e: ev.BoardCreated, s: RoomState) -> RoomState:
         variant=e.variant,
         language=e.language,
         anonymous=e.anonymous,
+        phase=FIRST_PHASE[e.variant],
     )
 
 
@@ -334,6 +336,61 @@ def _(e: ev.ScaleAnswered, s: RoomState) -> RoomState:
 @_apply.register
 def _(e: ev.ScaleClosed, s: RoomState) -> RoomState:
     return replace(s, scale=ScaleStatus.CLOSED)
+
+
+# -- duo boards ------------------------------------------------------------------------------
+
+
+def _sheet(state: RoomState, owner: str, **changes: object) -> RoomState:
+    sheet = replace(state.sheet_of(owner), **changes)  # type: ignore[arg-type]
+    return replace(state, sheets=_with(state.sheets, owner, sheet))
+
+
+@_apply.register
+def _(e: ev.SheetNoteAdded, s: RoomState) -> RoomState:
+    note = Note(
+        nid=e.nid,
+        author=e.author,
+        circle=e.circle,
+        text=e.text,
+        order=s.seq + 1,
+        round=s.round,
+        meeting=s.meeting,
+        sheet=e.sheet,
+    )
+    sheet = s.sheet_of(e.sheet)
+    sheet = replace(sheet, note_ids=(*sheet.note_ids, e.nid))
+    return replace(s, notes=_with(s.notes, e.nid, note), sheets=_with(s.sheets, e.sheet, sheet))
+
+
+@_apply.register
+def _(e: ev.ActivityChanged, s: RoomState) -> RoomState:
+    return _sheet(s, e.sheet, activity=e.text)
+
+
+@_apply.register
+def _(e: ev.SheetStepChanged, s: RoomState) -> RoomState:
+    return _sheet(s, e.sheet, step=e.to)
+
+
+@_apply.register
+def _(e: ev.SheetItemChosen, s: RoomState) -> RoomState:
+    return _sheet(s, e.sheet, chosen=e.nid)
+
+
+@_apply.register
+def _(e: ev.SmallStepChanged, s: RoomState) -> RoomState:
+    return _sheet(s, e.sheet, small_step=e.text)
+
+
+@_apply.register
+def _(e: ev.TurnChanged, s: RoomState) -> RoomState:
+    return replace(s, turns=_with(s.turns, e.pair, e.interviewee))
+
+
+@_apply.register
+def _(e: ev.SheetShared, s: RoomState) -> RoomState:
+    return _sheet(s, e.sheet, shared=e.shared)
 
 
 __all__ = ["apply", "fold"]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.room.state import (
     Circle,
+    DuoStep,
     Language,
     Part,
     Phase,
@@ -284,6 +285,66 @@ class CloseScale:
     pass
 
 
+# -- duo boards: `sheet` names the interviewee whose sheet a duo partner writes on -----------
+
+
+@dataclass(frozen=True, slots=True)
+class SetActivity:
+    """Write the activity the interviewee wants to make progress in."""
+
+    sheet: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddSheetNote:
+    """Write a note in one of the interviewee's circles."""
+
+    sheet: str
+    nid: str
+    circle: Circle
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetSheetStep:
+    """Compare-and-set: move the interviewee's sheet to another step."""
+
+    sheet: str
+    from_: DuoStep
+    to: DuoStep
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseSheetItem:
+    """Pick the outer item to move inward first (None: none yet)."""
+
+    sheet: str
+    nid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SetSmallStep:
+    """Write the small step forward for the chosen item."""
+
+    sheet: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SwapRoles:
+    """Make `interviewee` (a member of the sender's duo) the one interviewed now."""
+
+    interviewee: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShareSheet:
+    """The interviewee shows their own sheet on the shared screen, or takes it back."""
+
+    shared: bool
+
+
 Command = (
     CreateBoard
     | Join
@@ -328,4 +389,11 @@ Command = (
     | OpenScale
     | AnswerScale
     | CloseScale
+    | SetActivity
+    | AddSheetNote
+    | SetSheetStep
+    | ChooseSheetItem
+    | SetSmallStep
+    | SwapRoles
+    | ShareSheet
 )

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from functools import singledispatch
 
-from app.room import agenda, limits
+from app.room import agenda, duo, limits
 from app.room import commands as cmd
 from app.room import events as ev
 from app.room.errors import ErrorCode, Rejected
 from app.room.phases import (
-    ALLOWED_TRANSITIONS,
     REVEALS_ON_ENTRY,
+    TRANSITIONS,
     WRITING_CIRCLE,
 )
 from app.room.state import (
@@ -29,6 +29,7 @@ from app.room.state import (
     Role,
     RoomState,
     ScaleStatus,
+    Variant,
     VotingStatus,
 )
 
@@ -100,7 +101,8 @@ def _current_plan(state: RoomState, plan_id: str) -> Plan:
 def _own_note(state: RoomState, actor: Actor, nid: str) -> Note:
     pid = _participant_only(actor)
     note = _live_note(state, nid)
-    if note.author != pid:
+    mine = duo.may_change_note(state, note, pid) if note.sheet else note.author == pid
+    if not mine:
         raise Rejected(ErrorCode.NOT_YOUR_NOTE)
     return note
 
@@ -197,9 +199,9 @@ def _(c: cmd.ChangePhase, s: RoomState, a: Actor, now: int) -> Events:
     _facilitator_only(a)
     if s.phase is not c.from_:
         raise Rejected(ErrorCode.PHASE_CONFLICT, f"the room is in {s.phase.value}")
-    if (c.from_, c.to) not in ALLOWED_TRANSITIONS:
+    if (c.from_, c.to) not in TRANSITIONS[s.variant]:
         raise Rejected(ErrorCode.WRONG_PHASE, "one step forward or back at a time")
-    if c.to is not Phase.TOPIC and not s.topic:
+    if s.variant is Variant.TEAM and c.to is not Phase.TOPIC and not s.topic:
         raise Rejected(ErrorCode.BAD_VALUE, "set a topic first")
     out = _leave_phase(s)
     circle = REVEALS_ON_ENTRY.get(c.to)
@@ -299,7 +301,8 @@ def _(c: cmd.EditNote, s: RoomState, a: Actor, now: int) -> Events:
 @_HANDLERS.register
 def _(c: cmd.DeleteNote, s: RoomState, a: Actor, now: int) -> Events:
     note = _own_note(s, a, c.nid)
-    return [ev.NoteDeleted(note.nid)]
+    # The deletion first: what follows it must not carry the deleted text again.
+    return [ev.NoteDeleted(note.nid), *duo.on_delete(s, note)]
 
 
 @_HANDLERS.register
@@ -503,6 +506,9 @@ def _(c: cmd.OpenFollowUp, s: RoomState, a: Actor, now: int) -> Events:
         raise Rejected(ErrorCode.PHASE_CONFLICT, f"meeting {s.meeting} is the latest")
     if c.meeting > limits.MAX_MEETINGS_PER_BOARD:
         raise Rejected(ErrorCode.BAD_VALUE, f"at most {limits.MAX_MEETINGS_PER_BOARD} meetings")
+    if s.variant is Variant.DUO:
+        # A duo's sheets are personal and end with the meeting; a team board carries on.
+        raise Rejected(ErrorCode.WRONG_PHASE, "follow-up meetings are for team boards")
     if s.phase not in (Phase.STEP_FORWARD, Phase.CLOSING):
         # By then every note of the meeting has been revealed: earlier notes are never hidden.
         raise Rejected(ErrorCode.WRONG_PHASE, "a follow-up comes after the step forward")
@@ -643,3 +649,7 @@ def _(c: cmd.CloseScale, s: RoomState, a: Actor, now: int) -> Events:
     if s.scale is not ScaleStatus.OPEN:
         raise Rejected(ErrorCode.WRONG_PHASE, "the scale question is not open")
     return [ev.ScaleClosed()]
+
+
+for _command, _handler in duo.HANDLERS:
+    _HANDLERS.register(_command, _handler)

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from app.room.state import (
     Circle,
+    DuoStep,
     Language,
     Part,
     Phase,
@@ -390,6 +391,76 @@ class ScaleClosed:
     name: ClassVar[str] = "scale_closed"
 
 
+# -- duo boards: `sheet` is always the interviewee's pid ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SheetNoteAdded:
+    """A duo partner wrote a note on the interviewee's sheet."""
+
+    name: ClassVar[str] = "sheet_note_added"
+    nid: str
+    author: str
+    sheet: str
+    circle: Circle
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityChanged:
+    """The activity on a sheet was written or changed."""
+
+    name: ClassVar[str] = "activity_changed"
+    sheet: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SheetStepChanged:
+    """A sheet moved to another of the four steps."""
+
+    name: ClassVar[str] = "sheet_step_changed"
+    sheet: str
+    from_: DuoStep
+    to: DuoStep
+
+
+@dataclass(frozen=True, slots=True)
+class SheetItemChosen:
+    """The outer item to move inward first was picked on a sheet (or cleared)."""
+
+    name: ClassVar[str] = "sheet_item_chosen"
+    sheet: str
+    nid: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SmallStepChanged:
+    """The small step forward on a sheet was written or changed."""
+
+    name: ClassVar[str] = "small_step_changed"
+    sheet: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TurnChanged:
+    """The duo swapped roles: `interviewee` is interviewed now, the partner writes."""
+
+    name: ClassVar[str] = "turn_changed"
+    pair: str
+    interviewee: str
+
+
+@dataclass(frozen=True, slots=True)
+class SheetShared:
+    """The interviewee showed their sheet on the shared screen, or took it back."""
+
+    name: ClassVar[str] = "sheet_shared"
+    sheet: str
+    shared: bool
+
+
 Event = (
     BoardCreated
     | ParticipantJoined
@@ -432,6 +503,13 @@ Event = (
     | ScaleOpened
     | ScaleAnswered
     | ScaleClosed
+    | SheetNoteAdded
+    | ActivityChanged
+    | SheetStepChanged
+    | SheetItemChosen
+    | SmallStepChanged
+    | TurnChanged
+    | SheetShared
 )
 
 EVENT_TYPES: tuple[type[Event], ...] = (
@@ -476,4 +554,11 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     ScaleOpened,
     ScaleAnswered,
     ScaleClosed,
+    SheetNoteAdded,
+    ActivityChanged,
+    SheetStepChanged,
+    SheetItemChosen,
+    SmallStepChanged,
+    TurnChanged,
+    SheetShared,
 )

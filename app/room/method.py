@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from app.room.state import Phase
+from app.room.state import DuoStep, Phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +61,43 @@ STEPS: Final[dict[Phase, Step]] = {
 }
 
 TOTAL_DEFAULT_SECONDS: Final = sum(step.default_seconds for step in STEPS.values())
+
+
+# -- duo boards: "De Progressiegerichte Cirkeltechniek (in duo's)" ----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DuoGuide:
+    """One step of a duo sheet: what the interviewer asks, and what they write down."""
+
+    step: DuoStep
+    title_key: str
+    question_keys: tuple[str, ...]
+    hint_key: str
+
+
+DUO_STEPS: Final[dict[DuoStep, DuoGuide]] = {
+    step: DuoGuide(
+        step,
+        f"duo.step.{step.value}.title",
+        tuple(f"duo.step.{step.value}.q{n}" for n in range(1, count + 1)),
+        f"duo.step.{step.value}.hint",
+    )
+    for step, count in (
+        (DuoStep.ACTIVITY, 1),
+        (DuoStep.INNER, 4),
+        (DuoStep.OUTER, 2),
+        (DuoStep.STEP_FORWARD, 2),
+    )
+}
+
+DUO_PHASE_STEPS: Final[dict[Phase, Step]] = {
+    Phase.PAIRING: Step(Phase.PAIRING, "method.pairing.title", ("method.pairing.q1",), 3 * 60),
+    Phase.DUOS: Step(
+        Phase.DUOS,
+        "method.duos.title",
+        tuple(f"method.duos.q{n}" for n in range(1, 6)),
+        2 * 15 * 60,
+    ),
+    Phase.CLOSING: STEPS[Phase.CLOSING],
+}

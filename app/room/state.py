@@ -17,7 +17,7 @@ class Circle(StrEnum):
 
 
 class Phase(StrEnum):
-    """The steps of the team circle technique, in order."""
+    """The steps of a meeting: the team circle technique in order, then a duo board's own."""
 
     TOPIC = "topic"
     INNER_WRITING = "inner_writing"
@@ -26,10 +26,23 @@ class Phase(StrEnum):
     OUTER_READING = "outer_reading"
     STEP_FORWARD = "step_forward"
     CLOSING = "closing"
+    # A board in duos: people pair up, then every duo works through its own circles
+    PAIRING = "pairing"
+    DUOS = "duos"
 
 
 class Variant(StrEnum):
     TEAM = "team"
+    DUO = "duo"
+
+
+class DuoStep(StrEnum):
+    """The four steps of the circle technique in duos, for one interviewee's sheet."""
+
+    ACTIVITY = "activity"
+    INNER = "inner"
+    OUTER = "outer"
+    STEP_FORWARD = "step_forward"
 
 
 class Language(StrEnum):
@@ -126,6 +139,8 @@ class Note:
     """The follow-up meeting in which this outer item moved into the inner circle."""
     inward_ms: int | None = None
     """When it moved inward (the server's clock, ms since the epoch)."""
+    sheet: str | None = None
+    """On a duo board: the interviewee whose sheet holds this note. Team notes: None."""
 
     @property
     def live(self) -> bool:
@@ -153,6 +168,24 @@ class Plan:
     status: PlanStatus = PlanStatus.OPEN
     done_ms: int | None = None
     """When the step was marked done (the server's clock, ms since the epoch)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One interviewee's circles on a duo board, written by their duo partner.
+
+    Its notes are the room's notes whose `sheet` is `owner` (`note_ids`, in writing order, keeps
+    them at hand). The sheet's contents reach only the owner and their duo partner, unless the
+    owner shares it (see duo.py).
+    """
+
+    owner: str
+    note_ids: tuple[str, ...] = ()
+    activity: str = ""
+    step: DuoStep = DuoStep.ACTIVITY
+    chosen: str | None = None
+    small_step: str = ""
+    shared: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +282,10 @@ class RoomState:
         continues the circles of its rounds, so earlier meetings' notes stay on them."""
         return item.round == self.round
 
+    sheets: Mapping[str, Sheet] = field(default_factory=dict)
+    turns: Mapping[str, str] = field(default_factory=dict)
+    """Duo boards: pair code -> the member being interviewed now (the other one writes)."""
+
     def live_notes_of(self, pid: str) -> int:
         return sum(1 for n in self.notes.values() if n.author == pid and n.live)
 
@@ -279,6 +316,32 @@ class RoomState:
 
     def pair_members(self, code: str) -> list[str]:
         return [p.pid for p in self.participants.values() if p.pair == code]
+
+    def partner_of(self, pid: str) -> str | None:
+        """The other member of `pid`'s duo, when the duo is complete."""
+        person = self.participants.get(pid)
+        if person is None or person.pair is None:
+            return None
+        others = [m for m in self.pair_members(person.pair) if m != pid]
+        return others[0] if len(others) == 1 else None
+
+    def sheet_of(self, owner: str) -> Sheet:
+        return self.sheets.get(owner) or Sheet(owner)
+
+    def sheet_notes(self, owner: str) -> list[Note]:
+        """The live notes on one interviewee's sheet, in the order they were written."""
+        sheet = self.sheets.get(owner)
+        if sheet is None:
+            return []
+        return [note for nid in sheet.note_ids if (note := self.notes[nid]).live]
+
+    def turn_of(self, code: str) -> str | None:
+        """Who of duo `code` is interviewed now: as set, else the one who joined the board first."""
+        members = self.pair_members(code)
+        turn = self.turns.get(code)
+        if turn in members:
+            return turn
+        return members[0] if members else None
 
     def tally(self) -> dict[str, int]:
         counts: dict[str, int] = {}

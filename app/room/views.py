@@ -9,6 +9,11 @@ After the reveal a note looks the same to everyone, so it is encoded once for th
 Votes are anonymous on every board: the room sees a tally after voting closes, each participant
 sees only their own dots. On an anonymous board no author name is ever rendered.
 
+On a duo board every interviewee's sheet (activity, notes, chosen item, small step) goes only
+to the readers duo.may_see_sheet() allows: the owner and their duo partner, or everyone once the
+owner shares it; sheet notes never appear in `notes` or `counts`. Everyone, the facilitator and
+the screens included, gets the duos' progress (duo_views.py), which carries no words and no names.
+
 `render(state, event)` gives a Delivery: the operations everyone gets, and per-participant
 overrides where a participant must see more (their own hidden notes, their own dots). Events
 that reshape the room (phase changes, reopened voting) ask each viewer to take a fresh snapshot.
@@ -22,9 +27,18 @@ from dataclasses import dataclass, field, replace
 from functools import singledispatch
 from typing import Any
 
-from app.room import agenda
+from app.room import agenda, duo, duo_views
 from app.room import events as ev
-from app.room.state import Circle, Note, Plan, RoomState, ScaleStatus, Timer, VotingStatus
+from app.room.state import (
+    Circle,
+    Note,
+    Plan,
+    RoomState,
+    ScaleStatus,
+    Timer,
+    Variant,
+    VotingStatus,
+)
 
 View = dict[str, Any]
 Op = dict[str, Any]
@@ -88,8 +102,8 @@ def note_view(state: RoomState, note: Note) -> View:
 
 
 def may_see(note: Note, pid: str | None) -> bool:
-    """The one visibility rule for notes."""
-    if note.deleted:
+    """The one visibility rule for notes (a duo sheet's notes travel inside their sheet)."""
+    if note.deleted or note.sheet is not None:
         return False
     return note.revealed or (pid is not None and note.author == pid)
 
@@ -146,7 +160,7 @@ def agenda_view(state: RoomState) -> View:
 def counts_view(state: RoomState) -> View:
     counts = {circle.value: 0 for circle in Circle}
     for note in state.notes.values():
-        if note.live and state.in_current_round(note):
+        if note.live and note.sheet is None and state.in_current_round(note):
             counts[note.circle.value] += 1
     return counts
 
@@ -214,7 +228,7 @@ def me_view(state: RoomState, pid: str) -> View | None:
         "notes": [
             n.nid
             for n in state.notes.values()
-            if n.author == pid and n.live and state.in_current_round(n)
+            if n.author == pid and n.live and n.sheet is None and state.in_current_round(n)
         ],
         "plans": [
             p.plan_id
@@ -275,6 +289,8 @@ def extend_for(board: View, state: RoomState, pid: str) -> View:
     ]
     notes = board["notes"] if not own else sorted([*board["notes"], *own], key=_order)
     extended = {**board, "notes": notes, "me": me_view(state, pid) if pid else None}
+    if state.sheets:
+        extended["sheets"] = duo_views.sheets_view(state, pid)
     if state.anonymous:
         extended["participants"] = people_view(state, for_board=False)
     return extended
@@ -303,6 +319,8 @@ def board_snapshot(state: RoomState) -> View:
         "plans": [plan_view(state, p) for p in plans],
         "reflections": reflections_view(state),
         "scale": scale_view(state),
+        "duos": duo_views.duos_view(state),
+        "sheets": duo_views.sheets_view(state, None),
         "me": None,
     }
 
@@ -391,8 +409,10 @@ def _people(
     affected = state.may_edit_plans_of(e.pid)
     if isinstance(e, ev.PairChanged):
         affected |= _alone_in_a_duo(state)
-    delivery = _duo(state, affected, everyone)
-    return replace(delivery, board=board)
+    delivery = replace(_duo(state, affected, everyone), board=board)
+    if isinstance(e, ev.PairChanged) and state.variant is Variant.DUO:
+        return _pairs_changed(state, delivery, affected)
+    return delivery
 
 
 def _alone_in_a_duo(state: RoomState) -> frozenset[str]:
@@ -423,6 +443,8 @@ def _(e: ev.NoteAdded, state: RoomState) -> Delivery:
 @_render.register
 def _(e: ev.NoteEdited, state: RoomState) -> Delivery:
     note = state.notes[e.nid]
+    if note.sheet is not None:
+        return _sheet_changed(state, note.sheet)
     op = {"op": "note", "note": note_view(state, note)}
     if note.revealed:
         return Delivery([op])
@@ -432,6 +454,8 @@ def _(e: ev.NoteEdited, state: RoomState) -> Delivery:
 @_render.register
 def _(e: ev.NoteDeleted, state: RoomState) -> Delivery:
     note = state.notes[e.nid]
+    if note.sheet is not None:
+        return _sheet_changed(state, note.sheet)
     if note.revealed:
         return SNAPSHOT
     removed = {"op": "note_removed", "id": e.nid}
@@ -549,3 +573,64 @@ def _(e: ev.ScaleAnswered, state: RoomState) -> Delivery:
 @_render.register
 def _(e: ev.ScaleClosed, state: RoomState) -> Delivery:
     return Delivery([{"op": "scale", "scale": scale_view(state)}])
+
+
+# -- duo boards ------------------------------------------------------------------------------
+
+
+def _sheet_changed(state: RoomState, owner: str) -> Delivery:
+    """The duo's progress to everyone; the sheet itself to whoever may read it."""
+    progress = duo_views.duo_op_for(state, owner)
+    sheet: Op = {"op": "sheet", "sheet": duo_views.sheet_view(state, owner)}
+    if state.sheet_of(owner).shared:
+        return Delivery([*progress, sheet])
+    readers = duo.audience(state, owner)
+    return Delivery(progress, {pid: [*progress, sheet] for pid in readers})
+
+
+def _pairs_changed(state: RoomState, delivery: Delivery, affected: frozenset[str]) -> Delivery:
+    """Duos formed or broke up: a new overview for all, and whose sheets each member may read.
+
+    `affected` holds everyone whose duo changed, a partner left behind included (views of
+    `me` need the same people), so nobody keeps a former partner's sheet.
+    """
+    duos: Op = {"op": "duos", "duos": duo_views.duos_view(state)}
+    personal = {pid: [*ops, duos] for pid, ops in delivery.personal.items()}
+    for pid in affected & state.participants.keys():
+        sheets: Op = {"op": "sheets", "sheets": duo_views.sheets_view(state, pid)}
+        personal[pid] = [*delivery.for_viewer(pid), duos, sheets]
+    board = None if delivery.board is None else [*delivery.board, duos]
+    return Delivery([*delivery.everyone, duos], personal, board)
+
+
+@_render.register
+def _(e: ev.SheetNoteAdded, state: RoomState) -> Delivery:
+    return _sheet_changed(state, e.sheet)
+
+
+def _sheet_event(
+    e: ev.ActivityChanged | ev.SheetStepChanged | ev.SheetItemChosen | ev.SmallStepChanged,
+    state: RoomState,
+) -> Delivery:
+    return _sheet_changed(state, e.sheet)
+
+
+for _kind in (ev.ActivityChanged, ev.SheetStepChanged, ev.SheetItemChosen, ev.SmallStepChanged):
+    _render.register(_kind, _sheet_event)
+
+
+@_render.register
+def _(e: ev.TurnChanged, state: RoomState) -> Delivery:
+    members = state.pair_members(e.pair)
+    return Delivery(duo_views.duo_op_for(state, members[0]) if members else [])
+
+
+@_render.register
+def _(e: ev.SheetShared, state: RoomState) -> Delivery:
+    if e.shared:
+        return _sheet_changed(state, e.sheet)
+    progress = duo_views.duo_op_for(state, e.sheet)
+    removed: Op = {"op": "sheet_removed", "owner": e.sheet}
+    sheet: Op = {"op": "sheet", "sheet": duo_views.sheet_view(state, e.sheet)}
+    readers = duo.audience(state, e.sheet)
+    return Delivery([*progress, removed], {pid: [*progress, sheet] for pid in readers})

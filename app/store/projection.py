@@ -210,6 +210,23 @@ def _note_added(at: At, e: ev.NoteAdded) -> None:
     )
 
 
+@projects(ev.SheetNoteAdded)
+def _sheet_note_added(at: At, e: ev.SheetNoteAdded) -> None:
+    # A duo sheet's note is a note of the room too: edits, deletes and erasure find it here.
+    at.insert(
+        "notes",
+        nid=e.nid,
+        author=e.author,
+        circle=e.circle.value,
+        text=e.text,
+        position=at.seq,
+        revealed=False,
+        hidden=False,
+        merged_into=None,
+        deleted=False,
+    )
+
+
 @projects(ev.NoteEdited)
 def _note_edited(at: At, e: ev.NoteEdited) -> None:
     at.update("notes", {"nid": e.nid}, text=e.text)
@@ -243,7 +260,7 @@ def _note_deleted(at: At, e: ev.NoteDeleted) -> None:
     _erase_text_from_log(at, e.nid)
 
 
-_WRITTEN_TYPES: Final = (ev.NoteAdded.name, ev.NoteEdited.name)
+_WRITTEN_TYPES: Final = (ev.NoteAdded.name, ev.SheetNoteAdded.name, ev.NoteEdited.name)
 
 
 def _erase_text_from_log(at: At, nid: str) -> None:
@@ -264,7 +281,8 @@ def _erase_text_from_log(at: At, nid: str) -> None:
     ).all()
     for seq, kind, payload in rows:
         event = decode_event(kind, payload)
-        if not isinstance(event, ev.NoteAdded | ev.NoteEdited) or event.nid != nid:
+        written = ev.NoteAdded | ev.SheetNoteAdded | ev.NoteEdited
+        if not isinstance(event, written) or event.nid != nid:
             continue
         _, erased = encode_event(dataclasses.replace(event, text=""))
         at.connection.execute(
@@ -405,6 +423,13 @@ NOT_PROJECTED: Final[tuple[type[Event], ...]] = (
     ev.ScaleOpened,
     ev.ScaleAnswered,
     ev.ScaleClosed,
+    # Duo sheets live in the log only (the board's state is its fold)
+    ev.ActivityChanged,
+    ev.SheetStepChanged,
+    ev.SheetItemChosen,
+    ev.SmallStepChanged,
+    ev.TurnChanged,
+    ev.SheetShared,
 )
 
 

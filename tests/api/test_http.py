@@ -177,3 +177,47 @@ async def test_exports_after_a_follow_up_keep_the_step_with_its_status(
     assert "o2" in [n["id"] for n in data["inner"]]
     # The step still names its item, now in the inner circle, and says it was done.
     assert "- **Besluiten vastleggen**: Notulen in de chat (Gedaan)" in markdown
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+async def test_a_duo_board_exports_only_the_shared_sheets(
+    live_server: ServerProcess, anonymous: bool
+) -> None:
+    board = create_board(live_server.url, "Teamdag", variant="duo", anonymous=anonymous)
+    ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
+    fac = await RoomClient.facilitator(ws, room, board["facilitator_token"])
+    ann = await RoomClient.join(ws, room, code, "Ann Jansen")
+    bram = await RoomClient.join(ws, room, code, "Bram")
+    await fac.do("pair_up", first=ann.pid, second=bram.pid, code="AB1")
+    await fac.do("change_phase", **{"from": "pairing", "to": "duos"})
+    sheet = ann.pid
+    await bram.do("set_activity", sheet=sheet, text="=Presenteren")
+    await bram.do("add_sheet_note", sheet=sheet, id="a1", circle="inner", text="Goed *altijd*")
+    await bram.do("add_sheet_note", sheet=sheet, id="a2", circle="outer", text="Rustig praten")
+    await bram.do("choose_sheet_item", sheet=sheet, id="a2")
+    await bram.do("set_small_step", sheet=sheet, text="Oefenen met Cato")
+    await ann.do("swap_roles", interviewee=bram.pid)
+    await ann.do("set_activity", sheet=bram.pid, text="Plannen")
+    await ann.do("add_sheet_note", sheet=bram.pid, id="b1", circle="inner", text="Bram geheim")
+    await ann.do("share_sheet", shared=True)
+
+    base = f"{live_server.url}/api/boards/{room}"
+    async with httpx.AsyncClient(headers=auth(board)) as http:
+        markdown = (await http.get(f"{base}/export.md")).text
+        table = (await http.get(f"{base}/export.csv")).text
+        data = (await http.get(f"{base}/export.json")).json()
+    everything = markdown + table + str(data)
+    assert "Bram geheim" not in everything and "Plannen" not in everything
+    assert data["sheets"] == [
+        {
+            "name": None if anonymous else "Ann Jansen",
+            "activity": "=Presenteren",
+            "inner": ["Goed *altijd*"],
+            "outer": ["Rustig praten"],
+            "chosen": "Rustig praten",
+            "small_step": "Oefenen met Cato",
+        }
+    ]
+    assert "Goed \\*altijd\\*" in markdown and "export." not in markdown
+    assert "'=Presenteren" in [row[2] for row in csv.reader(io.StringIO(table))]
+    assert ("Ann Jansen" in everything) is (not anonymous)

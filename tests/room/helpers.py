@@ -44,10 +44,11 @@ class Room:
         topic: str = "Samenwerking",
         anonymous: bool = False,
         people: Iterable[str] = ("p1", "p2", "p3"),
+        variant: Variant = Variant.TEAM,
     ) -> None:
         self.state = RoomState()
         self.log: list[Event] = []
-        create = cmd.CreateBoard("room-1", topic, Variant.TEAM, Language.NL, anonymous)
+        create = cmd.CreateBoard("room-1", topic, variant, Language.NL, anonymous)
         self.do(FACILITATOR, create)
         for pid in people:
             self.join(pid)

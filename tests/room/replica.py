@@ -37,6 +37,8 @@ def comparable(board: View) -> View:
         **{k: v for k, v in board.items() if k != "seq"},
         "notes": {note["id"]: note for note in board["notes"]},
         "plans": {plan["id"]: plan for plan in board["plans"]},
+        "duos": {duo["pair"]: duo for duo in board["duos"]},
+        "sheets": {sheet["owner"]: sheet for sheet in board["sheets"]},
     }
 
 
@@ -73,6 +75,16 @@ class Replica:
             board["plans"][op["plan"]["id"]] = op["plan"]
         elif kind == "plan_removed":
             board["plans"].pop(op["id"], None)
+        elif kind == "duos":
+            board["duos"] = {duo["pair"]: duo for duo in op["duos"]}
+        elif kind == "duo":
+            board["duos"][op["duo"]["pair"]] = op["duo"]
+        elif kind == "sheets":
+            board["sheets"] = {sheet["owner"]: sheet for sheet in op["sheets"]}
+        elif kind == "sheet":
+            board["sheets"][op["sheet"]["owner"]] = op["sheet"]
+        elif kind == "sheet_removed":
+            board["sheets"].pop(op["owner"], None)
         elif kind == "participants":
             board["participants"] = op["people"]
         elif kind in ("counts", "voting", "reflections", "scale", "me"):

@@ -9,6 +9,7 @@ from app.room import events as ev
 from app.room.apply import apply, fold
 from app.room.state import (
     Circle,
+    DuoStep,
     Language,
     Part,
     Phase,
@@ -19,7 +20,7 @@ from app.room.state import (
     Variant,
     VotingStatus,
 )
-from tests.room.helpers import FACILITATOR, P1, P2, P3, Room
+from tests.room.helpers import FACILITATOR, P1, P2, P3, Room, participant
 
 
 def meeting() -> Room:
@@ -94,8 +95,31 @@ def follow_up(room: Room) -> Room:
     return room
 
 
+def duo_meeting() -> Room:
+    """A meeting in duos, touching every kind of event the team meeting does not."""
+    room = Room(variant=Variant.DUO, people=("p1", "p2", "p3", "p4"))
+    room.do(FACILITATOR, cmd.PairUp("p1", "p2", "DUO1"))
+    room.do(P3, cmd.StartPair("DUO2"))
+    room.do(participant("p4"), cmd.JoinPair("DUO2"))
+    room.do(FACILITATOR, cmd.ChangePhase(Phase.PAIRING, Phase.DUOS))
+    room.do(P2, cmd.SetActivity("p1", "Presenteren"))
+    room.do(P2, cmd.SetSheetStep("p1", DuoStep.ACTIVITY, DuoStep.INNER))
+    room.do(P2, cmd.AddSheetNote("p1", "s1", Circle.INNER, "ik bereid goed voor"))
+    room.do(P2, cmd.AddSheetNote("p1", "s2", Circle.OUTER, "rustiger praten"))
+    room.do(P1, cmd.EditNote("s2", "rustig praten"))
+    room.do(P2, cmd.SetSheetStep("p1", DuoStep.INNER, DuoStep.STEP_FORWARD))
+    room.do(P2, cmd.ChooseSheetItem("p1", "s2"))
+    room.do(P2, cmd.SetSmallStep("p1", "oefenen met een collega"))
+    room.do(P1, cmd.ShareSheet(shared=True))
+    room.do(P1, cmd.SwapRoles("p2"))
+    room.do(P1, cmd.AddSheetNote("p2", "s3", Circle.INNER, "goed luisteren"))
+    room.do(P2, cmd.DeleteNote("s3"))
+    room.do(FACILITATOR, cmd.ChangePhase(Phase.DUOS, Phase.CLOSING))
+    return room
+
+
 def test_the_meeting_touches_every_kind_of_event() -> None:
-    kinds = {type(event) for event in follow_up(meeting()).log}
+    kinds = {type(e) for e in follow_up(meeting()).log} | {type(e) for e in duo_meeting().log}
 
     assert kinds == set(ev.EVENT_TYPES)
 

@@ -8,6 +8,7 @@ from app.room import commands as cmd
 from app.room import events as ev
 from app.room.errors import ErrorCode
 from app.room.limits import MAX_DOTS_PER_PARTICIPANT
+from app.room.phases import ORDER
 from app.room.state import Circle, Phase, VotingStatus
 from tests.room.helpers import FACILITATOR, P1, P2, P3, SCREEN, Room
 
@@ -29,7 +30,7 @@ def voting(room: Room, dots: int = 3) -> Room:
 
 @pytest.mark.parametrize(
     "phase",
-    [p for p in Phase if p is not Phase.STEP_FORWARD],
+    [p for p in ORDER if p is not Phase.STEP_FORWARD],
 )
 def test_voting_belongs_to_the_step_forward(phase: Phase) -> None:
     room = Room()

@@ -26,19 +26,20 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from app.room import agenda, views
+from app.room import agenda, duo, views
 from app.room import commands as cmd
 from app.room.apply import apply, fold
 from app.room.decide import decide
 from app.room.errors import Rejected
 from app.room.events import Event
 from app.room.history import board_history
-from app.room.phases import ORDER, WRITING_CIRCLE
+from app.room.phases import DUO_ORDER, ORDER, WRITING_CIRCLE
 from app.room.state import (
     FACILITATOR,
     SCREEN,
     Actor,
     Circle,
+    DuoStep,
     Language,
     Part,
     Phase,
@@ -54,7 +55,7 @@ from app.room.views import Op, render, snapshot_for
 from tests.room.replica import Replica
 
 PIDS = ("pid-a", "pid-b", "pid-c", "pid-d")
-VIEWERS: tuple[str | None, ...] = (None, *PIDS)
+VIEWERS: tuple[str | None, ...] = (None, views.ROOM_VIEWER, *PIDS)
 PLAN_IDS = ("plan-x", "plan-y", "plan-z")
 PAIR_CODES = ("DUO1", "DUO2")
 DECORATIONS = ("", " <script>alert(1)</script>", " Zoë 👩🏽‍🤝‍👨🏻", "\u202e!", '" \\ \n')
@@ -86,6 +87,8 @@ def _people_op(value: Any) -> bool:
 
 
 class Meeting(RuleBasedStateMachine):
+    variants: tuple[Variant, ...] = (Variant.TEAM, Variant.TEAM, Variant.DUO)
+
     def __init__(self) -> None:
         super().__init__()
         self.state = RoomState()
@@ -96,6 +99,7 @@ class Meeting(RuleBasedStateMachine):
         self.private: dict[str, set[str]] = {}
         self.deleted_texts: set[str] = set()
         self.names: set[str] = set()
+        self.sheet_texts: dict[str, set[str]] = {}
         self.replicas = {viewer: Replica(self.state, viewer) for viewer in VIEWERS}
 
     # -- the one road ---------------------------------------------------------------------
@@ -132,18 +136,40 @@ class Meeting(RuleBasedStateMachine):
                 self.deleted_texts |= texts
                 continue
             texts.add(note.text)
+            if note.sheet is not None:
+                self.sheet_texts.setdefault(note.sheet, set()).add(note.text)
+                continue
             if note.revealed:
                 private.discard(note.text)
             else:
                 private.add(note.text)
         self.names |= {p.name for p in self.state.participants.values()}
+        for owner, sheet in self.state.sheets.items():
+            words = {sheet.activity, sheet.small_step} - {""}
+            self.sheet_texts.setdefault(owner, set()).update(words)
 
     def forbidden(self, viewer: str | None) -> set[str]:
         hidden = set(self.deleted_texts)
         for nid, texts in self.private.items():
             if self.state.notes[nid].author != viewer:
                 hidden |= texts
+        for owner, texts in self.sheet_texts.items():
+            if not self.may_read_sheet(owner, viewer):
+                hidden |= texts
         return hidden
+
+    def may_read_sheet(self, owner: str, viewer: str | None) -> bool:
+        """The rule, written out again: the owner, their duo partner now, or all once shared."""
+        sheet = self.state.sheets.get(owner)
+        if sheet is not None and sheet.shared:
+            return True
+        if viewer == owner:
+            return True
+        person = self.state.participants.get(owner)
+        if not viewer or person is None or person.pair is None:
+            return False
+        members = [p.pid for p in self.state.participants.values() if p.pair == person.pair]
+        return len(members) == 2 and viewer in members
 
     # -- the checks -----------------------------------------------------------------------
 
@@ -228,7 +254,7 @@ class Meeting(RuleBasedStateMachine):
             if self.state.anonymous:
                 assert_no_leak(dump(without_people(board)), self.names, viewer, "a snapshot")
             self.check_voting_view(self.state, board["voting"])
-            if viewer is None:
+            if not viewer:
                 assert board["me"] is None
             elif board["me"] is not None:
                 assert board["me"]["votes"] == sorted(self.state.votes.get(viewer, ()))
@@ -239,15 +265,23 @@ class Meeting(RuleBasedStateMachine):
 
     # -- the meeting ----------------------------------------------------------------------
 
+    def order(self) -> tuple[Phase, ...]:
+        return DUO_ORDER if self.state.variant is Variant.DUO else ORDER
+
     @initialize(
+        data=st.data(),
         anonymous=st.booleans(),
         people=st.integers(min_value=2, max_value=len(PIDS)),
-        start=st.sampled_from(
-            [*ORDER, Phase.OUTER_READING, Phase.STEP_FORWARD, Phase.STEP_FORWARD]
-        ),
     )
-    def open_board(self, anonymous: bool, people: int, start: Phase) -> None:
-        create = cmd.CreateBoard("room", self.marker("topic"), Variant.TEAM, Language.NL, anonymous)
+    def open_board(self, data: st.DataObject, anonymous: bool, people: int) -> None:
+        variant = data.draw(st.sampled_from(self.variants))
+        create = cmd.CreateBoard("room", self.marker("topic"), variant, Language.NL, anonymous)
+        if variant is Variant.DUO:
+            self.open_duo_board(data, create, people)
+            return
+        start = data.draw(
+            st.sampled_from([*ORDER, Phase.OUTER_READING, Phase.STEP_FORWARD, Phase.STEP_FORWARD])
+        )
         self.run(FACILITATOR, create)
         for pid in PIDS[:people]:
             self.run(participant(pid), cmd.Join(self.marker("name"), f"hash-{pid}"))
@@ -274,15 +308,34 @@ class Meeting(RuleBasedStateMachine):
         actor = data.draw(st.sampled_from([FACILITATOR, FACILITATOR, self.someone(data)]))
         self.run(actor, cmd.SetTopic(data.draw(st.sampled_from([self.marker("topic"), " "]))))
 
+    def open_duo_board(self, data: st.DataObject, create: cmd.CreateBoard, people: int) -> None:
+        """A duo board in the duos phase, some duos already made and partly filled in."""
+        self.run(FACILITATOR, create)
+        for pid in PIDS[:people]:
+            self.run(participant(pid), cmd.Join(self.marker("name"), f"hash-{pid}"))
+        self.run(FACILITATOR, cmd.PairUp(PIDS[0], PIDS[1], PAIR_CODES[0]))
+        if people == len(PIDS):
+            self.run(FACILITATOR, cmd.PairUp(PIDS[2], PIDS[3], PAIR_CODES[1]))
+        self.run(FACILITATOR, cmd.ChangePhase(Phase.PAIRING, Phase.DUOS))
+        for pid in PIDS[:people]:
+            partner = self.state.partner_of(pid) or pid
+            self.run(participant(pid), cmd.SetActivity(partner, self.marker("activity")))
+            nid = f"early-sheet-{pid}"
+            note = cmd.AddSheetNote(partner, nid, Circle.INNER, self.marker("secret"))
+            self.run(participant(pid), note)
+        for _ in range(data.draw(st.integers(0, 2))):
+            self.duo_work(data)
+
     @rule(data=st.data())
     def change_phase(self, data: st.DataObject) -> None:
-        here = ORDER.index(self.state.phase)
+        order = self.order()
+        here = order.index(self.state.phase)
         how = data.draw(st.sampled_from(["forward", "forward", "back", "any"]))
         if how == "any":
-            start, to = data.draw(st.sampled_from(ORDER)), data.draw(st.sampled_from(ORDER))
+            start, to = data.draw(st.sampled_from(ORDER)), data.draw(st.sampled_from(DUO_ORDER))
         else:
             start = self.state.phase
-            to = ORDER[min(max(here + (1 if how == "forward" else -1), 0), len(ORDER) - 1)]
+            to = order[min(max(here + (1 if how == "forward" else -1), 0), len(order) - 1)]
         self.run(
             data.draw(st.sampled_from([FACILITATOR, FACILITATOR, SCREEN])),
             cmd.ChangePhase(start, to),
@@ -440,6 +493,71 @@ class Meeting(RuleBasedStateMachine):
         else:
             self.run(self.someone(data), cmd.LeavePair())
 
+    def a_sheet(self, data: st.DataObject, actor: Actor) -> str:
+        """Mostly the sender's duo partner's sheet, sometimes their own, sometimes anyone's."""
+        pid = actor.pid or PIDS[0]
+        partner = self.state.partner_of(pid) or pid
+        return data.draw(st.sampled_from([partner, partner, partner, pid, *PIDS]))
+
+    @rule(data=st.data())
+    def duo_work(self, data: st.DataObject) -> None:
+        kinds = ["activity", "note", "note", "note", "step", "step", "choose", "small", "swap"]
+        kind = data.draw(st.sampled_from([*kinds, "share", "share", "share", "edit", "delete"]))
+        actor = self.someone(data)
+        sheet = self.a_sheet(data, actor)
+        command: cmd.Command
+        if kind == "activity":
+            command = cmd.SetActivity(sheet, self.marker("activity"))
+        elif kind == "note":
+            fresh = f"sheet-note-{self.counter}"
+            circle = data.draw(st.sampled_from(Circle))
+            command = cmd.AddSheetNote(sheet, fresh, circle, self.marker("secret"))
+        elif kind == "step":
+            now = self.state.sheet_of(sheet).step
+            start = data.draw(st.sampled_from([now, now, now, *DuoStep]))
+            command = cmd.SetSheetStep(sheet, start, data.draw(st.sampled_from(DuoStep)))
+        elif kind == "choose":
+            outer = [n.nid for n in self.state.sheet_notes(sheet) if n.circle is Circle.OUTER]
+            nid = data.draw(st.sampled_from([None, self.a_note(data), *outer, *outer]))
+            command = cmd.ChooseSheetItem(sheet, nid)
+        elif kind == "small":
+            command = cmd.SetSmallStep(sheet, self.marker("small-step"))
+        elif kind == "swap":
+            mine = actor.pid or PIDS[0]
+            partner = self.state.partner_of(mine) or mine
+            command = cmd.SwapRoles(data.draw(st.sampled_from([mine, partner, partner, *PIDS])))
+        elif kind == "share":
+            command = cmd.ShareSheet(data.draw(st.booleans()))
+        elif kind == "edit":
+            command = cmd.EditNote(self.a_note(data), self.marker("secret"))
+        else:
+            command = cmd.DeleteNote(self.a_note(data))
+        self.run(data.draw(st.sampled_from([actor, actor, actor, FACILITATOR, SCREEN])), command)
+
+    @precondition(lambda self: self.state.phase is Phase.DUOS)
+    @rule(data=st.data())
+    def interview(self, data: st.DataObject) -> None:
+        """A whole turn of one duo: step on, an outer item, its small step, swap, share."""
+        writers = [p for p in sorted(self.state.participants) if self.state.partner_of(p)]
+        if not writers:
+            return
+        writer = data.draw(st.sampled_from(writers))
+        sheet = self.state.partner_of(writer) or writer
+        step = self.state.sheet_of(sheet).step
+        self.run(
+            participant(writer), cmd.SetSheetStep(sheet, step, data.draw(st.sampled_from(DuoStep)))
+        )
+        nid = f"sheet-note-{self.counter}"
+        self.run(
+            participant(writer), cmd.AddSheetNote(sheet, nid, Circle.OUTER, self.marker("secret"))
+        )
+        self.run(participant(writer), cmd.ChooseSheetItem(sheet, nid))
+        self.run(participant(writer), cmd.SetSmallStep(sheet, self.marker("small-step")))
+        if data.draw(st.booleans()):
+            self.run(participant(sheet), cmd.SwapRoles(writer))
+        if data.draw(st.booleans()):
+            self.run(participant(sheet), cmd.ShareSheet(data.draw(st.booleans())))
+
     @rule(data=st.data())
     def closing(self, data: st.DataObject) -> None:
         kind = data.draw(st.sampled_from(["reflect", "agree", "open", "answer", "answer", "close"]))
@@ -571,3 +689,22 @@ def test_a_broken_visibility_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> 
     )
     with pytest.raises(AssertionError, match="leak"):
         run_state_machine_as_test(Meeting, settings=quick)
+
+
+class DuoMeeting(Meeting):
+    variants = (Variant.DUO,)
+
+
+def test_a_broken_sheet_rule_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were a sheet readable by the whole room, some viewer would get its words."""
+    monkeypatch.setattr(duo, "audience", lambda state, owner: frozenset(state.participants))
+    quick = settings(
+        max_examples=50,
+        stateful_step_count=10,
+        deadline=None,
+        database=None,
+        phases=[hypothesis.Phase.generate],
+        print_blob=False,
+    )
+    with pytest.raises(AssertionError, match="leak"):
+        run_state_machine_as_test(DuoMeeting, settings=quick)

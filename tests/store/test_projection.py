@@ -12,6 +12,7 @@ from app.room import events as ev
 from app.room.events import EVENT_TYPES, Event
 from app.room.state import (
     Circle,
+    DuoStep,
     Language,
     Part,
     Phase,
@@ -115,6 +116,16 @@ MEETING: list[Event] = [
     ev.VoteCast("p1", "o1"),
     ev.RoundStarted(2),  # the topic, the phase, the chosen item and the dots start afresh
     ev.NoteAdded("r2", "p2", Circle.INNER, "round two"),
+    ev.SheetNoteAdded("d1", "p1", "p2", Circle.INNER, "I prepare well"),
+    ev.SheetNoteAdded("d2", "p1", "p2", Circle.OUTER, "speak calmly"),
+    ev.NoteEdited("d2", "speak calmly and slowly"),
+    ev.ActivityChanged("p2", "Presenting"),
+    ev.SheetStepChanged("p2", DuoStep.ACTIVITY, DuoStep.STEP_FORWARD),
+    ev.SheetItemChosen("p2", "d2"),
+    ev.SmallStepChanged("p2", "practise with a colleague"),
+    ev.TurnChanged("duo-1", "p1"),
+    ev.SheetShared("p2", shared=True),
+    ev.NoteDeleted("d1"),
 ]
 
 NEIGHBOUR: list[Event] = [

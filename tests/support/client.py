@@ -206,6 +206,16 @@ class RoomClient:
             board["scale"] = op["scale"]
         elif kind == "me":
             board["me"] = op["me"]
+        elif kind in ("duos", "sheets"):
+            board[kind] = op[kind]
+        elif kind == "duo":
+            duos = [d for d in board["duos"] if d["pair"] != op["duo"]["pair"]]
+            board["duos"] = sorted([*duos, op["duo"]], key=lambda d: d["number"])
+        elif kind == "sheet":
+            sheets = [s for s in board["sheets"] if s["owner"] != op["sheet"]["owner"]]
+            board["sheets"] = sorted([*sheets, op["sheet"]], key=lambda s: s["owner"])
+        elif kind == "sheet_removed":
+            board["sheets"] = [s for s in board["sheets"] if s["owner"] != op["owner"]]
         else:
             raise AssertionError(f"unknown op {kind}")
 

@@ -41,9 +41,10 @@ export function plural(key, n) {
 
 /**
  * @param {Element} container where the SVG goes
- * @param {{onNoteClick?: (id: string) => void}} [options] pointer shortcut for the facilitator
+ * @param {{onNoteClick?: (id: string) => void, caption?: () => string}} [options] pointer
+ *   shortcut for the facilitator; the small caption above the topic (default: "Topic")
  */
-export function createBoard(container, {onNoteClick} = {}) {
+export function createBoard(container, {onNoteClick, caption = () => t('screen.topic.caption')} = {}) {
   const root = svg('svg', {
     class: 'board-svg',
     viewBox: `0 0 ${VIEW_WIDTH} ${VIEW_HEIGHT}`,
@@ -119,10 +120,10 @@ export function createBoard(container, {onNoteClick} = {}) {
   }
 
   function renderTopic(topic) {
-    const sig = `${topic}|${t('screen.topic.caption')}`;
+    const sig = `${topic}|${caption()}`;
     if (sig === lastTopicSig) return;
     lastTopicSig = sig;
-    topicCaption.textContent = t('screen.topic.caption').toUpperCase();
+    topicCaption.textContent = caption().toUpperCase();
     const text = topic || t('screen.topic.empty');
     topicText.classList.toggle('is-empty', !topic);
     const {size, lines} = fitText(text, VIEW_WIDTH - 60, TOPIC_BAND - 44, {max: 46, min: 22, lineHeight: 1.12, weight: 700});

@@ -10,7 +10,7 @@ import {el, clear} from './dom.js';
 import {language, t} from './i18n.js';
 import {formatClock, remainingMs} from './clock.js';
 import {newId} from './socket.js';
-import {PHASES, stepOf} from './method.js';
+import {PHASES, STEPS, phasesOf, stepOf} from './method.js';
 import {plural} from './board.js';
 import {
   DEFAULT_MINUTES,
@@ -144,7 +144,7 @@ export function createControls(container, {act}) {
   function move(direction) {
     const board = state?.board;
     if (!board) return;
-    const to = neighbourPhase(board.phase, direction);
+    const to = neighbourPhase(board.phase, direction, phasesOf(board));
     if (to) send({type: 'change_phase', from: board.phase, to});
   }
 
@@ -543,6 +543,7 @@ export function createControls(container, {act}) {
   const aloneList = el('ul', {class: 'alone-list'});
   pairsPanel.append(pairsHint, pairForm, duosTitle, duosEmpty, duosList, aloneTitle, aloneList);
   modeHint.after(pairsPanel); // right under the choice of who makes the plan
+  const duoSection = section('ctl-duos');
 
   const unnamed = (n) => t('screen.pairs.unnamed', {n});
 
@@ -583,7 +584,7 @@ export function createControls(container, {act}) {
 
   function renderPairs(board) {
     setText(pairsTitle, t('screen.pairs.title'));
-    setText(pairsHint, t('screen.pairs.hint'));
+    setText(pairsHint, t(board.variant === 'duo' ? 'screen.pairs.hint_duo' : 'screen.pairs.hint'));
     setText(pairFirstField.label, t('screen.pairs.first'));
     setText(pairSecondField.label, t('screen.pairs.second'));
     setText(pairMake, t('screen.pairs.make'));
@@ -738,10 +739,12 @@ export function createControls(container, {act}) {
   }
 
   function renderPhase(board) {
-    const index = PHASES.indexOf(board.phase);
+    const phases = phasesOf(board);
+    const index = phases.indexOf(board.phase);
     const stepInfo = stepOf(board);
+    const needsTopic = board.variant !== 'duo'; // each duo has its own activity instead
     setText(phase.heading, t('screen.controls.phase'));
-    setText(progress, t('phase.progress', {n: index + 1, total: PHASES.length}));
+    setText(progress, t('phase.progress', {n: index + 1, total: phases.length}));
     setText(stepTitle, t(stepInfo.title));
     const qsig = JSON.stringify([board.phase, stepInfo.title, language()]);
     if (questions.dataset.sig !== qsig) {
@@ -750,8 +753,8 @@ export function createControls(container, {act}) {
       for (const key of stepInfo.questions) questions.append(el('li', {}, t(key)));
     }
     setText(credit, t('method.credit'));
-    const before = neighbourPhase(board.phase, -1);
-    const after = neighbourPhase(board.phase, 1);
+    const before = neighbourPhase(board.phase, -1, phases);
+    const after = neighbourPhase(board.phase, 1, phases);
     back.hidden = !before;
     next.hidden = !after;
     if (before) {
@@ -759,10 +762,10 @@ export function createControls(container, {act}) {
     }
     if (after) {
       setText(next, t('screen.phase.next', {phase: t(`phase.${after}`)}));
-      next.disabled = after !== 'topic' && !board.topic;
+      next.disabled = needsTopic && after !== 'topic' && !board.topic;
     }
     let hint = '';
-    if (!board.topic) hint = t('screen.phase.need_topic');
+    if (!board.topic && needsTopic) hint = t('screen.phase.need_topic');
     else if (READING_CIRCLE[after]) hint = t(`screen.phase.reveals_${READING_CIRCLE[after]}`);
     setText(phaseHint, hint);
     phaseHint.hidden = !hint;
@@ -1019,8 +1022,13 @@ export function createControls(container, {act}) {
     if (!notes.root.hidden) renderNotes(board);
     voting.root.hidden = p !== 'step_forward';
     if (!voting.root.hidden) renderVoting(board);
-    plans.root.hidden = p !== 'step_forward' && p !== 'closing';
-    pairsPanel.hidden = plans.root.hidden || board.plan_mode !== 'groups';
+    const duoBoard = board.variant === 'duo';
+    plans.root.hidden = duoBoard || (p !== 'step_forward' && p !== 'closing');
+    pairsPanel.hidden = duoBoard ? p === 'closing' : plans.root.hidden || board.plan_mode !== 'groups';
+    // On a duo board the pairing panel is the facilitator's main tool: it gets its own section.
+    duoSection.root.hidden = !duoBoard || pairsPanel.hidden;
+    if (duoBoard && pairsPanel.parentNode !== duoSection.body) duoSection.body.append(pairsPanel);
+    setText(duoSection.heading, t('screen.pairs.title'));
     if (!pairsPanel.hidden) renderPairs(board);
     if (!plans.root.hidden) {
       renderPlans(board);
@@ -1039,6 +1047,7 @@ export function createControls(container, {act}) {
       timeUp,
       phase.root,
       p === 'topic' ? topic.root : null,
+      duoSection.root,
       timer.root,
       late ? null : reading.root,
       voting.root,

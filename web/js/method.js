@@ -11,6 +11,14 @@ export const PHASES = [
   'closing',
 ];
 
+/** The phases of a duo board (app/room/phases.py DUO_ORDER). */
+export const DUO_PHASES = ['pairing', 'duos', 'closing'];
+
+/** The phase list of this board's variant. */
+export function phasesOf(board) {
+  return board?.variant === 'duo' ? DUO_PHASES : PHASES;
+}
+
 /** @type {Record<string, {title: string, intro?: string, questions: string[]}>} */
 export const STEPS = {
   topic: {title: 'method.topic.title', questions: ['method.topic.q1']},
@@ -35,6 +43,11 @@ export const STEPS = {
     title: 'method.closing.title',
     questions: ['method.closing.q1', 'method.closing.q2', 'method.closing.q3'],
   },
+  pairing: {title: 'method.pairing.title', questions: ['method.pairing.q1']},
+  duos: {
+    title: 'method.duos.title',
+    questions: ['method.duos.q1', 'method.duos.q2', 'method.duos.q3', 'method.duos.q4', 'method.duos.q5'],
+  },
 };
 
 /** The first step of a follow-up meeting (its `topic` phase): looking back on the steps. */
@@ -46,6 +59,20 @@ export const REVIEW_STEP = {
 /** The step the board is at: the review at the start of a follow-up, else its phase's. */
 export function stepOf(board) {
   return board.phase === 'topic' && (board.meeting ?? 1) > 1 ? REVIEW_STEP : STEPS[board.phase];
+}
+
+/** The four steps of a duo sheet (app/room/method.py DUO_STEPS): what the interviewer asks. */
+export const DUO_STEPS = ['activity', 'inner', 'outer', 'step_forward'];
+const DUO_QUESTION_COUNT = {activity: 1, inner: 4, outer: 2, step_forward: 2};
+
+/** The i18n keys of one duo step: title, questions, and the hint for the interviewer. */
+export function duoGuide(step) {
+  const count = DUO_QUESTION_COUNT[step] || 0;
+  return {
+    title: `duo.step.${step}.title`,
+    questions: Array.from({length: count}, (_, i) => `duo.step.${step}.q${i + 1}`),
+    hint: `duo.step.${step}.hint`,
+  };
 }
 
 /** The circle each writing phase accepts notes for. */

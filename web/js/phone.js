@@ -18,6 +18,7 @@ import {createPair, createPlans} from './phone-plans.js';
 import {createAgreements, createReflection, createScale} from './phone-closing.js';
 import {createJoin} from './phone-join.js';
 import {createPhoneAgenda, currentPart, isAside} from './agenda.js';
+import {createDuo} from './phone-duo.js';
 
 const KEY = {
   room: (code) => `cirkelbord.code.${code}`,
@@ -26,6 +27,12 @@ const KEY = {
   draft: (roomId, circle) => `cirkelbord.draft.${roomId}.${circle}`,
 };
 const NOTE_COMMANDS = new Set(['add_note', 'edit_note', 'delete_note']);
+const SHEET_NOTE = 'sn-'; // id prefix of the notes written on a duo sheet
+
+/** A refused command shown once and dropped (refused team notes stay, with "try again"). */
+function dropWhenRefused(msg) {
+  return !NOTE_COMMANDS.has(msg.type) || String(msg.id || '').startsWith(SHEET_NOTE);
+}
 
 const storage = {
   get(key) {
@@ -147,6 +154,14 @@ function startRoom(roomId, code, name) {
     submitReflection: (answer) => socket.send({type: 'submit_reflection', ...answer}),
     answerScale: (value) => socket.send({type: 'answer_scale', value}),
     rename: (newName) => socket.send({type: 'rename', name: newName}),
+    setActivity: (sheet, text) => socket.send({type: 'set_activity', sheet, text}),
+    addSheetNote: (sheet, circle, text) => socket.send({type: 'add_sheet_note', sheet, id: newId(SHEET_NOTE), circle, text}),
+    deleteSheetNote: (id) => socket.send({type: 'delete_note', id}),
+    setSheetStep: (sheet, from, to) => socket.send({type: 'set_sheet_step', sheet, from, to}),
+    chooseSheetItem: (sheet, id) => socket.send({type: 'choose_sheet_item', sheet, id}),
+    setSmallStep: (sheet, text) => socket.send({type: 'set_small_step', sheet, text}),
+    swapRoles: (interviewee) => socket.send({type: 'swap_roles', interviewee}),
+    shareSheet: (shared) => socket.send({type: 'share_sheet', shared}),
   };
 
   // -- views ------------------------------------------------------------------------------
@@ -165,6 +180,7 @@ function startRoom(roomId, code, name) {
   const reflection = createReflection({actions});
   const agreements = createAgreements();
   const agenda = createPhoneAgenda();
+  const duo = createDuo({actions});
   mainEl.replaceChildren(loading);
 
   function createMineSection(circle) {
@@ -206,8 +222,8 @@ function startRoom(roomId, code, name) {
   // -- which views show when, and in which order -------------------------------------------
   const ORDER = {
     default: [loading, agenda.root, step.root, scale.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
-      revealed.outer.root, voting.root, pair.root, plans.root, reflection.root, agreements.root, revealed.inner.root],
-    closing: [loading, agenda.root, step.root, reflection.root, scale.root, agreements.root, plans.root,
+      revealed.outer.root, voting.root, pair.root, duo.root, plans.root, reflection.root, agreements.root, revealed.inner.root],
+    closing: [loading, agenda.root, step.root, reflection.root, duo.root, scale.root, agreements.root, plans.root,
       revealed.outer.root, revealed.inner.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
       voting.root, pair.root],
   };
@@ -230,7 +246,7 @@ function startRoom(roomId, code, name) {
     const board = state.board;
     loading.hidden = Boolean(board);
     loading.textContent = t('conn.connecting');
-    const all = [agenda, step, scale, wait, compose, mine.inner, mine.outer, revealed.inner, revealed.outer, voting, pair, plans, reflection, agreements];
+    const all = [agenda, step, scale, wait, compose, mine.inner, mine.outer, revealed.inner, revealed.outer, voting, pair, plans, reflection, agreements, duo];
     if (!board) {
       for (const view of all) view.root.hidden = true;
       return;
@@ -256,8 +272,9 @@ function startRoom(roomId, code, name) {
     lastLocked = locked;
     const groups = board.plan_mode === 'groups';
 
+    const duoBoard = board.variant === 'duo';
     const show = {
-      step: true,
+      step: !duoBoard || phase !== 'duos',
       scale: board.scale?.status === 'open',
       wait: phase === 'topic',
       compose: Boolean(circle),
@@ -266,16 +283,23 @@ function startRoom(roomId, code, name) {
       revealedInner: ['inner_reading', 'outer_writing', 'outer_reading', 'step_forward', 'closing'].includes(phase),
       revealedOuter: ['outer_reading', 'closing'].includes(phase),
       voting: phase === 'step_forward',
-      pair: phase === 'step_forward' && groups,
+      pair: duoBoard ? phase !== 'closing' : phase === 'step_forward' && groups,
       plans: phase === 'step_forward' || (['closing', 'topic'].includes(phase) && (board.plans || []).length > 0 && (phase === 'closing' || (board.meeting ?? 1) > 1)),
       reflection: phase === 'closing',
       agreements: Boolean(board.agreements),
+      duo: duoBoard,
     };
+    if (duoBoard) {
+      // A duo board has no team circles: pairing, the duo's own sheets, then the closing.
+      for (const name of ['wait', 'compose', 'mineInner', 'mineOuter', 'revealedInner', 'revealedOuter', 'voting', 'plans']) {
+        show[name] = false;
+      }
+    }
     const pairs = [
       [step, show.step], [scale, show.scale], [wait, show.wait], [compose, show.compose],
       [mine.inner, show.mineInner], [mine.outer, show.mineOuter], [revealed.inner, show.revealedInner],
       [revealed.outer, show.revealedOuter], [voting, show.voting], [pair, show.pair], [plans, show.plans],
-      [reflection, show.reflection], [agreements, show.agreements],
+      [reflection, show.reflection], [agreements, show.agreements], [duo, show.duo],
     ];
     for (const [view, visible] of pairs) view.root.hidden = !visible;
 
@@ -292,6 +316,7 @@ function startRoom(roomId, code, name) {
     if (show.plans) plans.update(state);
     if (show.reflection) reflection.update(state);
     if (show.agreements) agreements.update(state);
+    if (show.duo) duo.update(state);
   }
 
   // Remember who we are as soon as the server tells us; forget it when it refuses us.
@@ -315,7 +340,7 @@ function startRoom(roomId, code, name) {
     // A refused vote, pairing, plan or answer is shown once and dropped; refused notes stay
     // on the note with "try again" and "discard".
     for (const entry of state.outbox) {
-      if (entry.state === 'failed' && !NOTE_COMMANDS.has(entry.msg.type)) {
+      if (entry.state === 'failed' && dropWhenRefused(entry.msg)) {
         socket.discard(entry.cid);
         banners.flash(entry.error?.code || 'internal');
       }

@@ -19,13 +19,15 @@ export const DEFAULT_MINUTES = {
   outer_reading: 5,
   step_forward: 6,
   closing: 2,
+  pairing: 3,
+  duos: 30,
 };
 
-/** The phase one step forward (+1) or back (-1), or null. */
-export function neighbourPhase(phase, direction) {
-  const i = PHASES.indexOf(phase);
+/** The phase one step forward (+1) or back (-1) in `phases` (a team board's by default), or null. */
+export function neighbourPhase(phase, direction, phases = PHASES) {
+  const i = phases.indexOf(phase);
   const j = i + direction;
-  return i < 0 || j < 0 || j >= PHASES.length ? null : PHASES[j];
+  return i < 0 || j < 0 || j >= phases.length ? null : phases[j];
 }
 
 /** A note shown on the circles: revealed, not hidden, not merged into another. */

@@ -6,7 +6,7 @@
 import {el, clear} from './dom.js';
 import {language, t} from './i18n.js';
 import {formatClock, remainingMs} from './clock.js';
-import {PHASES, REVIEW_STEP, stepOf} from './method.js';
+import {PHASES, REVIEW_STEP, STEPS, phasesOf, stepOf} from './method.js';
 import {plural} from './board.js';
 import {READING_CIRCLE, noteById, plansInOrder, rankedOuter, readingPosition} from './screen-model.js';
 import {pinIcon, scaleChart, setAttr, setText} from './screen-ui.js';
@@ -116,13 +116,14 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
 
   function renderStatus(s) {
     const board = s.board;
-    const index = PHASES.indexOf(board.phase);
+    const phases = phasesOf(board);
+    const index = phases.indexOf(board.phase);
     if (isAside(board)) {
       // The warm-up and the pause step away from the circles: the status names the part.
       setText(progress, t('agenda.title'));
       setText(phaseName, t(`agenda.part.${currentPart(board)}`));
     } else {
-      setText(progress, t('phase.progress', {n: index + 1, total: PHASES.length}));
+      setText(progress, t('phase.progress', {n: index + 1, total: phases.length}));
       setText(phaseName, t(stepOf(board) === REVIEW_STEP ? 'phase.review' : `phase.${board.phase}`));
     }
     const who = s.presence === null ? t('people.count', {count: (board.participants || []).length}) : t('people.online', {count: s.presence});
@@ -334,7 +335,8 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     const aside = isAside(board);
     const reading = !aside && readingPosition(board).item !== null;
     const writing = WRITING.has(phase);
-    const showJoin = Boolean(code) && (phase === 'topic' || writing);
+    const gathering = phase === 'topic' || phase === 'pairing';
+    const showJoin = Boolean(code) && (gathering || writing || phase === 'duos');
     const cards = aside ? {join: Boolean(code) && currentPart(board) === 'warm_up'} : {
       join: showJoin && !reading,
       questions: !reading && phase !== 'inner_reading' && phase !== 'outer_reading',
@@ -350,7 +352,7 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     reviewCard.root.hidden = !cards.review;
     if (cards.review) reviewCard.render(board);
     joinCard.hidden = !cards.join;
-    if (cards.join) renderJoin(code, !aside && (phase === 'topic' || writing));
+    if (cards.join) renderJoin(code, !aside && (gathering || writing));
     questionsCard.hidden = !cards.questions;
     if (cards.questions) renderQuestions(board);
     countsCard.hidden = !cards.counts;

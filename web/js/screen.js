@@ -9,6 +9,7 @@ import {createStore} from './store.js';
 import {openRoom} from './socket.js';
 import {createChrome, showFatal} from './screen-chrome.js';
 import {createBoard} from './board.js';
+import {createDuoOverview} from './screen-duo.js';
 import {bindReaderKeys, createReader} from './reader.js';
 import {createControls} from './controls.js';
 import {createKit} from './kit.js';
@@ -208,6 +209,7 @@ async function main() {
   // -- views ---------------------------------------------------------------------------------
   const stage = document.getElementById('stage');
   const board = createBoard(stage, {onNoteClick: facilitator ? (id) => act({type: 'send', command: {type: 'show_item', target: id}}) : undefined});
+  const duoOverview = createDuoOverview(stage);
   const reader = createReader(document.getElementById('reader'));
   const panel = createPanel(
     {
@@ -347,7 +349,12 @@ async function main() {
   function render(s, refit) {
     chrome.render(s);
     if (!s.board) return;
-    board.render(boardModel(s.board));
+    // A duo board's stage is the overview of the duos; a team board's is the circles.
+    const duoBoard = s.board.variant === 'duo';
+    board.element.classList.toggle('is-off', duoBoard);
+    stage.classList.toggle('is-duo', duoBoard);
+    duoOverview.render(s.board);
+    if (!duoBoard) board.render(boardModel(s.board));
     reader.render(s.board);
     if (refit) reader.refit();
     panel.render(s);
@@ -367,6 +374,7 @@ async function main() {
   onLanguageChange(() => {
     applyI18n(document);
     board.invalidate();
+    duoOverview.invalidate();
     chrome.translate();
     scheduleRender(true);
   });

@@ -45,6 +45,13 @@ function createBoardForm({onCreated}) {
     el('label', {class: 'choice'},
       el('input', {type: 'radio', name: 'language', value: lang, checked: lang === language()}),
       i18n(`lang.${lang}`));
+  // The hint sits beside the label, not in it: the label stays the choice's short name.
+  const variantChoice = (variant) =>
+    el('div', {class: 'variant-choice'},
+      el('label', {class: 'choice'},
+        el('input', {type: 'radio', name: 'variant', value: variant, checked: variant === 'team', 'aria-describedby': `variant-${variant}-hint`}),
+        i18n(`start.variant.${variant}`)),
+      el('p', {class: 'hint', id: `variant-${variant}-hint`, 'data-i18n': `start.variant.${variant}_hint`}, t(`start.variant.${variant}_hint`)));
   const anonymous = el('input', {type: 'checkbox', id: 'anonymous', name: 'anonymous', 'aria-describedby': 'anonymous-hint'});
   const error = el('p', {class: 'form-error', role: 'alert', hidden: true});
   const submit = el('button', {type: 'submit', class: 'btn btn-primary btn-block'}, i18n('start.create'));
@@ -58,6 +65,9 @@ function createBoardForm({onCreated}) {
     el('fieldset', {},
       el('legend', {'data-i18n': 'start.language.label'}, t('start.language.label')),
       el('div', {class: 'choices inline'}, languageChoice('nl'), languageChoice('en'))),
+    el('fieldset', {},
+      el('legend', {'data-i18n': 'start.variant.label'}, t('start.variant.label')),
+      el('div', {class: 'choices'}, variantChoice('team'), variantChoice('duo'))),
     el('div', {class: 'field'},
       el('label', {class: 'choice', for: 'anonymous'}, anonymous, i18n('start.anonymous.label')),
       el('p', {class: 'hint', id: 'anonymous-hint', 'data-i18n': 'start.anonymous.hint'}, t('start.anonymous.hint'))),
@@ -74,7 +84,7 @@ function createBoardForm({onCreated}) {
       topic: topic.value.trim(),
       language: form.elements.language.value || language(),
       anonymous: anonymous.checked,
-      variant: 'team',
+      variant: form.elements.variant.value || 'team',
     };
     try {
       const response = await fetch('/api/boards', {

@@ -145,6 +145,16 @@ export function applyOp(board, op) {
       return {...board, scale: op.scale};
     case 'me':
       return {...board, me: op.me};
+    case 'duos':
+      return {...board, duos: op.duos};
+    case 'duo':
+      return {...board, duos: upsertBy(board.duos, op.duo, 'pair', 'number')};
+    case 'sheets':
+      return {...board, sheets: op.sheets};
+    case 'sheet':
+      return {...board, sheets: upsertBy(board.sheets, op.sheet, 'owner', 'owner')};
+    case 'sheet_removed':
+      return {...board, sheets: (board.sheets || []).filter((s) => s.owner !== op.owner)};
     default:
       throw new Error(`unknown event op: ${op.op}`);
   }
@@ -154,6 +164,14 @@ function upsert(items, item) {
   const rest = (items || []).filter((x) => x.id !== item.id);
   rest.push(item);
   rest.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+  return rest;
+}
+
+/** Insert or replace `item` by its `key` field, kept in the order of its `sort` field. */
+function upsertBy(items, item, key, sort) {
+  const rest = (items || []).filter((x) => x[key] !== item[key]);
+  rest.push(item);
+  rest.sort((a, b) => (a[sort] < b[sort] ? -1 : a[sort] > b[sort] ? 1 : 0));
   return rest;
 }
 
