@@ -20,11 +20,12 @@ GRACEFUL_SHUTDOWN_SECONDS = 10
 
 def serve(settings: Settings) -> None:
     from app.main import create_app
+    from app.realtime.wire import with_wire
 
     app = create_app(settings)
     print(f"Cirkelbord runs at http://{settings.host}:{settings.port}/", flush=True)
     uvicorn.run(
-        app,
+        with_wire(app),  # outermost: WebSocket frames go straight to the transport
         host=settings.host,
         port=settings.port,
         log_config=logs.log_config(settings.log_level),
