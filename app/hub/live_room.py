@@ -7,9 +7,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.hub.ports import Viewer
+from app.hub.ports import BoardInfo, Viewer
 from app.realtime.codec import encode
-from app.room import Delivery, RoomState, apply, render
+from app.room import Actor, Delivery, RoomState, apply, render
+from app.room.commands import Command
 from app.room.events import Event
 from app.room.limits import REPLAY_LIMIT
 from app.room.views import board_snapshot, extend_for
@@ -21,15 +22,40 @@ class Operation:
     actor: str | None
 
 
+@dataclass(eq=False, slots=True)
+class Job:
+    """One command waiting for the room's lock, and its answer once it has one."""
+
+    actor: Actor
+    key: str
+    cid: str | None
+    command: Command
+    seq: int | None = None
+    error: BaseException | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.seq is not None or self.error is not None
+
+    def answer(self) -> int:
+        """The seq to acknowledge; raises what the command met (Rejected, a store error)."""
+        if self.error is not None:
+            raise self.error
+        assert self.seq is not None
+        return self.seq
+
+
 @dataclass
 class LiveRoom:
     room_id: str
     epoch: str
     state: RoomState
+    board: BoardInfo
     operations: dict[str, Operation] = field(default_factory=dict)
     viewers: set[Viewer] = field(default_factory=set)
     recent: deque[tuple[int, Delivery]] = field(default_factory=lambda: deque(maxlen=REPLAY_LIMIT))
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: list[Job] = field(default_factory=list)
     _snapshots: dict[str | None, str] = field(default_factory=dict)
     _snapshot_seq: int = -1
     _board: dict[str, Any] | None = None

@@ -64,9 +64,7 @@ class Wire:
     def open(self) -> bool:
         """Neither side has started closing: data frames may still be sent."""
         protocol = self._protocol
-        return not (
-            protocol.close_sent or protocol.disconnected or protocol.transport.is_closing()
-        )
+        return not (protocol.close_sent or protocol.disconnected or protocol.transport.is_closing())
 
     def writable(self) -> bool:
         """The transport's buffer is under its high-water mark."""
