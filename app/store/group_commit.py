@@ -54,7 +54,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.database import is_sqlite_file, sqlite_sync_engine
-from app.store.event_log import AppendRequest, append_sync
+from app.store.event_log import AppendRequest, append_sync, touch_boards
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +92,9 @@ class GroupCommitter:
         self._thread: ThreadPoolExecutor | None = None
         self._sync_engine: Engine | None = None
         self._sync_sessions: Callable[[], Session] | None = None
+        # Each room's last seq as this writer committed it: an append that continues from
+        # there needs no read of the log first (see `append_sync`). Only the writer uses it.
+        self._known: dict[str, int] = {}
 
     async def start(self) -> None:
         if self._writer is not None or self._closed:
@@ -170,7 +173,7 @@ class GroupCommitter:
         requests = [item.request for item in batch]
         try:
             if self._thread is not None and self._sync_sessions is not None:
-                write = partial(_write_batch, self._sync_sessions, requests)
+                write = partial(_write_batch, self._sync_sessions, requests, self._known)
                 outcomes, failure = await asyncio.get_running_loop().run_in_executor(
                     self._thread, write
                 )
@@ -198,14 +201,16 @@ class GroupCommitter:
         session = self._sessionmaker()
         try:
             async with session.begin():
-                await session.run_sync(_append_all, requests, outcomes)
+                await session.run_sync(_append_all, requests, outcomes, self._known)
         except Exception as error:
+            _remember(self._known, requests, (outcomes, error))
             return outcomes, error
         finally:
             try:
                 await session.close()
             except Exception:
                 logger.exception("closing the group commit session failed")
+        _remember(self._known, requests, (outcomes, None))
         return outcomes, None
 
 
@@ -213,24 +218,56 @@ _Outcomes = tuple[list[int | Exception], Exception | None]
 """Per request its last seq or its own error; and the commit's error, if the commit failed."""
 
 
+MAX_KNOWN_ROOMS: Final = 10_000
+"""Rooms whose last seq the writer remembers (forgotten all at once past this)."""
+
+
 def _append_all(
-    session: Session, requests: list[AppendRequest], outcomes: list[int | Exception]
+    session: Session,
+    requests: list[AppendRequest],
+    outcomes: list[int | Exception],
+    known: dict[str, int],
 ) -> None:
+    """Every request in its own savepoint; then one statement moves the boards' activity."""
+    touched: set[str] = set()
     for request in requests:
+        room_id = request.room_id
         try:
-            outcomes.append(append_sync(session, request))
+            last = append_sync(session, request, known_last=known.get(room_id), touch=False)
         except Exception as error:
             outcomes.append(error)
+            known.pop(room_id, None)
+            continue
+        outcomes.append(last)
+        if request.events:  # an empty request read nothing: it proves nothing about the log
+            known[room_id] = last  # taken back by _remember() if the transaction fails
+            touched.add(room_id)
+    touch_boards(session, touched)
 
 
-def _write_batch(sessions: Callable[[], Session], requests: list[AppendRequest]) -> _Outcomes:
+def _remember(known: dict[str, int], requests: list[AppendRequest], outcomes: _Outcomes) -> None:
+    """After the transaction: a failed commit stored nothing, so its rooms are forgotten."""
+    if outcomes[1] is not None:
+        for request in requests:
+            known.pop(request.room_id, None)
+    if len(known) > MAX_KNOWN_ROOMS:
+        known.clear()
+
+
+def _write_batch(
+    sessions: Callable[[], Session],
+    requests: list[AppendRequest],
+    known: dict[str, int] | None = None,
+) -> _Outcomes:
     """One batch in one transaction, in the writer's thread."""
     outcomes: list[int | Exception] = []
+    known = {} if known is None else known
     session = sessions()
     try:
         with session.begin():
-            _append_all(session, requests, outcomes)
+            _append_all(session, requests, outcomes, known)
     except Exception as error:
+        _remember(known, requests, (outcomes, error))
         return outcomes, error
     finally:
         try:
@@ -239,6 +276,7 @@ def _write_batch(sessions: Callable[[], Session], requests: list[AppendRequest])
             # The outcome is decided; a connection that fails to go back to the pool is the
             # pool's problem, not the callers'.
             logger.exception("closing the group commit session failed")
+    _remember(known, requests, (outcomes, None))
     return outcomes, None
 
 

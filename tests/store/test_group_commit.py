@@ -150,6 +150,24 @@ async def test_a_failing_request_fails_alone(
     assert await find_operation(engine, "a", "stale") is None
 
 
+async def test_a_writer_that_took_the_number_meanwhile_is_still_a_conflict(
+    add_board: AddBoard, sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    """The committer skips reading the log when it wrote the room's last event itself; a
+    number taken by another writer since then is caught by the (room_id, seq) key."""
+    await add_board("x")
+    async with GroupCommitter(sessionmaker) as ours, GroupCommitter(sessionmaker) as theirs:
+        assert await ours.submit(request("x", 0)) == 1
+        assert await theirs.submit(request("x", 1)) == 2
+        with pytest.raises(SeqConflict):
+            await ours.submit(request("x", 1, cid="late"))
+        assert await ours.submit(request("x", 2)) == 3
+        with pytest.raises(SeqConflict):  # past the end of the log
+            await ours.submit(request("x", 5))
+    assert [seq for seq, _ in await load(engine, "x")] == [1, 2, 3]
+    assert await find_operation(engine, "x", "late") is None
+
+
 async def test_a_failing_commit_fails_the_whole_batch(
     add_board: AddBoard, commits: Commits, engine: AsyncEngine
 ) -> None:
