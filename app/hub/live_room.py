@@ -11,7 +11,7 @@ from app.hub.ports import BoardInfo, Viewer
 from app.realtime.codec import encode
 from app.room import Actor, Delivery, RoomState, apply, render
 from app.room.commands import Command
-from app.room.events import Event
+from app.room.events import Event, ParticipantJoined
 from app.room.limits import REPLAY_LIMIT
 from app.room.views import board_snapshot, extend_for
 
@@ -59,11 +59,14 @@ class LiveRoom:
     _snapshots: dict[str | None, str] = field(default_factory=dict)
     _snapshot_seq: int = -1
     _board: dict[str, Any] | None = None
+    _notes: list[Any] | None = None  # the board snapshot's notes, while no event changed them
 
     # -- state ---------------------------------------------------------------------------------
 
     def advance(self, event: Event) -> None:
         """Apply one committed event and hand it to every local viewer."""
+        if type(event) is not ParticipantJoined:  # a newcomer has no notes yet
+            self._notes = None
         self.state = apply(self.state, event)
         delivery = render(self.state, event)
         self.recent.append((self.state.seq, delivery))
@@ -80,7 +83,8 @@ class LiveRoom:
         cached = self._snapshots.get(pid)
         if cached is None:
             if self._board is None:
-                self._board = board_snapshot(self.state)
+                self._board = board_snapshot(self.state, self._notes)
+                self._notes = self._board["notes"]
             view = self._board if pid is None else extend_for(self._board, self.state, pid)
             message = {
                 "type": "snapshot",

@@ -18,6 +18,7 @@ from app.hub.hub import RoomHub
 from app.room import FACILITATOR, ErrorCode, Rejected, limits
 from app.room import commands as cmd
 from app.room.state import Circle, Language, Phase, Role, participant
+from app.room.views import board_snapshot
 from app.store.database import migrate
 from app.store.room_store import SqlRoomStore
 
@@ -234,3 +235,45 @@ async def test_lost_pokes_are_made_good_after_a_lagged_wakeup(store: SqlRoomStor
         finally:
             await a.close()
             await b.close()
+
+
+async def test_commands_arriving_together_are_answered_each_after_one_commit(
+    hub: RoomHub,
+) -> None:
+    room, pid = await writing_room(hub)
+    live = hub.rooms[room]
+    viewer = ListViewer()
+    await hub.attach(room, viewer, None, None)
+    start = live.state.seq
+    results = await asyncio.gather(
+        *(
+            hub.submit(room, participant(pid), f"t{i}", cmd.AddNote(f"t{i}", Circle.INNER, "x"))
+            for i in range(5)
+        ),
+        hub.submit(room, participant(pid), "t0", cmd.AddNote("t0", Circle.INNER, "x")),  # resent
+        hub.submit(room, participant(pid), "bad", cmd.EditNote("nowhere", "x")),
+        return_exceptions=True,
+    )
+    assert results[:5] == list(range(start + 1, start + 6))
+    assert results[5] == start + 1  # the same answer as the first time, stored once
+    assert isinstance(results[6], Rejected)
+    assert viewer.seqs()[-5:] == list(range(start + 1, start + 6))
+    stored = await hub.store.load(room, start)
+    assert [e.cid for e in stored] == [f"t{i}" for i in range(5)]
+
+
+async def test_the_cached_snapshot_is_the_snapshot_after_joins_and_renames(hub: RoomHub) -> None:
+    room, pid = await writing_room(hub)
+    await hub.submit(room, participant(pid), "c1", cmd.AddNote("n1", Circle.INNER, "Goed"))
+    await hub.submit(
+        room, FACILITATOR, "c2", cmd.ChangePhase(Phase.INNER_WRITING, Phase.INNER_READING)
+    )
+    live = hub.rooms[room]
+    code = live.board.join_code
+    for step in range(3):
+        await hub.admit(room, Role.PARTICIPANT, code=code, name=f"Newcomer {step}")
+        if step == 1:
+            await hub.submit(room, participant(pid), "c3", cmd.Rename("Anna"))
+        cached = orjson.loads(live.snapshot_message(None))["board"]
+        assert cached == orjson.loads(orjson.dumps(board_snapshot(live.state)))
+    assert cached["notes"][0]["author"] == "Anna"
