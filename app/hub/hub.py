@@ -19,7 +19,7 @@ import logging
 import random
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
@@ -29,13 +29,21 @@ import orjson
 from app.broadcast.base import LAGGED_WAKEUP, Broadcast
 from app.hub import credentials
 from app.hub.live_room import Job, LiveRoom, Operation
-from app.hub.ports import BoardInfo, Conflict, DuplicateOperation, RoomStore, Viewer
+from app.hub.ports import (
+    BoardInfo,
+    Conflict,
+    DuplicateOperation,
+    LoggedEvent,
+    RoomStore,
+    Viewer,
+)
 from app.ops import metrics
 from app.room import FACILITATOR, Actor, ErrorCode, Rejected, Role, decide, fold
 from app.room import commands as cmd
 from app.room.events import Event
 from app.room.limits import MAX_CONNECTIONS_PER_ROOM, MAX_LIVE_ROOMS_PER_PROCESS
 from app.room.state import Language, Variant
+from app.store.event_codec import decode_event, encode_event  # pure: Event <-> JSON, no SQL
 
 log = logging.getLogger("cirkelbord.hub")
 
@@ -341,7 +349,7 @@ class RoomHub:
             for event in events:
                 room.advance(event)
             metrics.FANOUT_SECONDS.observe(time.perf_counter() - committed)
-            self._poke_soon(room.room_id, last)
+            self._poke_soon(room.room_id, last, events, cid, key)
             return last
         raise Rejected(ErrorCode.INTERNAL, "the room is too busy, try again")
 
@@ -386,24 +394,41 @@ class RoomHub:
         Returns whether anything was new.
         """
         start = room.state.seq
-        for logged in await self.store.load(room.room_id, room.state.seq):
-            if logged.seq != room.state.seq + 1:
-                break
-            if logged.cid is not None:
-                room.operations[logged.cid] = Operation(logged.seq, logged.actor)
-            room.advance(logged.event)
+        self._apply_logged(room, await self.store.load(room.room_id, room.state.seq))
         return room.state.seq > start
 
-    def _poke_soon(self, room_id: str, seq: int) -> None:
-        """Tell the other processes, outside the room's lock: a slow broadcast slows no room."""
+    @staticmethod
+    def _apply_logged(room: LiveRoom, logged: list[LoggedEvent]) -> None:
+        """Apply committed events in order, from the next seq on (older ones are known)."""
+        for entry in logged:
+            if entry.seq <= room.state.seq:
+                continue
+            if entry.seq != room.state.seq + 1:
+                break
+            if entry.cid is not None:
+                room.operations[entry.cid] = Operation(entry.seq, entry.actor)
+            room.advance(entry.event)
+
+    def _poke_soon(
+        self, room_id: str, seq: int, events: Sequence[Event], cid: str | None, actor: str
+    ) -> None:
+        """Tell the other processes, outside the room's lock: a slow broadcast slows no room.
+
+        The poke carries the committed events themselves: a process that is exactly one
+        commit behind applies them without reading the database. Anything else (a gap, a
+        lost or garbled poke) still sends it to the log, which stays the record.
+        """
         if not self.shared:
             return
-        task = asyncio.create_task(self._poke(room_id, seq))
+        first = seq - len(events) + 1
+        carried = [
+            [first + i, *encode_event(event), cid if first + i == seq else None, actor]
+            for i, event in enumerate(events)
+        ]
+        poke = {"room": room_id, "seq": seq, "log": carried}
+        task = asyncio.create_task(self._publish(room_id, poke))
         self._pokes.add(task)
         task.add_done_callback(self._pokes.discard)
-
-    async def _poke(self, room_id: str, seq: int) -> None:
-        await self._publish(room_id, {"room": room_id, "seq": seq})
 
     async def _publish(self, room_id: str, poke: dict[str, object]) -> None:
         message = orjson.dumps(poke)
@@ -432,8 +457,12 @@ class RoomHub:
                         await self.close_room(room.room_id, *closed, tell_others=False)
                         return
                     lagged = subscription.take_lagged()  # pokes were dropped, or Redis came back
-                    if lagged or raw == LAGGED_WAKEUP or poked_seq(raw) > room.state.seq:
+                    if lagged or raw == LAGGED_WAKEUP:
                         await self._catch_up(room)
+                        continue
+                    seq, carried = read_poke(raw)
+                    if seq > room.state.seq:
+                        await self._catch_up(room, carried, seq)
         except asyncio.CancelledError:
             raise
         except StopAsyncIteration:
@@ -441,9 +470,15 @@ class RoomHub:
         except Exception:
             log.exception("room listener failed", extra={"room": room.room_id})
 
-    async def _catch_up(self, room: LiveRoom) -> None:
+    async def _catch_up(
+        self, room: LiveRoom, carried: list[LoggedEvent] | None = None, seq: int = 0
+    ) -> None:
+        """Apply what a poke carried if it continues our state; otherwise read the log."""
         async with room.lock:
-            await self._read_log(room)
+            if carried:
+                self._apply_logged(room, carried)
+            if not carried or room.state.seq < seq:
+                await self._read_log(room)
 
     def _schedule_eviction(self, room_id: str) -> None:
         self._cancel_eviction(room_id)
@@ -540,11 +575,21 @@ def closed_by(raw: bytes) -> tuple[int, str] | None:
     return code, reason if isinstance(reason, str) else ""
 
 
-def poked_seq(raw: bytes) -> int:
-    """The seq a poke announces; 0 for anything that is not a poke."""
+def read_poke(raw: bytes) -> tuple[int, list[LoggedEvent]]:
+    """The seq a poke announces (0 for anything that is not a poke) and the committed events
+    it carries (none when they are missing or cannot be read: the log has them)."""
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return 0
+        return 0, []
     seq = value.get("seq") if isinstance(value, dict) else None
-    return seq if isinstance(seq, int) else 0
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        return 0, []
+    try:
+        carried = [
+            LoggedEvent(number, decode_event(kind, payload), cid, actor)
+            for number, kind, payload, cid, actor in value.get("log") or []
+        ]
+    except Exception:  # a poke from another version, or garbled: read the log instead
+        return seq, []
+    return seq, carried

@@ -277,3 +277,44 @@ async def test_the_cached_snapshot_is_the_snapshot_after_joins_and_renames(hub: 
         cached = orjson.loads(live.snapshot_message(None))["board"]
         assert cached == orjson.loads(orjson.dumps(board_snapshot(live.state)))
     assert cached["notes"][0]["author"] == "Anna"
+
+
+async def test_a_poke_carries_the_commit_so_the_other_process_reads_no_log(
+    store: SqlRoomStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with MemoryBroadcast() as broadcast:
+        a = RoomHub(store, broadcast, poll_seconds=5.0)
+        b = RoomHub(store, broadcast, poll_seconds=5.0)
+        try:
+            room, pid = await writing_room(a)
+            watcher = ListViewer()
+            await b.attach(room, watcher, None, None)
+            await asyncio.sleep(0.05)  # b's listener subscribed and caught up
+            reads: list[int] = []
+            load = store.load
+
+            async def counted(room_id: str, since_seq: int = 0) -> Any:
+                reads.append(since_seq)
+                return await load(room_id, since_seq)
+
+            monkeypatch.setattr(store, "load", counted)
+            seq = await a.submit(room, participant(pid), "p1", cmd.AddNote("p1", Circle.INNER, "x"))
+            async with asyncio.timeout(5):
+                while b.rooms[room].state.seq < seq:  # noqa: ASYNC110 - follows the other hub
+                    await asyncio.sleep(0.001)
+            assert reads == []
+            assert b.rooms[room].state == a.rooms[room].state
+            assert b.rooms[room].operations["p1"].seq == seq  # a resend to b is answered too
+            # A poke whose events cannot be read sends b to the log, which has the truth.
+            seq = await a.submit(room, participant(pid), "p2", cmd.AddNote("p2", Circle.INNER, "y"))
+            await broadcast.publish(
+                hub_module.channel(room), orjson.dumps({"room": room, "seq": seq + 1, "log": 7})
+            )
+            async with asyncio.timeout(5):
+                while not reads or b.rooms[room].state.seq < seq:  # noqa: ASYNC110
+                    await asyncio.sleep(0.001)
+            assert b.rooms[room].state == a.rooms[room].state
+            assert watcher.seqs() == list(range(watcher.seqs()[0], seq + 1))
+        finally:
+            await a.close()
+            await b.close()
