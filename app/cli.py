@@ -24,7 +24,12 @@ def serve(settings: Settings) -> None:
     if settings.migrate_on_start:
         # In a child process: Alembic (about 9 MiB) then never loads into the server.
         env = {**os.environ, "CIRKELBORD_DATABASE_URL": settings.database_url}
-        migrated = subprocess.run([sys.executable, "-m", "app", "migrate"], env=env, check=False)
+        migrated = subprocess.run(  # its logs go to stderr as ours do; its "up to date" nowhere
+            [sys.executable, "-m", "app", "migrate"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
         if migrated.returncode != 0:
             print("migrating the database failed; not serving", file=sys.stderr, flush=True)
             raise SystemExit(migrated.returncode)
