@@ -32,13 +32,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, Executable, Row, bindparam, select, update
+from sqlalchemy import Executable, Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from app.room.events import Event
 from app.store.database import read_only
+from app.store.direct import Executes, direct
 from app.store.event_codec import decode_event, encode_event
 from app.store.models import BOARDS, ROOM_EVENTS
 from app.store.projection import project
@@ -121,7 +122,8 @@ def append_sync(
                 "created_at": now,
             }
         )
-    connection = session.connection()
+    # Plain writes go straight to the sqlite3 cursor in the committer's thread (app.store.direct).
+    connection = direct(session.connection())
     try:
         # A savepoint of the connection, not of the session: the session tracks no objects
         # here, and its own savepoint bookkeeping would cost more than the statements.
@@ -154,7 +156,7 @@ def touch_boards(session: Session, room_ids: set[str]) -> None:
     """Move the activity time of these boards to now (one statement for all)."""
     if room_ids:
         now = utc_now()
-        session.connection().execute(
+        direct(session.connection()).execute(
             _TOUCH_BOARD, [{"key_room_id": room_id, "new_time": now} for room_id in room_ids]
         )
 
@@ -181,14 +183,12 @@ _EVENTS_SINCE: Final = (
 )
 
 
-def _last_seq(connection: Connection, room_id: str) -> int:
+def _last_seq(connection: Executes, room_id: str) -> int:
     seq = connection.execute(_LAST_SEQ, {"room_id": room_id}).scalar()
     return 0 if seq is None else int(seq)
 
 
-def _find_operation(
-    connection: Connection, room_id: str, cid: str
-) -> tuple[int, str | None] | None:
+def _find_operation(connection: Executes, room_id: str, cid: str) -> tuple[int, str | None] | None:
     row = connection.execute(_OPERATION, {"room_id": room_id, "cid": cid}).first()
     return None if row is None else (row.seq, row.actor)
 
