@@ -148,6 +148,8 @@ class Connection:
         """Call once the socket is accepted."""
         if self._wire is not None and self._wire.usable():
             self._flusher = flusher()
+            if self.outbox:
+                self._wake()
         else:
             self._wire = None
             self._sender = asyncio.create_task(self._send_loop())
