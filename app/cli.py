@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging.config
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -19,12 +21,27 @@ GRACEFUL_SHUTDOWN_SECONDS = 10
 
 
 def serve(settings: Settings) -> None:
+    if settings.migrate_on_start:
+        # In a child process: Alembic (about 9 MiB) then never loads into the server.
+        env = {**os.environ, "CIRKELBORD_DATABASE_URL": settings.database_url}
+        migrated = subprocess.run(  # its logs go to stderr as ours do; its "up to date" nowhere
+            [sys.executable, "-m", "app", "migrate"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+        if migrated.returncode != 0:
+            print("migrating the database failed; not serving", file=sys.stderr, flush=True)
+            raise SystemExit(migrated.returncode)
+        settings = settings.model_copy(update={"migrate_on_start": False})
+
     from app.main import create_app
+    from app.realtime.wire import with_wire
 
     app = create_app(settings)
     print(f"Cirkelbord runs at http://{settings.host}:{settings.port}/", flush=True)
     uvicorn.run(
-        app,
+        with_wire(app),  # outermost: WebSocket frames go straight to the transport
         host=settings.host,
         port=settings.port,
         log_config=logs.log_config(settings.log_level),

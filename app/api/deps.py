@@ -1,4 +1,9 @@
-"""What routes get injected: the settings, the hub and the store (set up in main.create_app)."""
+"""What routes get injected: the settings, the hub and the store (set up in main.create_app).
+
+The functions are `async` although they only read an attribute: FastAPI runs a plain `def`
+dependency in a worker thread, which cost every WebSocket handshake and HTTP request two or
+three hand-overs to the thread pool and back.
+"""
 
 from __future__ import annotations
 
@@ -12,17 +17,17 @@ from app.hub.hub import RoomHub
 from app.store.room_store import SqlRoomStore
 
 
-def get_settings(connection: HTTPConnection) -> Settings:
+async def get_settings(connection: HTTPConnection) -> Settings:
     settings: Settings = connection.app.state.settings
     return settings
 
 
-def get_hub(connection: HTTPConnection) -> RoomHub:
+async def get_hub(connection: HTTPConnection) -> RoomHub:
     hub: RoomHub = connection.app.state.hub
     return hub
 
 
-def get_store(connection: HTTPConnection) -> SqlRoomStore:
+async def get_store(connection: HTTPConnection) -> SqlRoomStore:
     store: SqlRoomStore = connection.app.state.store
     return store
 

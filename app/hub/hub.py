@@ -19,7 +19,7 @@ import logging
 import random
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
@@ -28,13 +28,22 @@ import orjson
 
 from app.broadcast.base import LAGGED_WAKEUP, Broadcast
 from app.hub import credentials
-from app.hub.live_room import LiveRoom, Operation
-from app.hub.ports import BoardInfo, Conflict, DuplicateOperation, RoomStore, Viewer
+from app.hub.live_room import Job, LiveRoom, Operation
+from app.hub.ports import (
+    BoardInfo,
+    Conflict,
+    DuplicateOperation,
+    LoggedEvent,
+    RoomStore,
+    Viewer,
+)
 from app.ops import metrics
 from app.room import FACILITATOR, Actor, ErrorCode, Rejected, Role, decide, fold
 from app.room import commands as cmd
+from app.room.events import Event
 from app.room.limits import MAX_CONNECTIONS_PER_ROOM, MAX_LIVE_ROOMS_PER_PROCESS
 from app.room.state import Language, Variant
+from app.store.event_codec import decode_event, encode_event  # pure: Event <-> JSON, no SQL
 
 log = logging.getLogger("cirkelbord.hub")
 
@@ -125,10 +134,14 @@ class RoomHub:
         code: str | None = None,
         name: str = "",
     ) -> Admission:
-        """Check a hello's credentials; a participant without pid/token joins the room."""
-        board = await self.store.board(room_id)
-        if board is None:
-            raise Rejected(ErrorCode.UNKNOWN_ROOM)
+        """Check a hello's credentials; a participant without pid/token joins the room.
+
+        The board's credentials come from the live room, read once when it was loaded: a
+        hello costs no database read (join codes and token hashes never change, and a deleted
+        board's live room is closed first).
+        """
+        room = await self.room(room_id)
+        board = room.board
         code_ok = code is not None and credentials.normalise_code(code) == board.join_code
         if role is Role.FACILITATOR:
             if token is None or not credentials.token_matches(token, board.facilitator_token_hash):
@@ -138,7 +151,6 @@ class RoomHub:
             if not code_ok:
                 raise Rejected(ErrorCode.BAD_CREDENTIALS)
             return Admission(Actor(Role.SCREEN))
-        room = await self.room(room_id)
         if pid is not None and token is not None:
             person = room.state.participants.get(pid)
             if person is None or not credentials.token_matches(token, person.token_hash):
@@ -187,47 +199,158 @@ class RoomHub:
     async def submit(
         self, room_id: str, actor: Actor, cid: str | None, command: cmd.Command
     ) -> int:
-        """Carry out a command; return the seq to acknowledge (after commit). Raises Rejected."""
+        """Carry out a command; return the seq to acknowledge (after commit). Raises Rejected.
+
+        Commands that arrive while the room is busy wait together: whoever gets the room's
+        lock next carries out all of them (see `_carry_out`), and each caller returns its own
+        answer.
+        """
         room = await self.room(room_id)
-        key = actor_key(actor)
-        async with room.lock:
-            self._refuse_closed(room)
-            if cid is not None:
-                known = room.operations.get(cid)
+        job = Job(actor, actor_key(actor), cid, command)
+        room.waiting.append(job)
+        try:
+            async with room.lock:
+                if not job.done:
+                    jobs, room.waiting = room.waiting, []
+                    await self._carry_out(room, jobs)
+        except BaseException:
+            if job in room.waiting:  # cancelled before anyone took it up: it never happens
+                room.waiting.remove(job)
+            raise
+        return job.answer()
+
+    async def _carry_out(self, room: LiveRoom, jobs: list[Job]) -> None:
+        """Answer every job (the caller holds the room's lock).
+
+        Theory of operation: on its own (one process per room), the room decides the waiting
+        commands one after the other on the state each leaves behind, stores them all at
+        once (their appends share one group commit) and, after the commit, advances and fans
+        out their events together: a client gets one frame for the lot, and sixty phones
+        joining at once cost a handful of commits instead of sixty. Nobody hears anything
+        before the commit: refusals and no-ops of this pass are answered after it too, as
+        they were decided on the state it stores. What fails, and every job after it, is
+        carried out again one at a time, as are all jobs when other processes may write to
+        the room (each then needs its own conflict handling).
+        """
+        try:
+            if not self.shared and len(jobs) > 1:
+                jobs = await self._carry_out_together(room, jobs)
+            for job in jobs:
+                try:
+                    job.seq = await self._carry_out_one(room, job)
+                except Exception as failed:
+                    job.error = failed
+        except BaseException:
+            # Cancelled mid-way: whoever holds the lock next takes up what is unanswered (a
+            # command that was stored meanwhile is found by its operation id).
+            room.waiting[:0] = [job for job in jobs if not job.done]
+            raise
+
+    async def _carry_out_together(self, room: LiveRoom, jobs: list[Job]) -> list[Job]:
+        """One pass over `jobs`; returns those still to be carried out one at a time."""
+        if self._closed.get(id(room)) is room:
+            for job in jobs:
+                job.error = Rejected(ErrorCode.UNKNOWN_ROOM)
+            return []
+        state = room.state
+        decided: list[tuple[Job, list[Event] | Rejected, int]] = []
+        batch_cids: set[str] = set()
+        for job in jobs:
+            if job.cid is not None:
+                if job.cid in batch_cids:  # the same operation twice in one pass: later
+                    break
+                known = room.operations.get(job.cid)
                 if known is not None:
-                    return self._replayed(known.seq, known.actor, key)
-            for attempt in range(MAX_CONFLICT_RETRIES):
-                try:
-                    events = decide(room.state, actor, command, self.clock())
-                except Rejected:
-                    # With other processes writing, our state may be behind: a refusal counts
-                    # only once it is checked against the latest log.
-                    if not self.shared or not await self._read_log(room):
-                        raise
+                    try:
+                        job.seq = self._replayed(known.seq, known.actor, job.key)
+                    except Rejected as refused:
+                        job.error = refused
+                    decided.append((job, [], state.seq))
                     continue
-                if not events:
-                    return room.state.seq
-                started = time.perf_counter()
-                try:
-                    last = await self.store.append(room_id, room.state.seq, events, cid, key)
-                except Conflict:
-                    # Another process wrote first: learn what it wrote, then decide again. The
-                    # jitter keeps two processes from colliding in lockstep.
-                    await asyncio.sleep(random.uniform(0, CONFLICT_BACKOFF_SECONDS * (1 + attempt)))
-                    await self._read_log(room)
+                batch_cids.add(job.cid)
+            try:
+                events = decide(state, job.actor, job.command, self.clock())
+            except Rejected as refused:
+                decided.append((job, refused, state.seq))
+                continue
+            decided.append((job, events, state.seq))
+            state = fold(events, state)
+        appends = [
+            (job, made, seq) for job, made, seq in decided if isinstance(made, list) and made
+        ]
+        started = time.perf_counter()
+        stored = await asyncio.gather(
+            *(
+                self.store.append(room.room_id, seq, made, job.cid, job.key)
+                for job, made, seq in appends
+            ),
+            return_exceptions=True,
+        )
+        committed = time.perf_counter()
+        outcomes = iter(stored)
+        again: list[Job] = []
+        for job, outcome, _ in decided:
+            if again or job.done:
+                if not job.done:
+                    again.append(job)
+                continue
+            if isinstance(outcome, Rejected):
+                job.error = outcome
+            elif not outcome:
+                job.seq = room.state.seq
+            else:
+                last = next(outcomes)
+                if isinstance(last, BaseException):
+                    again.append(job)
                     continue
-                except DuplicateOperation as stored:
-                    await self._read_log(room)
-                    return self._replayed(stored.seq, stored.actor, key)
-                committed = time.perf_counter()
-                metrics.commit_finished(room_id, committed - started)
-                if cid is not None:
-                    room.operations[cid] = Operation(last, key)
-                for event in events:
+                metrics.commit_finished(room.room_id, committed - started)
+                if job.cid is not None:
+                    room.operations[job.cid] = Operation(last, job.key)
+                for event in outcome:
                     room.advance(event)
-                metrics.FANOUT_SECONDS.observe(time.perf_counter() - committed)
-                self._poke_soon(room.room_id, last)
-                return last
+                job.seq = last
+        metrics.FANOUT_SECONDS.observe(time.perf_counter() - committed)
+        return again + jobs[len(decided) :]
+
+    async def _carry_out_one(self, room: LiveRoom, job: Job) -> int:
+        self._refuse_closed(room)
+        actor, key, cid, command = job.actor, job.key, job.cid, job.command
+        if cid is not None:
+            known = room.operations.get(cid)
+            if known is not None:
+                return self._replayed(known.seq, known.actor, key)
+        for attempt in range(MAX_CONFLICT_RETRIES):
+            try:
+                events = decide(room.state, actor, command, self.clock())
+            except Rejected:
+                # With other processes writing, our state may be behind: a refusal counts
+                # only once it is checked against the latest log.
+                if not self.shared or not await self._read_log(room):
+                    raise
+                continue
+            if not events:
+                return room.state.seq
+            started = time.perf_counter()
+            try:
+                last = await self.store.append(room.room_id, room.state.seq, events, cid, key)
+            except Conflict:
+                # Another process wrote first: learn what it wrote, then decide again. The
+                # jitter keeps two processes from colliding in lockstep.
+                await asyncio.sleep(random.uniform(0, CONFLICT_BACKOFF_SECONDS * (1 + attempt)))
+                await self._read_log(room)
+                continue
+            except DuplicateOperation as stored:
+                await self._read_log(room)
+                return self._replayed(stored.seq, stored.actor, key)
+            committed = time.perf_counter()
+            metrics.commit_finished(room.room_id, committed - started)
+            if cid is not None:
+                room.operations[cid] = Operation(last, key)
+            for event in events:
+                room.advance(event)
+            metrics.FANOUT_SECONDS.observe(time.perf_counter() - committed)
+            self._poke_soon(room.room_id, last, events, cid, key)
+            return last
         raise Rejected(ErrorCode.INTERNAL, "the room is too busy, try again")
 
     def _refuse_closed(self, room: LiveRoom) -> None:
@@ -256,7 +379,7 @@ class RoomHub:
             board = await self.store.board(room_id)
             if board is None:
                 raise Rejected(ErrorCode.UNKNOWN_ROOM)
-            room = LiveRoom(room_id, board.epoch, fold([]))
+            room = LiveRoom(room_id, board.epoch, fold([]), board)
             await self._read_log(room)
             self.rooms[room_id] = room
             if self.shared:
@@ -271,24 +394,41 @@ class RoomHub:
         Returns whether anything was new.
         """
         start = room.state.seq
-        for logged in await self.store.load(room.room_id, room.state.seq):
-            if logged.seq != room.state.seq + 1:
-                break
-            if logged.cid is not None:
-                room.operations[logged.cid] = Operation(logged.seq, logged.actor)
-            room.advance(logged.event)
+        self._apply_logged(room, await self.store.load(room.room_id, room.state.seq))
         return room.state.seq > start
 
-    def _poke_soon(self, room_id: str, seq: int) -> None:
-        """Tell the other processes, outside the room's lock: a slow broadcast slows no room."""
+    @staticmethod
+    def _apply_logged(room: LiveRoom, logged: list[LoggedEvent]) -> None:
+        """Apply committed events in order, from the next seq on (older ones are known)."""
+        for entry in logged:
+            if entry.seq <= room.state.seq:
+                continue
+            if entry.seq != room.state.seq + 1:
+                break
+            if entry.cid is not None:
+                room.operations[entry.cid] = Operation(entry.seq, entry.actor)
+            room.advance(entry.event)
+
+    def _poke_soon(
+        self, room_id: str, seq: int, events: Sequence[Event], cid: str | None, actor: str
+    ) -> None:
+        """Tell the other processes, outside the room's lock: a slow broadcast slows no room.
+
+        The poke carries the committed events themselves: a process that is exactly one
+        commit behind applies them without reading the database. Anything else (a gap, a
+        lost or garbled poke) still sends it to the log, which stays the record.
+        """
         if not self.shared:
             return
-        task = asyncio.create_task(self._poke(room_id, seq))
+        first = seq - len(events) + 1
+        carried = [
+            [first + i, *encode_event(event), cid if first + i == seq else None, actor]
+            for i, event in enumerate(events)
+        ]
+        poke = {"room": room_id, "seq": seq, "log": carried}
+        task = asyncio.create_task(self._publish(room_id, poke))
         self._pokes.add(task)
         task.add_done_callback(self._pokes.discard)
-
-    async def _poke(self, room_id: str, seq: int) -> None:
-        await self._publish(room_id, {"room": room_id, "seq": seq})
 
     async def _publish(self, room_id: str, poke: dict[str, object]) -> None:
         message = orjson.dumps(poke)
@@ -317,8 +457,12 @@ class RoomHub:
                         await self.close_room(room.room_id, *closed, tell_others=False)
                         return
                     lagged = subscription.take_lagged()  # pokes were dropped, or Redis came back
-                    if lagged or raw == LAGGED_WAKEUP or poked_seq(raw) > room.state.seq:
+                    if lagged or raw == LAGGED_WAKEUP:
                         await self._catch_up(room)
+                        continue
+                    seq, carried = read_poke(raw)
+                    if seq > room.state.seq:
+                        await self._catch_up(room, carried, seq)
         except asyncio.CancelledError:
             raise
         except StopAsyncIteration:
@@ -326,9 +470,15 @@ class RoomHub:
         except Exception:
             log.exception("room listener failed", extra={"room": room.room_id})
 
-    async def _catch_up(self, room: LiveRoom) -> None:
+    async def _catch_up(
+        self, room: LiveRoom, carried: list[LoggedEvent] | None = None, seq: int = 0
+    ) -> None:
+        """Apply what a poke carried if it continues our state; otherwise read the log."""
         async with room.lock:
-            await self._read_log(room)
+            if carried:
+                self._apply_logged(room, carried)
+            if not carried or room.state.seq < seq:
+                await self._read_log(room)
 
     def _schedule_eviction(self, room_id: str) -> None:
         self._cancel_eviction(room_id)
@@ -425,11 +575,21 @@ def closed_by(raw: bytes) -> tuple[int, str] | None:
     return code, reason if isinstance(reason, str) else ""
 
 
-def poked_seq(raw: bytes) -> int:
-    """The seq a poke announces; 0 for anything that is not a poke."""
+def read_poke(raw: bytes) -> tuple[int, list[LoggedEvent]]:
+    """The seq a poke announces (0 for anything that is not a poke) and the committed events
+    it carries (none when they are missing or cannot be read: the log has them)."""
     try:
         value = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return 0
+        return 0, []
     seq = value.get("seq") if isinstance(value, dict) else None
-    return seq if isinstance(seq, int) else 0
+    if not isinstance(seq, int) or isinstance(seq, bool):
+        return 0, []
+    try:
+        carried = [
+            LoggedEvent(number, decode_event(kind, payload), cid, actor)
+            for number, kind, payload, cid, actor in value.get("log") or []
+        ]
+    except Exception:  # a poke from another version, or garbled: read the log instead
+        return seq, []
+    return seq, carried

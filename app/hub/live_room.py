@@ -7,10 +7,11 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.hub.ports import Viewer
+from app.hub.ports import BoardInfo, Viewer
 from app.realtime.codec import encode
-from app.room import Delivery, RoomState, apply, render
-from app.room.events import Event
+from app.room import Actor, Delivery, RoomState, apply, render
+from app.room.commands import Command
+from app.room.events import Event, ParticipantJoined
 from app.room.limits import REPLAY_LIMIT
 from app.room.views import board_snapshot, extend_for
 
@@ -21,23 +22,51 @@ class Operation:
     actor: str | None
 
 
+@dataclass(eq=False, slots=True)
+class Job:
+    """One command waiting for the room's lock, and its answer once it has one."""
+
+    actor: Actor
+    key: str
+    cid: str | None
+    command: Command
+    seq: int | None = None
+    error: BaseException | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.seq is not None or self.error is not None
+
+    def answer(self) -> int:
+        """The seq to acknowledge; raises what the command met (Rejected, a store error)."""
+        if self.error is not None:
+            raise self.error
+        assert self.seq is not None
+        return self.seq
+
+
 @dataclass
 class LiveRoom:
     room_id: str
     epoch: str
     state: RoomState
+    board: BoardInfo
     operations: dict[str, Operation] = field(default_factory=dict)
     viewers: set[Viewer] = field(default_factory=set)
     recent: deque[tuple[int, Delivery]] = field(default_factory=lambda: deque(maxlen=REPLAY_LIMIT))
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    waiting: list[Job] = field(default_factory=list)
     _snapshots: dict[str | None, str] = field(default_factory=dict)
     _snapshot_seq: int = -1
     _board: dict[str, Any] | None = None
+    _notes: list[Any] | None = None  # the board snapshot's notes, while no event changed them
 
     # -- state ---------------------------------------------------------------------------------
 
     def advance(self, event: Event) -> None:
         """Apply one committed event and hand it to every local viewer."""
+        if type(event) is not ParticipantJoined:  # a newcomer has no notes yet
+            self._notes = None
         self.state = apply(self.state, event)
         delivery = render(self.state, event)
         self.recent.append((self.state.seq, delivery))
@@ -54,7 +83,8 @@ class LiveRoom:
         cached = self._snapshots.get(pid)
         if cached is None:
             if self._board is None:
-                self._board = board_snapshot(self.state)
+                self._board = board_snapshot(self.state, self._notes)
+                self._notes = self._board["notes"]
             view = self._board if pid is None else extend_for(self._board, self.state, pid)
             message = {
                 "type": "snapshot",

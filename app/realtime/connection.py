@@ -1,13 +1,22 @@
-"""One WebSocket as a Viewer: a bounded outbox drained by its own sender task.
+"""One WebSocket as a Viewer: a bounded outbox, written out once per turn of the event loop.
 
-The hub never awaits a client: deliver() only appends to the outbox and, when the sender is
-idle, wakes it. The sender takes everything queued at once: one message goes out as it is,
-several go out as one frame holding a JSON array (see docs/protocol.md), so a client that is
-behind costs one frame and one system call per batch, not per message.
+The hub never awaits a client: deliver() only appends to the outbox. Once per turn of the
+event loop, one flush writes every outbox that received something: one message goes out as
+it is, several as one frame holding a JSON array (see docs/protocol.md). So a fan-out to a
+room costs one frame and one system call per client, and events that reach a client in the
+same turn (a busy room, a client that is behind) share one frame.
+
+Under uvicorn's sans-I/O protocol the flush writes pre-built frames to the transport itself
+(see `app.realtime.wire`), with no task per connection and the same frame bytes for every
+client that gets the same messages. A connection whose transport is paused (its buffer is
+over the high-water mark because the client reads slowly), that is closing, or that runs
+under another ASGI server gets a sender task, which awaits the transport and sends the same
+way; once the outbox is empty again the fast road takes over.
 
 When the outbox holds SEND_QUEUE_LIMIT messages the policy is DISCONNECT_SLOW: the socket is
 closed with 1013 and the client resumes from its last sequence number, so one stuck phone
-costs the room nothing and its memory is capped.
+costs the room nothing and its memory is capped (the outbox, plus the transport's buffer up to
+its high-water mark, plus what the kernel holds).
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from typing import Final, Literal
@@ -23,6 +33,7 @@ from typing import Final, Literal
 from starlette.websockets import WebSocket, WebSocketState
 
 from app.realtime.protocol import CloseCode
+from app.realtime.wire import Wire, text_frame, wire_of
 from app.room.limits import MESSAGE_BURST, MESSAGES_PER_SECOND, SEND_QUEUE_LIMIT
 
 log = logging.getLogger("cirkelbord.realtime")
@@ -57,6 +68,56 @@ def batch_frame(messages: list[str]) -> str:
     return messages[0] if len(messages) == 1 else "[" + ",".join(messages) + "]"
 
 
+Frames = dict[str | tuple[str, ...], bytes]
+"""Frames built during one flush, by the message (or messages) they carry."""
+
+
+def take_batch(outbox: deque[str]) -> list[str]:
+    count = min(len(outbox), MAX_BATCH)
+    return [outbox.popleft() for _ in range(count)]
+
+
+def frame_for(batch: list[str], frames: Frames) -> bytes:
+    """The frame carrying `batch`, built once per flush for all clients that get the same."""
+    key: str | tuple[str, ...] = batch[0] if len(batch) == 1 else tuple(batch)
+    frame = frames.get(key)
+    if frame is None:
+        frame = frames[key] = text_frame(batch_frame(batch).encode())
+    return frame
+
+
+class Flusher:
+    """Writes the outboxes that received messages, once per turn of the event loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.pending: list[Connection] = []
+
+    def add(self, connection: Connection) -> None:
+        if not self.pending:
+            self.loop.call_soon(self.flush)
+        self.pending.append(connection)
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        frames: Frames = {}
+        for connection in pending:
+            connection.flush(frames)
+
+
+_FLUSHERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Flusher] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def flusher() -> Flusher:
+    loop = asyncio.get_running_loop()
+    found = _FLUSHERS.get(loop)
+    if found is None:
+        found = _FLUSHERS[loop] = Flusher(loop)
+    return found
+
+
 class Connection:
     def __init__(self, websocket: WebSocket, *, queue_limit: int = SEND_QUEUE_LIMIT) -> None:
         self.websocket = websocket
@@ -65,6 +126,9 @@ class Connection:
         self.outbox: deque[str] = deque()
         self.closing: tuple[int, str] | None = None
         self.on_close: Callable[[], object] | None = None
+        self._wire: Wire | None = wire_of(websocket.scope)
+        self._flusher: Flusher | None = None
+        self._flush_due = False
         self._wakeup: asyncio.Future[None] | None = None
         self._sender: asyncio.Task[None] | None = None
 
@@ -72,11 +136,23 @@ class Connection:
     def pid(self) -> str | None:
         return self._pid
 
+    @property
+    def direct(self) -> bool:
+        """Frames go straight to the transport (uvicorn's sans-I/O protocol)."""
+        return self._wire is not None
+
     def identify(self, pid: str | None) -> None:
         self._pid = pid
 
     def start(self) -> None:
-        self._sender = asyncio.create_task(self._send_loop())
+        """Call once the socket is accepted."""
+        if self._wire is not None and self._wire.usable():
+            self._flusher = flusher()
+            if self.outbox:
+                self._wake()
+        else:
+            self._wire = None
+            self._sender = asyncio.create_task(self._send_loop())
 
     def pending(self) -> int:
         return len(self.outbox)
@@ -107,36 +183,80 @@ class Connection:
             self.on_close()
 
     def _wake(self) -> None:
-        wakeup = self._wakeup
-        if wakeup is not None and not wakeup.done():
-            wakeup.set_result(None)
+        if self._sender is not None:
+            wakeup = self._wakeup
+            if wakeup is not None and not wakeup.done():
+                wakeup.set_result(None)
+        elif not self._flush_due and self._flusher is not None:
+            self._flush_due = True
+            self._flusher.add(self)
+
+    def flush(self, frames: Frames) -> None:
+        """Write what is queued straight to the transport (the flusher calls this)."""
+        self._flush_due = False
+        wire = self._wire
+        if self._sender is not None or wire is None:
+            return
+        outbox = self.outbox
+        while outbox:
+            if not wire.open():  # the client is gone; the read loop hears of it
+                outbox.clear()
+                return
+            if not wire.writable():
+                break
+            wire.write(frame_for(take_batch(outbox), frames))
+        if outbox or self.closing is not None:
+            # Paused by flow control, or closing (which is awaited): the sender task takes over.
+            self._sender = asyncio.create_task(self._send_loop())
 
     async def _send_loop(self) -> None:
-        ws = self.websocket
-        outbox = self.outbox
+        handed_back = False
         try:
-            while True:
-                if not outbox:
-                    if self.closing is not None:
-                        break
-                    self._wakeup = asyncio.get_running_loop().create_future()
-                    await self._wakeup
-                    self._wakeup = None
-                    continue
-                count = min(len(outbox), MAX_BATCH)
-                batch = [outbox.popleft() for _ in range(count)]
-                await ws.send_text(batch_frame(batch))
+            handed_back = await self._drain()
         except Exception:  # the peer went away; the read loop notices too
             pass
         finally:
-            code, reason = self.closing or (CloseCode.GOING_AWAY, "")
-            if ws.application_state is WebSocketState.CONNECTED:
-                with contextlib.suppress(Exception):
-                    await ws.close(code, reason)
+            if not handed_back:
+                code, reason = self.closing or (CloseCode.GOING_AWAY, "")
+                ws = self.websocket
+                if ws.application_state is WebSocketState.CONNECTED:
+                    with contextlib.suppress(Exception):
+                        await ws.close(code, reason)
+
+    async def _drain(self) -> bool:
+        """Send until closing (False), or on the direct road until caught up (True)."""
+        wire = self._wire
+        outbox = self.outbox
+        while True:
+            if not outbox:
+                if self.closing is not None:
+                    return False
+                if wire is not None:  # caught up: the flusher takes over again
+                    self._sender = None
+                    return True
+                self._wakeup = asyncio.get_running_loop().create_future()
+                await self._wakeup
+                self._wakeup = None
+                continue
+            if wire is None:
+                await self.websocket.send_text(batch_frame(take_batch(outbox)))
+                continue
+            await wire.wait_writable()
+            if not wire.open():
+                outbox.clear()
+                return False
+            wire.write(frame_for(take_batch(outbox), {}))
 
     async def stop(self) -> None:
-        if self._sender is not None:
-            if self.closing is None:
-                self._sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._sender
+        """Send the close (after what is queued, if a close was asked for) and wait for it."""
+        abandoned = self.closing is None
+        if abandoned:
+            self.closing = (CloseCode.GOING_AWAY, "")
+            self.outbox.clear()
+        sender = self._sender
+        if sender is None:
+            sender = self._sender = asyncio.create_task(self._send_loop())
+        elif abandoned:
+            sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await sender

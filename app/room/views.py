@@ -301,19 +301,25 @@ def _order(view: View) -> int:
     return order
 
 
-def board_snapshot(state: RoomState) -> View:
-    """What the facilitator and the shared screen see: the room as everyone may see it."""
-    notes = sorted(
-        (n for n in state.notes.values() if may_see(n, None) and state.in_current_round(n)),
-        key=lambda n: n.order,
-    )
+def board_snapshot(state: RoomState, notes: list[View] | None = None) -> View:
+    """What the facilitator and the shared screen see: the room as everyone may see it.
+
+    `notes`: the "notes" of an earlier snapshot of this room, when nothing they show changed
+    since (the caller knows; a participant joining changes no note).
+    """
+    if notes is None:
+        shown = sorted(
+            (n for n in state.notes.values() if may_see(n, None) and state.in_current_round(n)),
+            key=lambda n: n.order,
+        )
+        notes = [note_view(state, n) for n in shown]
     plans = sorted(
         (p for p in state.plans.values() if state.in_current_round(p)), key=lambda p: p.order
     )
     return {
         **board_fields(state),
         "counts": counts_view(state),
-        "notes": [note_view(state, n) for n in notes],
+        "notes": notes,
         "participants": people_view(state),
         "voting": voting_view(state),
         "plans": [plan_view(state, p) for p in plans],

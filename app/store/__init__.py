@@ -6,6 +6,7 @@
 - event_log.py    append / load / find_operation / last_seq, in the caller's transaction
 - projection.py   the projection tables, one function per event type
 - group_commit.py GroupCommitter: many appends, one transaction, acknowledged after commit
+- direct.py       the SQLite writer's plain writes on the sqlite3 cursor, compiled once
 - boards.py       board rows, expiry, and read_room() (the fold of the log)
 
 Exceptions::

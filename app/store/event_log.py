@@ -32,13 +32,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, Executable, Row, bindparam, select, update
+from sqlalchemy import Executable, Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from app.room.events import Event
 from app.store.database import read_only
+from app.store.direct import Executes, direct
 from app.store.event_codec import decode_event, encode_event
 from app.store.models import BOARDS, ROOM_EVENTS
 from app.store.projection import project
@@ -90,8 +91,17 @@ async def append(session: AsyncSession, request: AppendRequest) -> int:
     return await session.run_sync(append_sync, request)
 
 
-def append_sync(session: Session, request: AppendRequest) -> int:
-    """`append` for synchronous sessions (the group committer's writer uses it directly)."""
+def append_sync(
+    session: Session, request: AppendRequest, *, known_last: int | None = None, touch: bool = True
+) -> int:
+    """`append` for synchronous sessions (the group committer's writer uses it directly).
+
+    `known_last`: the room's last seq as the caller last committed it. When it equals
+    `expected_seq` the log is not read first: a writer that took the number since fails on
+    the ``(room_id, seq)`` key instead, and is told SeqConflict all the same. `touch=False`
+    leaves moving the board's activity time to the caller (`touch_boards`), in the same
+    transaction.
+    """
     if not request.events:
         return request.expected_seq
     room_id = request.room_id
@@ -112,18 +122,21 @@ def append_sync(session: Session, request: AppendRequest) -> int:
                 "created_at": now,
             }
         )
-    connection = session.connection()
+    # Plain writes go straight to the sqlite3 cursor in the committer's thread (app.store.direct).
+    connection = direct(session.connection())
     try:
         # A savepoint of the connection, not of the session: the session tracks no objects
         # here, and its own savepoint bookkeeping would cost more than the statements.
         with connection.begin_nested():
-            current = _last_seq(connection, room_id)
-            if current != request.expected_seq:
-                raise SeqConflict(room_id, request.expected_seq, current)
+            if known_last != request.expected_seq:
+                current = _last_seq(connection, room_id)
+                if current != request.expected_seq:
+                    raise SeqConflict(room_id, request.expected_seq, current)
             connection.execute(_INSERT_EVENT, rows)
             for seq, event in enumerate(request.events, start=first):
                 project(connection, room_id, seq, event)
-            connection.execute(_TOUCH_BOARD, {"key_room_id": room_id, "new_time": now})
+            if touch:
+                connection.execute(_TOUCH_BOARD, {"key_room_id": room_id, "new_time": now})
     except (IntegrityError, SeqConflict) as error:
         # The savepoint is rolled back; find out which key was in the way.
         if request.cid is not None:
@@ -137,6 +150,15 @@ def append_sync(session: Session, request: AppendRequest) -> int:
             raise SeqConflict(room_id, request.expected_seq, current) from error
         raise
     return last
+
+
+def touch_boards(session: Session, room_ids: set[str]) -> None:
+    """Move the activity time of these boards to now (one statement for all)."""
+    if room_ids:
+        now = utc_now()
+        direct(session.connection()).execute(
+            _TOUCH_BOARD, [{"key_room_id": room_id, "new_time": now} for room_id in room_ids]
+        )
 
 
 _INSERT_EVENT: Final = ROOM_EVENTS.insert()
@@ -161,14 +183,12 @@ _EVENTS_SINCE: Final = (
 )
 
 
-def _last_seq(connection: Connection, room_id: str) -> int:
+def _last_seq(connection: Executes, room_id: str) -> int:
     seq = connection.execute(_LAST_SEQ, {"room_id": room_id}).scalar()
     return 0 if seq is None else int(seq)
 
 
-def _find_operation(
-    connection: Connection, room_id: str, cid: str
-) -> tuple[int, str | None] | None:
+def _find_operation(connection: Executes, room_id: str, cid: str) -> tuple[int, str | None] | None:
     row = connection.execute(_OPERATION, {"room_id": room_id, "cid": cid}).first()
     return None if row is None else (row.seq, row.actor)
 
@@ -210,4 +230,5 @@ __all__ = [
     "find_operation",
     "last_seq",
     "load",
+    "touch_boards",
 ]

@@ -36,30 +36,42 @@ written. The client's operation id makes the retry that follows harmless.
 
 When MAX_PENDING_APPENDS requests are waiting, ``submit()`` waits for room in the queue: a
 burst slows the rooms down instead of growing memory without bound.
+
+On SQLite the writer's connection never checkpoints the write-ahead log itself. By default the
+commit that fills the log past 1,000 pages copies it into the database file and syncs that
+file, which stalls that commit, and every acknowledgement waiting on it, for milliseconds
+(tens of them on a busy disk). Instead a thread of its own runs a PASSIVE checkpoint at most
+every CHECKPOINT_EVERY_SECONDS after commits; it never blocks the writer, which keeps
+appending to the log meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from types import TracebackType
-from typing import Final, Self
+from typing import Any, Final, Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.store.database import is_sqlite_file, sqlite_sync_engine
-from app.store.event_log import AppendRequest, append_sync
+from app.store.database import SQLITE_BUSY_TIMEOUT_MS, is_sqlite_file, sqlite_sync_engine
+from app.store.event_log import AppendRequest, append_sync, touch_boards
 
 logger = logging.getLogger(__name__)
 
 MAX_PENDING_APPENDS: Final = 1000
 """Requests that may wait for the writer; one batch is at most this many."""
+
+CHECKPOINT_EVERY_SECONDS: Final = 1.0
+"""On SQLite, how often at most the log is checkpointed into the database file, off the
+writer's path."""
 
 
 class CommitterClosed(RuntimeError):
@@ -92,6 +104,13 @@ class GroupCommitter:
         self._thread: ThreadPoolExecutor | None = None
         self._sync_engine: Engine | None = None
         self._sync_sessions: Callable[[], Session] | None = None
+        # Each room's last seq as this writer committed it: an append that continues from
+        # there needs no read of the log first (see `append_sync`). Only the writer uses it.
+        self._known: dict[str, int] = {}
+        self._checkpoints: ThreadPoolExecutor | None = None
+        self._checkpointing: asyncio.Future[None] | None = None
+        self._checkpointed_at = float("-inf")
+        self._checkpointer: sqlite3.Connection | None = None  # used in the checkpoint thread
 
     async def start(self) -> None:
         if self._writer is not None or self._closed:
@@ -104,6 +123,8 @@ class GroupCommitter:
                 bind=self._sync_engine, class_=session_class, expire_on_commit=False
             )
             self._thread = ThreadPoolExecutor(1, thread_name_prefix="group-commit")
+            event.listen(self._sync_engine, "connect", _no_autocheckpoint)
+            self._checkpoints = ThreadPoolExecutor(1, thread_name_prefix="wal-checkpoint")
         self._writer = asyncio.create_task(self._run(), name="group-committer")
 
     async def stop(self) -> None:
@@ -118,6 +139,12 @@ class GroupCommitter:
                 await self._queue.join()
                 writer.cancel()
             await asyncio.wait([writer])
+        checkpoints, self._checkpoints = self._checkpoints, None
+        if checkpoints is not None:
+            if self._checkpointing is not None:
+                await asyncio.wait([self._checkpointing])
+            await asyncio.get_running_loop().run_in_executor(checkpoints, self._close_checkpointer)
+            checkpoints.shutdown(wait=False)
         thread, self._thread = self._thread, None
         if thread is not None:
             if self._sync_engine is not None:
@@ -170,10 +197,11 @@ class GroupCommitter:
         requests = [item.request for item in batch]
         try:
             if self._thread is not None and self._sync_sessions is not None:
-                write = partial(_write_batch, self._sync_sessions, requests)
+                write = partial(_write_batch, self._sync_sessions, requests, self._known)
                 outcomes, failure = await asyncio.get_running_loop().run_in_executor(
                     self._thread, write
                 )
+                self._checkpoint_soon()
             else:
                 outcomes, failure = await self._write_batch_async(requests)
         except Exception as error:  # pragma: no cover - both writers catch their errors
@@ -193,19 +221,51 @@ class GroupCommitter:
             elif not item.future.done():
                 item.future.set_result(own)
 
+    def _checkpoint_soon(self) -> None:
+        """Start a checkpoint in its own thread, unless one ran or runs within the interval."""
+        if self._checkpoints is None:
+            return
+        if self._checkpointing is not None and not self._checkpointing.done():
+            return
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._checkpointed_at < CHECKPOINT_EVERY_SECONDS:
+            return
+        self._checkpointed_at = loop.time()
+        self._checkpointing = loop.run_in_executor(self._checkpoints, self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        """In the checkpoint thread, on a connection of its own."""
+        try:
+            if self._checkpointer is None:
+                assert self._sync_engine is not None
+                path = self._sync_engine.url.database
+                assert path is not None
+                self._checkpointer = sqlite3.connect(path, isolation_level=None)
+                self._checkpointer.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
+            self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:  # housekeeping: the log stays valid, the next one tries again
+            logger.warning("checkpointing the SQLite log failed", exc_info=True)
+
+    def _close_checkpointer(self) -> None:
+        checkpointer, self._checkpointer = self._checkpointer, None
+        if checkpointer is not None:
+            checkpointer.close()
+
     async def _write_batch_async(self, requests: list[AppendRequest]) -> _Outcomes:
         outcomes: list[int | Exception] = []
         session = self._sessionmaker()
         try:
             async with session.begin():
-                await session.run_sync(_append_all, requests, outcomes)
+                await session.run_sync(_append_all, requests, outcomes, self._known)
         except Exception as error:
+            _remember(self._known, requests, (outcomes, error))
             return outcomes, error
         finally:
             try:
                 await session.close()
             except Exception:
                 logger.exception("closing the group commit session failed")
+        _remember(self._known, requests, (outcomes, None))
         return outcomes, None
 
 
@@ -213,24 +273,56 @@ _Outcomes = tuple[list[int | Exception], Exception | None]
 """Per request its last seq or its own error; and the commit's error, if the commit failed."""
 
 
+MAX_KNOWN_ROOMS: Final = 10_000
+"""Rooms whose last seq the writer remembers (forgotten all at once past this)."""
+
+
 def _append_all(
-    session: Session, requests: list[AppendRequest], outcomes: list[int | Exception]
+    session: Session,
+    requests: list[AppendRequest],
+    outcomes: list[int | Exception],
+    known: dict[str, int],
 ) -> None:
+    """Every request in its own savepoint; then one statement moves the boards' activity."""
+    touched: set[str] = set()
     for request in requests:
+        room_id = request.room_id
         try:
-            outcomes.append(append_sync(session, request))
+            last = append_sync(session, request, known_last=known.get(room_id), touch=False)
         except Exception as error:
             outcomes.append(error)
+            known.pop(room_id, None)
+            continue
+        outcomes.append(last)
+        if request.events:  # an empty request read nothing: it proves nothing about the log
+            known[room_id] = last  # taken back by _remember() if the transaction fails
+            touched.add(room_id)
+    touch_boards(session, touched)
 
 
-def _write_batch(sessions: Callable[[], Session], requests: list[AppendRequest]) -> _Outcomes:
+def _remember(known: dict[str, int], requests: list[AppendRequest], outcomes: _Outcomes) -> None:
+    """After the transaction: a failed commit stored nothing, so its rooms are forgotten."""
+    if outcomes[1] is not None:
+        for request in requests:
+            known.pop(request.room_id, None)
+    if len(known) > MAX_KNOWN_ROOMS:
+        known.clear()
+
+
+def _write_batch(
+    sessions: Callable[[], Session],
+    requests: list[AppendRequest],
+    known: dict[str, int] | None = None,
+) -> _Outcomes:
     """One batch in one transaction, in the writer's thread."""
     outcomes: list[int | Exception] = []
+    known = {} if known is None else known
     session = sessions()
     try:
         with session.begin():
-            _append_all(session, requests, outcomes)
+            _append_all(session, requests, outcomes, known)
     except Exception as error:
+        _remember(known, requests, (outcomes, error))
         return outcomes, error
     finally:
         try:
@@ -239,7 +331,16 @@ def _write_batch(sessions: Callable[[], Session], requests: list[AppendRequest])
             # The outcome is decided; a connection that fails to go back to the pool is the
             # pool's problem, not the callers'.
             logger.exception("closing the group commit session failed")
+    _remember(known, requests, (outcomes, None))
     return outcomes, None
+
+
+def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
+    finally:
+        cursor.close()
 
 
 def _fail(future: asyncio.Future[int], error: Exception) -> None:

@@ -24,7 +24,6 @@ from typing import Any, Final, TypeVar
 import orjson
 from sqlalchemy import (
     ColumnElement,
-    Connection,
     Delete,
     Executable,
     Insert,
@@ -40,6 +39,7 @@ from sqlalchemy import (
 from app.room import events as ev
 from app.room.events import Event
 from app.store.database import metadata
+from app.store.direct import Executes
 from app.store.event_codec import decode_event, encode_event
 
 
@@ -47,7 +47,7 @@ from app.store.event_codec import decode_event, encode_event
 class At:
     """Where an event lands: the transaction's connection, its room and its sequence number."""
 
-    connection: Connection
+    connection: Executes
     room_id: str
     seq: int
 
@@ -75,7 +75,7 @@ Projector = Callable[[At, Any], None]
 _PROJECTORS: dict[type[Event], Projector] = {}
 
 
-def project(connection: Connection, room_id: str, seq: int, event: Event) -> None:
+def project(connection: Executes, room_id: str, seq: int, event: Event) -> None:
     """Bring the projection tables up to date with `event`, stored at `seq`."""
     _PROJECTORS[type(event)](At(connection, room_id, seq), event)
 

@@ -18,6 +18,7 @@ from app.hub.hub import RoomHub
 from app.room import FACILITATOR, ErrorCode, Rejected, limits
 from app.room import commands as cmd
 from app.room.state import Circle, Language, Phase, Role, participant
+from app.room.views import board_snapshot
 from app.store.database import migrate
 from app.store.room_store import SqlRoomStore
 
@@ -231,6 +232,89 @@ async def test_lost_pokes_are_made_good_after_a_lagged_wakeup(store: SqlRoomStor
                 while b.rooms[room].state.seq < last:  # noqa: ASYNC110 - follows the other hub
                     await asyncio.sleep(0.01)
             assert watcher.seqs()[-1] == last
+        finally:
+            await a.close()
+            await b.close()
+
+
+async def test_commands_arriving_together_are_answered_each_after_one_commit(
+    hub: RoomHub,
+) -> None:
+    room, pid = await writing_room(hub)
+    live = hub.rooms[room]
+    viewer = ListViewer()
+    await hub.attach(room, viewer, None, None)
+    start = live.state.seq
+    results = await asyncio.gather(
+        *(
+            hub.submit(room, participant(pid), f"t{i}", cmd.AddNote(f"t{i}", Circle.INNER, "x"))
+            for i in range(5)
+        ),
+        hub.submit(room, participant(pid), "t0", cmd.AddNote("t0", Circle.INNER, "x")),  # resent
+        hub.submit(room, participant(pid), "bad", cmd.EditNote("nowhere", "x")),
+        return_exceptions=True,
+    )
+    assert results[:5] == list(range(start + 1, start + 6))
+    assert results[5] == start + 1  # the same answer as the first time, stored once
+    assert isinstance(results[6], Rejected)
+    assert viewer.seqs()[-5:] == list(range(start + 1, start + 6))
+    stored = await hub.store.load(room, start)
+    assert [e.cid for e in stored] == [f"t{i}" for i in range(5)]
+
+
+async def test_the_cached_snapshot_is_the_snapshot_after_joins_and_renames(hub: RoomHub) -> None:
+    room, pid = await writing_room(hub)
+    await hub.submit(room, participant(pid), "c1", cmd.AddNote("n1", Circle.INNER, "Goed"))
+    await hub.submit(
+        room, FACILITATOR, "c2", cmd.ChangePhase(Phase.INNER_WRITING, Phase.INNER_READING)
+    )
+    live = hub.rooms[room]
+    code = live.board.join_code
+    for step in range(3):
+        await hub.admit(room, Role.PARTICIPANT, code=code, name=f"Newcomer {step}")
+        if step == 1:
+            await hub.submit(room, participant(pid), "c3", cmd.Rename("Anna"))
+        cached = orjson.loads(live.snapshot_message(None))["board"]
+        assert cached == orjson.loads(orjson.dumps(board_snapshot(live.state)))
+    assert cached["notes"][0]["author"] == "Anna"
+
+
+async def test_a_poke_carries_the_commit_so_the_other_process_reads_no_log(
+    store: SqlRoomStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with MemoryBroadcast() as broadcast:
+        a = RoomHub(store, broadcast, poll_seconds=5.0)
+        b = RoomHub(store, broadcast, poll_seconds=5.0)
+        try:
+            room, pid = await writing_room(a)
+            watcher = ListViewer()
+            await b.attach(room, watcher, None, None)
+            await asyncio.sleep(0.05)  # b's listener subscribed and caught up
+            reads: list[int] = []
+            load = store.load
+
+            async def counted(room_id: str, since_seq: int = 0) -> Any:
+                reads.append(since_seq)
+                return await load(room_id, since_seq)
+
+            monkeypatch.setattr(store, "load", counted)
+            seq = await a.submit(room, participant(pid), "p1", cmd.AddNote("p1", Circle.INNER, "x"))
+            async with asyncio.timeout(5):
+                while b.rooms[room].state.seq < seq:  # noqa: ASYNC110 - follows the other hub
+                    await asyncio.sleep(0.001)
+            assert reads == []
+            assert b.rooms[room].state == a.rooms[room].state
+            assert b.rooms[room].operations["p1"].seq == seq  # a resend to b is answered too
+            # A poke whose events cannot be read sends b to the log, which has the truth.
+            seq = await a.submit(room, participant(pid), "p2", cmd.AddNote("p2", Circle.INNER, "y"))
+            await broadcast.publish(
+                hub_module.channel(room), orjson.dumps({"room": room, "seq": seq + 1, "log": 7})
+            )
+            async with asyncio.timeout(5):
+                while not reads or b.rooms[room].state.seq < seq:  # noqa: ASYNC110
+                    await asyncio.sleep(0.001)
+            assert b.rooms[room].state == a.rooms[room].state
+            assert watcher.seqs() == list(range(watcher.seqs()[0], seq + 1))
         finally:
             await a.close()
             await b.close()

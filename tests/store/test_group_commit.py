@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -23,10 +24,12 @@ from app.store import (
     create_engine,
     create_sessionmaker,
     find_operation,
+    group_commit,
     insert_board,
     last_seq,
     load,
     metadata,
+    migrate,
 )
 from tests.store import board_record
 
@@ -150,6 +153,24 @@ async def test_a_failing_request_fails_alone(
     assert await find_operation(engine, "a", "stale") is None
 
 
+async def test_a_writer_that_took_the_number_meanwhile_is_still_a_conflict(
+    add_board: AddBoard, sessionmaker: Sessions, engine: AsyncEngine
+) -> None:
+    """The committer skips reading the log when it wrote the room's last event itself; a
+    number taken by another writer since then is caught by the (room_id, seq) key."""
+    await add_board("x")
+    async with GroupCommitter(sessionmaker) as ours, GroupCommitter(sessionmaker) as theirs:
+        assert await ours.submit(request("x", 0)) == 1
+        assert await theirs.submit(request("x", 1)) == 2
+        with pytest.raises(SeqConflict):
+            await ours.submit(request("x", 1, cid="late"))
+        assert await ours.submit(request("x", 2)) == 3
+        with pytest.raises(SeqConflict):  # past the end of the log
+            await ours.submit(request("x", 5))
+    assert [seq for seq, _ in await load(engine, "x")] == [1, 2, 3]
+    assert await find_operation(engine, "x", "late") is None
+
+
 async def test_a_failing_commit_fails_the_whole_batch(
     add_board: AddBoard, commits: Commits, engine: AsyncEngine
 ) -> None:
@@ -259,5 +280,44 @@ async def test_an_in_memory_sqlite_database_is_written_on_the_event_loop() -> No
                 await committer.submit(request("a", 2, cid="late"))
         assert results == [1, 2, 3, 4, 5]
         assert await last_seq(engine, "a") == 5
+    finally:
+        await engine.dispose()
+
+
+async def test_on_sqlite_the_log_is_checkpointed_off_the_writers_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer's commits never checkpoint (no stall on an acknowledgement); a thread of
+    its own copies the log into the database file."""
+    path = tmp_path / "checkpoints.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        sessionmaker = create_sessionmaker(engine)
+        async with sessionmaker.begin() as session:
+            await insert_board(session, board_record("a"))
+        size = path.stat().st_size
+        async with GroupCommitter(sessionmaker) as committer:
+            for seq in range(0, 300, 20):
+                await asyncio.gather(
+                    *(committer.submit(request("a", s)) for s in range(seq, seq + 20))
+                )
+
+            def writer_setting() -> int:
+                assert committer._sync_sessions is not None
+                with committer._sync_sessions() as session:
+                    value = session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint")
+                    return int(value.scalar_one())
+
+            loop = asyncio.get_running_loop()
+            assert await loop.run_in_executor(committer._thread, writer_setting) == 0
+            assert committer._checkpointing is not None  # the first batch started one
+            await committer._checkpointing
+            monkeypatch.setattr(group_commit, "CHECKPOINT_EVERY_SECONDS", 0.0)
+            committer._checkpoint_soon()
+            await committer._checkpointing
+        assert path.stat().st_size > size, "nothing was copied from the log"
+        assert await last_seq(engine, "a") == 300
     finally:
         await engine.dispose()

@@ -1,0 +1,97 @@
+"""Straight to the socket: server messages framed once and written to uvicorn's transport.
+
+Theory of operation
+-------------------
+Sending one text message through ASGI costs a chain of awaits per client: Starlette's
+``send_text``, two or three middleware wrappers, uvicorn's ``send`` (which waits for the
+transport to be writable), the websockets library's frame serialiser and finally
+``transport.write``. In a room of 50 that chain runs 50 times for the same bytes, and it was
+most of the server's time per delivered message.
+
+A server's WebSocket frame is not masked, and with per-message compression off (it is, see
+``app.cli``) the frame for a message is the same bytes for every client. So a connection served
+by uvicorn's ``websockets-sansio`` protocol writes the frame itself: `text_frame()` builds it
+once, and `Wire.write()` hands it to the transport, which tries the ``send()`` system call at
+once. Only the writing of data frames takes this road; the handshake, pings, pongs and the
+closing handshake stay with uvicorn, which writes whole frames too, so frames never interleave.
+
+`with_wire()` wraps the ASGI app outermost, where ``send`` is still uvicorn's own method, and
+leaves a `Wire` in the WebSocket's scope. Under any other server, another protocol
+implementation or compression, there is no `Wire` and the connection sends through ASGI as
+before: same bytes on the wire, only slower.
+
+Flow control stays uvicorn's: the transport calls ``pause_writing()`` when its buffer passes
+the high-water mark, and `Wire.writable()` is then false until ``resume_writing()``; the
+caller keeps its messages queued meanwhile (see ``app.realtime.connection``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+WIRE_SCOPE_KEY: Final = "cirkelbord.wire"
+"""Where `with_wire()` leaves the `Wire` in a WebSocket's ASGI scope."""
+
+_TEXT_FIN: Final = 0x81
+"""FIN bit and opcode 1 (text): every message goes out as one frame."""
+
+
+def text_frame(payload: bytes) -> bytes:
+    """One unmasked, final text frame holding `payload` (RFC 6455, section 5.2)."""
+    size = len(payload)
+    if size < 126:
+        return bytes((_TEXT_FIN, size)) + payload
+    if size < 1 << 16:
+        return bytes((_TEXT_FIN, 126)) + size.to_bytes(2, "big") + payload
+    return bytes((_TEXT_FIN, 127)) + size.to_bytes(8, "big") + payload
+
+
+class Wire:
+    """The transport under one accepted WebSocket, for writing whole data frames."""
+
+    __slots__ = ("_protocol",)
+
+    def __init__(self, protocol: WebSocketsSansIOProtocol) -> None:
+        self._protocol = protocol
+
+    def usable(self) -> bool:
+        """Frames may be written as they are: no extension (compression) was negotiated."""
+        return not self._protocol.conn.extensions
+
+    def open(self) -> bool:
+        """Neither side has started closing: data frames may still be sent."""
+        protocol = self._protocol
+        return not (protocol.close_sent or protocol.disconnected or protocol.transport.is_closing())
+
+    def writable(self) -> bool:
+        """The transport's buffer is under its high-water mark."""
+        return self._protocol.writable.is_set()
+
+    async def wait_writable(self) -> None:
+        """Until the buffer drained below its low-water mark, or the connection was lost."""
+        await self._protocol.writable.wait()
+
+    def write(self, frame: bytes) -> None:
+        self._protocol.transport.write(frame)
+
+
+def with_wire(app: ASGIApp) -> ASGIApp:
+    """`app`, with a `Wire` in the scope of every WebSocket that uvicorn's sans-I/O protocol
+    serves. Must wrap the app outermost, where ``send`` is still uvicorn's."""
+
+    async def wired(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            protocol: Any = getattr(send, "__self__", None)
+            if isinstance(protocol, WebSocketsSansIOProtocol):
+                scope[WIRE_SCOPE_KEY] = Wire(protocol)
+        await app(scope, receive, send)
+
+    return wired
+
+
+def wire_of(scope: Scope) -> Wire | None:
+    wire = scope.get(WIRE_SCOPE_KEY)
+    return wire if isinstance(wire, Wire) else None
