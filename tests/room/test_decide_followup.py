@@ -8,7 +8,7 @@ from app.room import commands as cmd
 from app.room import events as ev
 from app.room.errors import ErrorCode
 from app.room.limits import MAX_MEETINGS_PER_BOARD
-from app.room.state import Circle, Phase, PlanMode, PlanStatus, VotingStatus
+from app.room.state import Circle, Phase, PlanMode, PlanStatus, Variant, VotingStatus
 from app.room.views import snapshot_for
 from tests.room.helpers import FACILITATOR, P1, P2, P3, SCREEN, Room
 
@@ -236,3 +236,10 @@ def test_everyone_is_shown_the_follow_up_and_what_moves_inward(room: Room) -> No
     for viewer in (None, "p2"):
         (plan,) = [op["plan"] for op in marked.for_viewer(viewer) if op["op"] == "plan"]
         assert (plan["status"], plan["done_ms"], plan["meeting"]) == ("done", LATER + 2, 1)
+
+
+def test_a_duo_board_takes_no_follow_up() -> None:
+    room = Room(variant=Variant.DUO, people=("p1", "p2"))
+    room.do(FACILITATOR, cmd.ChangePhase(Phase.PAIRING, Phase.DUOS))
+    room.do(FACILITATOR, cmd.ChangePhase(Phase.DUOS, Phase.CLOSING))
+    assert room.refused(FACILITATOR, cmd.OpenFollowUp(2)) is ErrorCode.WRONG_PHASE

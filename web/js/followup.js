@@ -181,8 +181,9 @@ export function createFollowUp(container, {act, roomId, token, root}) {
   function render(s) {
     state = s;
     const board = s?.board;
-    part.root.hidden = review.root.hidden = !board;
-    if (!board) return;
+    // Follow-up meetings are for team boards: a duo's sheets end with the meeting.
+    part.root.hidden = review.root.hidden = !board || board.variant === 'duo';
+    if (!board || board.variant === 'duo') return;
     renderPart(board);
     const followUp = meetingOf(board) > 1;
     review.root.hidden = !followUp;
