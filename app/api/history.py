@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request, status
+from fastapi import APIRouter, Header, Request
 
 from app.api.boards import facilitated_board
 from app.api.deps import HubDep
-from app.api.join import CodeGuard
-from app.hub import credentials
+from app.api.join import board_by_code
 from app.hub.hub import RoomHub
 from app.hub.ports import BoardInfo
 from app.room.history import board_history
@@ -42,14 +41,5 @@ async def facilitator_history(
 @router.get("/join/{code}/history")
 async def shared_history(code: str, request: Request, hub: HubDep) -> dict[str, Any]:
     """The same history for whoever has the join code: only what the shared screen shows."""
-    guard: CodeGuard = request.app.state.code_guard
-    address = request.client.host if request.client else "?"
-    if guard.blocked(address):
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, "too many wrong codes; wait a minute"
-        )
-    board = await hub.store.board_by_code(credentials.normalise_code(code))
-    if board is None:
-        guard.miss(address)
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no board with that code")
+    board = await board_by_code(code, request, hub)
     return await history_of(hub, board)

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 from app.api.boards import base_url
 from app.api.deps import HubDep, SettingsDep
 from app.hub import credentials
+from app.hub.hub import RoomHub
+from app.hub.ports import BoardInfo
 from app.room.limits import CODE_GUESSES_PER_MINUTE
 
 router = APIRouter(prefix="/api")
@@ -39,6 +41,21 @@ class CodeGuard:
         self.misses[address].append(time.monotonic())
 
 
+async def board_by_code(code: str, request: Request, hub: RoomHub) -> BoardInfo:
+    """The board behind a join code, counting wrong codes per address (429 past the limit)."""
+    guard: CodeGuard = request.app.state.code_guard
+    address = request.client.host if request.client else "?"
+    if guard.blocked(address):
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS, "too many wrong codes; wait a minute"
+        )
+    board = await hub.store.board_by_code(credentials.normalise_code(code))
+    if board is None:
+        guard.miss(address)
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no board with that code")
+    return board
+
+
 class JoinOut(BaseModel):
     room_id: str
     join_code: str
@@ -50,16 +67,7 @@ class JoinOut(BaseModel):
 @router.get("/join/{code}", response_model=JoinOut)
 async def find_board(code: str, request: Request, hub: HubDep) -> JoinOut:
     """The board behind a join code (any case; dashes and spaces are ignored)."""
-    guard: CodeGuard = request.app.state.code_guard
-    address = request.client.host if request.client else "?"
-    if guard.blocked(address):
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS, "too many wrong codes; wait a minute"
-        )
-    board = await hub.store.board_by_code(credentials.normalise_code(code))
-    if board is None:
-        guard.miss(address)
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no board with that code")
+    board = await board_by_code(code, request, hub)
     state = (await hub.room(board.room_id)).state
     return JoinOut(
         room_id=board.room_id,

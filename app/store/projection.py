@@ -193,14 +193,13 @@ def _pair_changed(at: At, e: ev.PairChanged) -> None:
 # Notes
 
 
-@projects(ev.NoteAdded)
-def _note_added(at: At, e: ev.NoteAdded) -> None:
+def _insert_note(at: At, nid: str, author: str, circle: str, text: str) -> None:
     at.insert(
         "notes",
-        nid=e.nid,
-        author=e.author,
-        circle=e.circle.value,
-        text=e.text,
+        nid=nid,
+        author=author,
+        circle=circle,
+        text=text,
         position=at.seq,
         revealed=False,
         hidden=False,
@@ -210,21 +209,15 @@ def _note_added(at: At, e: ev.NoteAdded) -> None:
     )
 
 
+@projects(ev.NoteAdded)
+def _note_added(at: At, e: ev.NoteAdded) -> None:
+    _insert_note(at, e.nid, e.author, e.circle.value, e.text)
+
+
 @projects(ev.SheetNoteAdded)
 def _sheet_note_added(at: At, e: ev.SheetNoteAdded) -> None:
     # A duo sheet's note is a note of the room too: edits, deletes and erasure find it here.
-    at.insert(
-        "notes",
-        nid=e.nid,
-        author=e.author,
-        circle=e.circle.value,
-        text=e.text,
-        position=at.seq,
-        revealed=False,
-        hidden=False,
-        merged_into=None,
-        deleted=False,
-    )
+    _insert_note(at, e.nid, e.author, e.circle.value, e.text)
 
 
 @projects(ev.NoteEdited)
