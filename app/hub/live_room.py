@@ -75,7 +75,12 @@ class LiveRoom:
     # -- messages ------------------------------------------------------------------------------
 
     def snapshot_message(self, pid: str | None) -> str:
-        """The encoded snapshot for one viewer, cached per room version."""
+        """The encoded snapshot for one viewer.
+
+        The board's and the screens' (the same for all of them) are cached per room version; a
+        participant's is only for them, so it is built from the cached board and not kept: a
+        room's participants would otherwise keep one copy each until the next event.
+        """
         if self._snapshot_seq != self.state.seq:
             self._snapshots.clear()
             self._board = None
@@ -93,7 +98,8 @@ class LiveRoom:
                 "board": view,
             }
             cached = encode(message)
-            self._snapshots[pid] = cached
+            if not pid:
+                self._snapshots[pid] = cached
         return cached
 
     def _fan_out(self, seq: int, delivery: Delivery) -> None:
