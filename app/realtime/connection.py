@@ -163,6 +163,7 @@ class Connection:
     def start(self) -> None:
         """Call once the socket is accepted."""
         if self._wire is not None and self._wire.usable():
+            self._wire.forget_handshake()
             self._flusher = flusher()
             if self.outbox:
                 self._wake()
