@@ -28,7 +28,7 @@ from app.hub.hub import RoomHub
 from app.room import RoomState
 from app.room.state import Circle, Note, Plan, RoundRecord
 from app.room.views import author_name
-from app.summary import FontsMissing, Labels, Summary, build_summary, to_pdf
+from app.summary import Labels, Summary, build_summary
 from app.summary import to_markdown as summary_markdown
 
 router = APIRouter(prefix="/api")
@@ -381,6 +381,8 @@ async def summary_pdf(
     room_id: str, hub: HubDep, settings: SettingsDep, authorization: Auth = None
 ) -> Response:
     """The follow-up summary as a printable A4 PDF with a picture of the circles."""
+    from app.summary.pdf import FontsMissing, to_pdf  # loaded on first use (fpdf2 is large)
+
     summary, t = await _summary(hub, settings, room_id, authorization)
     try:
         # Laying out the page and subsetting the fonts is CPU work: off the event loop.

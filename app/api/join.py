@@ -6,7 +6,6 @@ import io
 import time
 from collections import defaultdict, deque
 
-import segno
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel
 
@@ -81,6 +80,8 @@ async def find_board(code: str, request: Request, hub: HubDep) -> JoinOut:
 @router.get("/join/{code}/qr.svg", response_class=Response)
 async def join_qr(code: str, request: Request, settings: SettingsDep) -> Response:
     """The join link as a QR code; it only encodes the link, so it needs no lookup."""
+    import segno  # loaded on first use: with the XML writer it is about 3 MiB of memory
+
     link = f"{base_url(request, settings.public_url)}/j/{credentials.normalise_code(code)}"
     buffer = io.BytesIO()
     segno.make(link, error="m").save(

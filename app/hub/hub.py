@@ -43,6 +43,7 @@ from app.room import commands as cmd
 from app.room.events import Event
 from app.room.limits import MAX_CONNECTIONS_PER_ROOM, MAX_LIVE_ROOMS_PER_PROCESS
 from app.room.state import Language, Variant
+from app.room.views import forget_people
 from app.store.event_codec import decode_event, encode_event  # pure: Event <-> JSON, no SQL
 
 log = logging.getLogger("cirkelbord.hub")
@@ -524,6 +525,7 @@ class RoomHub:
             for viewer in viewers:
                 if isinstance(viewer, Closable):
                     viewer.close(code, reason)
+            forget_people()
             if self.rooms.get(room_id) is room:
                 self.rooms.pop(room_id)
             self._cancel_eviction(room_id)

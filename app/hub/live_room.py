@@ -7,6 +7,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from app.hub.ports import BoardInfo, Viewer
 from app.realtime.codec import encode
 from app.room import Actor, Delivery, RoomState, apply, render
@@ -60,13 +62,14 @@ class LiveRoom:
     _snapshot_seq: int = -1
     _board: dict[str, Any] | None = None
     _notes: list[Any] | None = None  # the board snapshot's notes, while no event changed them
+    _notes_json: orjson.Fragment | None = None  # the same notes, encoded
 
     # -- state ---------------------------------------------------------------------------------
 
     def advance(self, event: Event) -> None:
         """Apply one committed event and hand it to every local viewer."""
         if type(event) is not ParticipantJoined:  # a newcomer has no notes yet
-            self._notes = None
+            self._notes = self._notes_json = None
         self.state = apply(self.state, event)
         delivery = render(self.state, event)
         self.recent.append((self.state.seq, delivery))
@@ -75,7 +78,12 @@ class LiveRoom:
     # -- messages ------------------------------------------------------------------------------
 
     def snapshot_message(self, pid: str | None) -> str:
-        """The encoded snapshot for one viewer, cached per room version."""
+        """The encoded snapshot for one viewer.
+
+        The board's and the screens' (the same for all of them) are cached per room version; a
+        participant's is only for them, so it is built from the cached board and not kept: a
+        room's participants would otherwise keep one copy each until the next event.
+        """
         if self._snapshot_seq != self.state.seq:
             self._snapshots.clear()
             self._board = None
@@ -86,6 +94,12 @@ class LiveRoom:
                 self._board = board_snapshot(self.state, self._notes)
                 self._notes = self._board["notes"]
             view = self._board if pid is None else extend_for(self._board, self.state, pid)
+            if view["notes"] is self._notes:
+                # Most viewers see exactly the board's notes (all of a 500-note board): they
+                # are encoded once, not once per joining participant.
+                if self._notes_json is None:
+                    self._notes_json = orjson.Fragment(orjson.dumps(self._notes))
+                view = {**view, "notes": self._notes_json}
             message = {
                 "type": "snapshot",
                 "seq": self.state.seq,
@@ -93,7 +107,8 @@ class LiveRoom:
                 "board": view,
             }
             cached = encode(message)
-            self._snapshots[pid] = cached
+            if not pid:
+                self._snapshots[pid] = cached
         return cached
 
     def _fan_out(self, seq: int, delivery: Delivery) -> None:

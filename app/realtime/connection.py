@@ -26,7 +26,6 @@ import contextlib
 import logging
 import time
 import weakref
-from collections import deque
 from collections.abc import Callable
 from typing import Final, Literal
 
@@ -46,6 +45,8 @@ MAX_BATCH: Final = 64
 
 class TokenBucket:
     """MESSAGES_PER_SECOND on average, bursts up to MESSAGE_BURST."""
+
+    __slots__ = ("burst", "rate", "stamp", "tokens")
 
     def __init__(self, rate: float = MESSAGES_PER_SECOND, burst: int = MESSAGE_BURST) -> None:
         self.rate = rate
@@ -72,9 +73,10 @@ Frames = dict[str | tuple[str, ...], bytes]
 """Frames built during one flush, by the message (or messages) they carry."""
 
 
-def take_batch(outbox: deque[str]) -> list[str]:
-    count = min(len(outbox), MAX_BATCH)
-    return [outbox.popleft() for _ in range(count)]
+def take_batch(outbox: list[str]) -> list[str]:
+    batch = outbox[:MAX_BATCH]
+    del outbox[:MAX_BATCH]  # an emptied list frees its storage (a deque keeps a 64-slot block)
+    return batch
 
 
 def frame_for(batch: list[str], frames: Frames) -> bytes:
@@ -119,11 +121,25 @@ def flusher() -> Flusher:
 
 
 class Connection:
+    __slots__ = (
+        "_flush_due",
+        "_flusher",
+        "_pid",
+        "_sender",
+        "_wakeup",
+        "_wire",
+        "closing",
+        "on_close",
+        "outbox",
+        "queue_limit",
+        "websocket",
+    )
+
     def __init__(self, websocket: WebSocket, *, queue_limit: int = SEND_QUEUE_LIMIT) -> None:
         self.websocket = websocket
         self._pid: str | None = None
         self.queue_limit = queue_limit
-        self.outbox: deque[str] = deque()
+        self.outbox: list[str] = []
         self.closing: tuple[int, str] | None = None
         self.on_close: Callable[[], object] | None = None
         self._wire: Wire | None = wire_of(websocket.scope)
@@ -147,6 +163,7 @@ class Connection:
     def start(self) -> None:
         """Call once the socket is accepted."""
         if self._wire is not None and self._wire.usable():
+            self._wire.forget_handshake()
             self._flusher = flusher()
             if self.outbox:
                 self._wake()

@@ -9,9 +9,12 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
+from starlette.datastructures import Headers
 
 from app.api.deps import HubDep, SettingsDep
 from app.api.origin import origin_allowed
+from app.config import Settings
+from app.hub.hub import RoomHub
 from app.ops import metrics
 from app.realtime import protocol as p
 from app.realtime.codec import encode, to_command
@@ -62,11 +65,30 @@ def _classify(exc: ValidationError) -> ErrorCode:
     return ErrorCode.BAD_JSON if "json_invalid" in kinds else ErrorCode.BAD_MESSAGE
 
 
+WS_PREFIX = "/ws/"
+
+
+def room_of(path: str) -> str | None:
+    """The room id of a `/ws/{room_id}` path (one non-empty segment, as the route matches)."""
+    if not path.startswith(WS_PREFIX):
+        return None
+    room_id = path[len(WS_PREFIX) :]
+    return room_id if room_id and "/" not in room_id else None
+
+
 @router.websocket("/ws/{room_id}")
 async def room_socket(
     websocket: WebSocket, room_id: str, hub: HubDep, settings: SettingsDep
 ) -> None:
-    if not origin_allowed(websocket.headers, settings):
+    """The route, for the record and for apps that serve it through FastAPI's router; the app
+    itself serves `/ws/{room_id}` below the router (see `app.main.CirkelbordApp`)."""
+    await serve(websocket, room_id, hub, settings)
+
+
+async def serve(websocket: WebSocket, room_id: str, hub: RoomHub, settings: Settings) -> None:
+    """One client's connection, from the Origin check to the close."""
+    # Headers read once, not cached on the WebSocket for the life of the connection.
+    if not origin_allowed(Headers(scope=websocket.scope), settings):
         await websocket.close()  # before accept: the handshake is refused with HTTP 403
         return
     await websocket.accept()
@@ -112,6 +134,8 @@ async def room_socket(
             connection.close(CLOSE_FOR.get(refused.code, p.CloseCode.ROOM_FULL), refused.code.value)
             return
         attached = True
+        # The connection's frame lives as long as the client: keep only what the loop needs.
+        del hello, admission, room, welcome
         connection.on_close = lambda: asyncio.ensure_future(hub.detach(room_id, connection))
         log.info("client connected", extra={"room": room_id, "role": actor.role.value})
         bucket = TokenBucket()

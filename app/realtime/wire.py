@@ -61,6 +61,14 @@ class Wire:
         """Frames may be written as they are: no extension (compression) was negotiated."""
         return not self._protocol.conn.extensions
 
+    def forget_handshake(self) -> None:
+        """Once the handshake is done, drop the parsed request and response uvicorn keeps: it
+        reads them only before the 101 is sent, and their headers are about 3 KB for as long
+        as the connection lives (the scope keeps the request's headers for the app)."""
+        protocol: Any = self._protocol
+        if protocol.handshake_complete:
+            protocol.request = protocol.response = None
+
     def open(self) -> bool:
         """Neither side has started closing: data frames may still be sent."""
         protocol = self._protocol

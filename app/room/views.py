@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import singledispatch
+from functools import lru_cache, singledispatch
 from typing import Any
 
 from app.room import agenda, duo, duo_views
@@ -205,10 +205,23 @@ def people_view(state: RoomState, *, for_board: bool = True) -> list[View]:
     """Who is in the room. On an anonymous board only the facilitator's screen gets the names
     (to make duos); a participant learns just their own duo partner's name, from `me`."""
     hide = state.anonymous and not for_board
-    return [
-        {"id": p.pid, "name": "" if hide else p.name, "pair": p.pair}
-        for p in state.participants.values()
-    ]
+    return [_person(p.pid, "" if hide else p.name, p.pair) for p in state.participants.values()]
+
+
+@lru_cache(maxsize=8192)
+def _person(pid: str, name: str, pair: str | None) -> View:
+    """One entry of a participant list, shared by every list that shows the same person.
+
+    The room's replay buffer keeps the participant list of every join, so a room of 50 holds
+    50 lists of up to 50 people: shared entries make that 50 × 50 pointers instead of 50 × 50
+    dictionaries. Views are never changed once made (they are only encoded).
+    """
+    return {"id": pid, "name": name, "pair": pair}
+
+
+def forget_people() -> None:
+    """Drop the shared participant entries (a deleted board's names leave memory too)."""
+    _person.cache_clear()
 
 
 def me_view(state: RoomState, pid: str) -> View | None:
