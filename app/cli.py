@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging.config
 import os
 import subprocess
@@ -11,10 +12,14 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from app.config import Settings
 from app.ops import logs
 from app.room.limits import MAX_FRAME_BYTES
+
+STARTUP_FAILURE = 3
+"""Exit status when the server never started (uvicorn's own for the same case)."""
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
 """After SIGTERM: how long commands in flight may take before they are cancelled."""
@@ -36,11 +41,22 @@ def serve(settings: Settings) -> None:
         settings = settings.model_copy(update={"migrate_on_start": False})
 
     from app.main import create_app
-    from app.realtime.wire import with_wire
 
     app = create_app(settings)
     print(f"Cirkelbord runs at http://{settings.host}:{settings.port}/", flush=True)
-    uvicorn.run(
+    server = uvicorn.Server(server_config(app, settings))
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:  # the port was taken, or the app failed to start
+        raise SystemExit(STARTUP_FAILURE)
+
+
+def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
+    """How uvicorn serves the app: the sans-I/O WebSocket protocol without compression, so
+    frames can go straight to the transport (see `app.realtime.wire`)."""
+    from app.realtime.wire import with_wire
+
+    return uvicorn.Config(
         with_wire(app),  # outermost: WebSocket frames go straight to the transport
         host=settings.host,
         port=settings.port,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import uvicorn
@@ -16,14 +15,30 @@ from app.ops import logs
 def test_serve_runs_uvicorn_with_a_graceful_shutdown_and_quiet_json_logs(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    seen: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **options: seen.update(options))
+    seen: list[uvicorn.Config] = []
+
+    def run(server: uvicorn.Server) -> None:
+        seen.append(server.config)
+        server.started = True
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
     cli.serve(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}"))
-    assert seen["timeout_graceful_shutdown"] == cli.GRACEFUL_SHUTDOWN_SECONDS == 10
-    assert seen["ws"] == "websockets-sansio"  # its shutdown sends 1012 to every client
-    assert seen["access_log"] is False
-    assert seen["log_config"] == logs.log_config("info")
-    assert seen["log_level"] is None  # or uvicorn would lift its own loggers to INFO again
+    [config] = seen
+    assert config.timeout_graceful_shutdown == cli.GRACEFUL_SHUTDOWN_SECONDS == 10
+    assert config.ws == "websockets-sansio"  # its shutdown sends 1012 to every client
+    assert config.ws_per_message_deflate is False
+    assert config.access_log is False
+    assert config.log_config == logs.log_config("info")
+    assert config.log_level is None  # or uvicorn would lift its own loggers to INFO again
+
+
+def test_serve_exits_with_a_failure_status_when_the_server_never_started(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server: None)  # e.g. the port was taken
+    with pytest.raises(SystemExit) as failed:
+        cli.serve(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}"))
+    assert failed.value.code == cli.STARTUP_FAILURE
 
 
 def test_backup_without_a_database_says_why(

@@ -1,0 +1,66 @@
+"""Under the server configuration `cirkelbord serve` uses, frames take the direct road.
+
+The direct road writes frames to uvicorn's transport (app.realtime.wire); any other server or
+protocol falls back to plain ASGI sends without an error, so only this test notices when an
+upgrade of uvicorn or a configuration change turns the fast path off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from pathlib import Path
+
+import httpx
+import orjson
+import uvicorn
+import websockets
+from websockets.typing import Origin
+
+from app.cli import server_config
+from app.config import Settings
+from app.main import create_app
+from app.realtime.connection import Connection
+from app.realtime.protocol import PROTOCOL_VERSION
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+async def test_serve_configuration_writes_frames_straight_to_the_transport(tmp_path: Path) -> None:
+    port = _free_port()
+    origin = f"http://127.0.0.1:{port}"
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'direct.sqlite3'}",
+        port=port,
+        public_url=origin,
+        allowed_origins=[origin],
+        log_level="warning",
+    )
+    app = create_app(settings)
+    server = uvicorn.Server(server_config(app, settings))
+    serving = asyncio.create_task(server.serve())
+    try:
+        async with asyncio.timeout(30):
+            while not server.started:  # noqa: ASYNC110 - uvicorn offers no event for it
+                await asyncio.sleep(0.05)
+        async with httpx.AsyncClient(base_url=origin, headers={"Origin": origin}) as http:
+            board = (await http.post("/api/boards", json={"topic": "Samen"})).json()
+        async with websockets.connect(
+            f"ws://127.0.0.1:{port}/ws/{board['room_id']}", origin=Origin(origin), compression=None
+        ) as ws:
+            hello = {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen"}
+            await ws.send(orjson.dumps({**hello, "code": board["join_code"]}).decode())
+            kinds: set[str] = set()
+            while "snapshot" not in kinds:
+                frame = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
+                kinds |= {m["type"] for m in (frame if isinstance(frame, list) else [frame])}
+            viewers = app.state.hub.rooms[board["room_id"]].viewers
+            assert viewers and all(isinstance(v, Connection) and v.direct for v in viewers)
+    finally:
+        server.should_exit = True
+        await serving
