@@ -15,7 +15,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from app.config import Settings
-from app.ops import logs
+from app.ops import gc_tuning, logs
 from app.room.limits import MAX_FRAME_BYTES
 
 STARTUP_FAILURE = 3
@@ -43,6 +43,7 @@ def serve(settings: Settings) -> None:
     from app.main import create_app
 
     app = create_app(settings)
+    gc_tuning.tune_for_serving()
     print(f"Cirkelbord runs at http://{settings.host}:{settings.port}/", flush=True)
     server = uvicorn.Server(server_config(app, settings))
     with contextlib.suppress(KeyboardInterrupt):

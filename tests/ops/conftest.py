@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import gc
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
@@ -14,3 +15,12 @@ async def _close_clients() -> AsyncIterator[None]:
     for client in RoomClient.opened:
         await client.close()
     RoomClient.opened.clear()
+
+
+@pytest.fixture
+def restored_gc() -> Iterator[None]:
+    """For tests that run `cirkelbord serve` in this process: its collector settings end there."""
+    threshold = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)

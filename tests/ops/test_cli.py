@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,9 @@ import uvicorn
 
 from app import cli
 from app.config import Settings
-from app.ops import logs
+from app.ops import gc_tuning, logs
+
+pytestmark = pytest.mark.usefixtures("restored_gc")
 
 
 def test_serve_runs_uvicorn_with_a_graceful_shutdown_and_quiet_json_logs(
@@ -19,6 +22,8 @@ def test_serve_runs_uvicorn_with_a_graceful_shutdown_and_quiet_json_logs(
 
     def run(server: uvicorn.Server) -> None:
         seen.append(server.config)
+        assert gc.get_threshold()[0] == gc_tuning.YOUNG_THRESHOLD  # tuned before serving
+        assert gc.get_freeze_count() > 0
         server.started = True
 
     monkeypatch.setattr(uvicorn.Server, "run", run)
