@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Final
 
 from sqlalchemy import delete, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.store.models import BOARDS, FACILITATOR_CHECKLISTS
@@ -83,6 +83,9 @@ async def save(
     keys = ["facilitator_token_hash", "checklist", "item"]
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
+        # Imported here: the PostgreSQL dialect costs about 2 MiB in a server that runs on SQLite.
+        from sqlalchemy.dialects import postgresql
+
         pg = postgresql.insert(FACILITATOR_CHECKLISTS).values(**values)
         await session.execute(pg.on_conflict_do_update(index_elements=keys, set_=changes))
     else:
