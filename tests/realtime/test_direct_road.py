@@ -15,6 +15,7 @@ import httpx
 import orjson
 import uvicorn
 import websockets
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.typing import Origin
 
 from app.cli import server_config
@@ -22,6 +23,7 @@ from app.config import Settings
 from app.main import create_app
 from app.realtime.connection import Connection
 from app.realtime.protocol import PROTOCOL_VERSION
+from app.realtime.wire import Inbox
 
 
 def _free_port() -> int:
@@ -61,6 +63,18 @@ async def test_serve_configuration_writes_frames_straight_to_the_transport(tmp_p
                 kinds |= {m["type"] for m in (frame if isinstance(frame, list) else [frame])}
             viewers = app.state.hub.rooms[board["room_id"]].viewers
             assert viewers and all(isinstance(v, Connection) and v.direct for v in viewers)
+            # and the connection keeps nothing of its handshake, and a light inbox
+            connections = server.server_state.connections
+            [protocol] = [c for c in connections if isinstance(c, WebSocketsSansIOProtocol)]
+            assert protocol.request is None and protocol.response is None
+            kept = protocol.conn.parser.gi_frame.f_locals.get("request")  # the parser's own
+            assert kept is None or not kept.headers
+            assert protocol.scope["headers"] == []
+            assert type(protocol.queue) is Inbox
+            await ws.send(orjson.dumps({"type": "ping"}).decode())
+            while "pong" not in kinds:
+                frame = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
+                kinds |= {m["type"] for m in (frame if isinstance(frame, list) else [frame])}
     finally:
         server.should_exit = True
         await serving

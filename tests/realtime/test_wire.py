@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
 from app.realtime.connection import frame_for
-from app.realtime.wire import text_frame
+from app.realtime.wire import Inbox, text_frame
 
 
 @pytest.mark.parametrize("size", [0, 1, 125, 126, 65535, 65536, 200_000])
@@ -33,3 +35,29 @@ def test_one_frame_per_batch_built_once_for_everyone() -> None:
     two = frame_for(['{"a":1}', '{"b":2}'], frames)
     assert two == text_frame(b'[{"a":1},{"b":2}]')
     assert frame_for(['{"a":1}', '{"b":2}'], frames) is two
+
+
+async def test_the_inbox_hands_out_messages_in_order_and_wakes_its_reader() -> None:
+    inbox = Inbox()
+    assert inbox.empty()
+    inbox.put_nowait({"n": 1})
+    inbox.put_nowait({"n": 2})
+    assert not inbox.empty()
+    assert [await inbox.get(), await inbox.get()] == [{"n": 1}, {"n": 2}]
+    waiting = asyncio.create_task(inbox.get())
+    await asyncio.sleep(0)
+    assert not waiting.done()
+    inbox.put_nowait({"type": "websocket.disconnect", "code": 1006})
+    assert await asyncio.wait_for(waiting, 1) == {"type": "websocket.disconnect", "code": 1006}
+    assert inbox.empty()
+
+
+async def test_an_inbox_whose_reader_was_cancelled_still_works() -> None:
+    inbox = Inbox()
+    waiting = asyncio.create_task(inbox.get())
+    await asyncio.sleep(0)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    inbox.put_nowait("later")
+    assert await asyncio.wait_for(inbox.get(), 1) == "later"
