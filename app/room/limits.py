@@ -49,6 +49,7 @@ MAX_FRAME_BYTES: Final = 64 * 1024
 MESSAGES_PER_SECOND: Final = 20
 MESSAGE_BURST: Final = 40
 SEND_QUEUE_LIMIT: Final = 256
+RECEIVED_BEFORE_PAUSE: Final = 8  # messages waiting for the app before a socket stops being read
 REPLAY_LIMIT: Final = 500
 
 # Join codes: JOIN_CODE_LENGTH characters from JOIN_CODE_ALPHABET; see docs/architecture.md for

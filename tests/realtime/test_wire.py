@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
 from app.realtime.connection import frame_for
 from app.realtime.wire import Inbox, text_frame
+from app.room.limits import RECEIVED_BEFORE_PAUSE
 
 
 @pytest.mark.parametrize("size", [0, 1, 125, 126, 65535, 65536, 200_000])
@@ -37,8 +43,35 @@ def test_one_frame_per_batch_built_once_for_everyone() -> None:
     assert frame_for(['{"a":1}', '{"b":2}'], frames) is two
 
 
-async def test_the_inbox_hands_out_messages_in_order_and_wakes_its_reader() -> None:
-    inbox = Inbox()
+@pytest.fixture
+async def socket_transport() -> AsyncIterator[asyncio.Transport]:
+    """A real asyncio transport on one end of a socket pair."""
+    ours, theirs = socket.socketpair()
+    transport, _ = await asyncio.get_running_loop().connect_accepted_socket(asyncio.Protocol, ours)
+    yield transport
+    transport.close()
+    theirs.close()
+
+
+def _uvicorn_protocol(transport: asyncio.Transport) -> Any:
+    """The attributes of uvicorn's protocol that its receive path uses, around an Inbox."""
+    protocol = SimpleNamespace(
+        transport=transport, read_paused=False, close_sent=False, frames=[], curr_msg_data_type=""
+    )
+    protocol.queue = Inbox(cast(WebSocketsSansIOProtocol, protocol))
+    return protocol
+
+
+def _arrives(protocol: Any, text: str) -> None:
+    """What uvicorn does with a complete text frame."""
+    protocol.frames, protocol.curr_msg_data_type = [text.encode()], "text"
+    WebSocketsSansIOProtocol.send_receive_event_to_app(protocol)
+
+
+async def test_the_inbox_hands_out_messages_in_order_and_wakes_its_reader(
+    socket_transport: asyncio.Transport,
+) -> None:
+    inbox = _uvicorn_protocol(socket_transport).queue
     assert inbox.empty()
     inbox.put_nowait({"n": 1})
     inbox.put_nowait({"n": 2})
@@ -52,8 +85,10 @@ async def test_the_inbox_hands_out_messages_in_order_and_wakes_its_reader() -> N
     assert inbox.empty()
 
 
-async def test_an_inbox_whose_reader_was_cancelled_still_works() -> None:
-    inbox = Inbox()
+async def test_an_inbox_whose_reader_was_cancelled_still_works(
+    socket_transport: asyncio.Transport,
+) -> None:
+    inbox = _uvicorn_protocol(socket_transport).queue
     waiting = asyncio.create_task(inbox.get())
     await asyncio.sleep(0)
     waiting.cancel()
@@ -61,3 +96,33 @@ async def test_an_inbox_whose_reader_was_cancelled_still_works() -> None:
         await waiting
     inbox.put_nowait("later")
     assert await asyncio.wait_for(inbox.get(), 1) == "later"
+
+
+async def test_the_socket_is_read_on_while_the_app_keeps_up(
+    socket_transport: asyncio.Transport,
+) -> None:
+    protocol = _uvicorn_protocol(socket_transport)
+    for n in range(3 * RECEIVED_BEFORE_PAUSE):
+        _arrives(protocol, f"note {n}")
+        assert socket_transport.is_reading()  # uvicorn alone pauses after every message
+        message = await WebSocketsSansIOProtocol.receive(protocol)
+        assert message == {"type": "websocket.receive", "text": f"note {n}"}
+        assert socket_transport.is_reading()
+
+
+async def test_reading_pauses_when_the_limit_of_waiting_messages_is_reached_and_resumes_after(
+    socket_transport: asyncio.Transport,
+) -> None:
+    protocol = _uvicorn_protocol(socket_transport)
+    for n in range(RECEIVED_BEFORE_PAUSE - 1):
+        _arrives(protocol, f"note {n}")
+        assert socket_transport.is_reading()
+    _arrives(protocol, "the last one")
+    assert not socket_transport.is_reading()
+    received: list[Any] = [
+        await WebSocketsSansIOProtocol.receive(protocol) for _ in range(RECEIVED_BEFORE_PAUSE)
+    ]
+    assert [m["text"] for m in received] == [
+        f"note {n}" for n in range(RECEIVED_BEFORE_PAUSE - 1)
+    ] + ["the last one"]
+    assert socket_transport.is_reading()
