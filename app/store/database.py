@@ -25,6 +25,8 @@ SQLite is tuned for durability first:
 
 from __future__ import annotations
 
+import sqlite3
+import time
 import weakref
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -53,6 +55,12 @@ DEFAULT_DATABASE_URL: Final = "sqlite+aiosqlite:///./cirkelbord.sqlite3"
 
 SQLITE_BUSY_TIMEOUT_MS: Final = 5000
 """How long a SQLite connection waits for the write lock before giving up."""
+
+WAL_SWITCH_ATTEMPTS: Final = 10
+WAL_SWITCH_PAUSE_SECONDS: Final = 0.02
+"""Switching to WAL that meets another connection's switch is tried again after 0.02 s, 0.04 s,
+...: about a second in all (see `_use_wal`). The pause holds up the connecting thread (the event
+loop, for aiosqlite); it only happens while servers create a new database together."""
 
 READ_ONLY_OPTION: Final = "cirkelbord_read_only"
 """Execution option: the transaction only reads, so SQLite may start it deferred."""
@@ -139,10 +147,10 @@ def _configure_sqlite(engine: Engine, synchronous: SqliteSynchronous) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         try:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
+            _use_wal(cursor)
             cursor.execute(pragma)
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS:d}")
         finally:
             cursor.close()
 
@@ -152,6 +160,25 @@ def _configure_sqlite(engine: Engine, synchronous: SqliteSynchronous) -> None:
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _use_wal(cursor: Any) -> None:
+    """Switch the database to WAL (a no-op once it is).
+
+    Connections that open a new database together (servers starting together, each migrating)
+    can meet in the switch: one holds its read lock and asks for the exclusive lock while
+    another, holding the write lock, waits for that read lock to commit. SQLite answers the
+    first "database is locked" at once instead of letting both wait forever; it tries again
+    after a pause, by when the other has committed and the database is in WAL mode.
+    """
+    for attempt in range(1, WAL_SWITCH_ATTEMPTS + 1):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == WAL_SWITCH_ATTEMPTS:
+                raise
+        time.sleep(WAL_SWITCH_PAUSE_SECONDS * attempt)
 
 
 async def migrate(url: str) -> None:
