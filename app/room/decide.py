@@ -489,9 +489,7 @@ def _(c: cmd.RemovePlan, s: RoomState, a: Actor, now: int) -> Events:
 
 @_HANDLERS.register
 def _(c: cmd.SetPlanStatus, s: RoomState, a: Actor, now: int) -> Events:
-    plan = s.plans.get(c.plan_id)
-    if plan is None:
-        raise Rejected(ErrorCode.UNKNOWN_PLAN)
+    plan = _current_plan(s, c.plan_id)  # round I's steps are the record while round II runs
     _may_change_plan(s, a, plan.author)
     if plan.status is c.status:
         return []

@@ -9,7 +9,16 @@ from app.room import commands as cmd
 from app.room import events as ev
 from app.room.errors import ErrorCode
 from app.room.limits import MAX_PART_MINUTES, MIN_PART_MINUTES
-from app.room.state import Actor, Circle, Part, Phase, RoomState, Usefulness, VotingStatus
+from app.room.state import (
+    Actor,
+    Circle,
+    Part,
+    Phase,
+    PlanStatus,
+    RoomState,
+    Usefulness,
+    VotingStatus,
+)
 from app.room.views import SNAPSHOT, render, snapshot_for
 from tests.room.helpers import FACILITATOR, P1, P2, SCREEN, Room
 
@@ -353,6 +362,7 @@ def test_an_unrevealed_note_of_round_one_stays_hidden_in_round_two() -> None:
         (FACILITATOR, cmd.ShowItem("plan-1"), ErrorCode.UNKNOWN_NOTE),
         (FACILITATOR, cmd.EditPlan("plan-1", "x", "", ""), ErrorCode.UNKNOWN_PLAN),
         (FACILITATOR, cmd.RemovePlan("plan-1"), ErrorCode.UNKNOWN_PLAN),
+        (FACILITATOR, cmd.SetPlanStatus("plan-1", PlanStatus.DONE), ErrorCode.UNKNOWN_PLAN),
     ],
 )
 def test_round_one_is_the_record_nobody_changes_it_in_round_two(
