@@ -99,7 +99,8 @@ async def test_two_duos_fill_both_sheets_and_the_screen_sees_only_progress(
 
     # Ann shares her sheet: it appears on the screen as her circles; Cato's stays private.
     shared = await ann.do("share_sheet", shared=True)
-    await screen.wait_seq(shared)
+    for client in (screen, dirk):
+        await client.wait_seq(shared)
     on_screen = sheet(screen, ann.pid)
     assert on_screen is not None and on_screen["activity"] == "ann activiteit"
     assert {n["circle"]: n["text"] for n in on_screen["notes"]} == {
