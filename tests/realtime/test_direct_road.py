@@ -8,7 +8,6 @@ upgrade of uvicorn or a configuration change turns the fast path off.
 from __future__ import annotations
 
 import asyncio
-import socket
 from pathlib import Path
 
 import httpx
@@ -24,17 +23,18 @@ from app.main import create_app
 from app.realtime.connection import Connection
 from app.realtime.protocol import PROTOCOL_VERSION
 from app.realtime.wire import Inbox
+from tests.support.services import free_port
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
+async def _read_until(ws: websockets.ClientConnection, kind: str, seen: set[str]) -> None:
+    """Read frames (a message or a batch of them) until one of type `kind` has arrived."""
+    while kind not in seen:
+        frame = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
+        seen |= {m["type"] for m in (frame if isinstance(frame, list) else [frame])}
 
 
 async def test_serve_configuration_writes_frames_straight_to_the_transport(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     origin = f"http://127.0.0.1:{port}"
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'direct.sqlite3'}",
@@ -58,9 +58,7 @@ async def test_serve_configuration_writes_frames_straight_to_the_transport(tmp_p
             hello = {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen"}
             await ws.send(orjson.dumps({**hello, "code": board["join_code"]}).decode())
             kinds: set[str] = set()
-            while "snapshot" not in kinds:
-                frame = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
-                kinds |= {m["type"] for m in (frame if isinstance(frame, list) else [frame])}
+            await _read_until(ws, "snapshot", kinds)
             viewers = app.state.hub.rooms[board["room_id"]].viewers
             assert viewers and all(isinstance(v, Connection) and v.direct for v in viewers)
             # and the connection keeps nothing of its handshake, and a light inbox
@@ -72,9 +70,7 @@ async def test_serve_configuration_writes_frames_straight_to_the_transport(tmp_p
             assert protocol.scope["headers"] == []
             assert type(protocol.queue) is Inbox
             await ws.send(orjson.dumps({"type": "ping"}).decode())
-            while "pong" not in kinds:
-                frame = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
-                kinds |= {m["type"] for m in (frame if isinstance(frame, list) else [frame])}
+            await _read_until(ws, "pong", kinds)
     finally:
         server.should_exit = True
         await serving
