@@ -169,31 +169,31 @@ class RoomHub:
     ) -> LiveRoom:
         """Subscribe a viewer, then bring it up to date: nothing missed, nothing twice."""
         room = await self.room(room_id)
-        async with room.lock:
-            self._refuse_closed(room)
-            if len(room.viewers) >= MAX_CONNECTIONS_PER_ROOM:
-                raise Rejected(ErrorCode.ROOM_FULL, "too many connections")
-            had = room.presence()
-            room.viewers.add(viewer)
-            self._cancel_eviction(room_id)
-            room.catch_up(viewer, last_seq, epoch)
-            if room.presence() != had:
-                room.announce_presence()
-            else:
-                viewer.deliver(room.presence_message())
+        # No await from here on: no event can be applied between subscribing and catching up,
+        # so the room's lock is not needed (and a join never waits for a commit in progress).
+        self._refuse_closed(room)
+        if len(room.viewers) >= MAX_CONNECTIONS_PER_ROOM:
+            raise Rejected(ErrorCode.ROOM_FULL, "too many connections")
+        had = room.presence()
+        room.viewers.add(viewer)
+        self._cancel_eviction(room_id)
+        room.catch_up(viewer, last_seq, epoch)
+        if room.presence() != had:
+            room.presence_changed()
+        else:
+            viewer.deliver(room.presence_message())
         return room
 
     async def detach(self, room_id: str, viewer: Viewer) -> None:
         room = self.rooms.get(room_id)
         if room is None:
             return
-        async with room.lock:
-            had = room.presence()
-            room.viewers.discard(viewer)
-            if room.presence() != had:
-                room.announce_presence()
-            if not room.viewers:
-                self._schedule_eviction(room_id)
+        had = room.presence()
+        room.viewers.discard(viewer)
+        if room.presence() != had:
+            room.presence_changed()
+        if not room.viewers:
+            self._schedule_eviction(room_id)
 
     # -- the one road --------------------------------------------------------------------------
 
@@ -210,10 +210,16 @@ class RoomHub:
         job = Job(actor, actor_key(actor), cid, command)
         room.waiting.append(job)
         try:
-            async with room.lock:
-                if not job.done:
-                    jobs, room.waiting = room.waiting, []
-                    await self._carry_out(room, jobs)
+            while not job.done:
+                if room.lock.locked():
+                    # Whoever holds the lock may take our job up; all waiters wake together
+                    # when it lets go, instead of one per turn of the loop through the lock.
+                    await room.released.wait()
+                    continue
+                async with room.exclusive():
+                    if not job.done:
+                        jobs, room.waiting = room.waiting, []
+                        await self._carry_out(room, jobs)
         except BaseException:
             if job in room.waiting:  # cancelled before anyone took it up: it never happens
                 room.waiting.remove(job)
@@ -475,7 +481,7 @@ class RoomHub:
         self, room: LiveRoom, carried: list[LoggedEvent] | None = None, seq: int = 0
     ) -> None:
         """Apply what a poke carried if it continues our state; otherwise read the log."""
-        async with room.lock:
+        async with room.exclusive():
             if carried:
                 self._apply_logged(room, carried)
             if not carried or room.state.seq < seq:
@@ -518,7 +524,7 @@ class RoomHub:
         room = self.rooms.get(room_id)
         if room is None:
             return 0
-        async with room.lock:
+        async with room.exclusive():
             self._closed[id(room)] = room
             viewers = list(room.viewers)
             room.viewers.clear()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,12 +59,27 @@ class LiveRoom:
     viewers: set[Viewer] = field(default_factory=set)
     recent: deque[tuple[int, Delivery]] = field(default_factory=lambda: deque(maxlen=REPLAY_LIMIT))
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+    """Pulsed whenever `exclusive()` lets the lock go: wakes every waiting submitter at once."""
     waiting: list[Job] = field(default_factory=list)
+    _presence_soon: bool = False
     _snapshots: dict[str | None, str] = field(default_factory=dict)
     _snapshot_seq: int = -1
     _board: dict[str, Any] | None = None
     _notes: list[Any] | None = None  # the board snapshot's notes, while no event changed them
     _notes_json: orjson.Fragment | None = None  # the same notes, encoded
+
+    # -- the lock ------------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def exclusive(self) -> AsyncIterator[None]:
+        """Hold the room's lock; on letting go, wake everyone waiting in `released`."""
+        async with self.lock:
+            try:
+                yield
+            finally:
+                self.released.set()
+                self.released.clear()
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -145,7 +162,16 @@ class LiveRoom:
     def presence_message(self) -> str:
         return encode({"type": "presence", "online": self.presence()})
 
+    def presence_changed(self) -> None:
+        """Announce the number online at the next turn of the event loop: once for everyone
+        who came or went in this turn (sixty phones joining at once are one announcement per
+        turn, not sixty to each of them)."""
+        if not self._presence_soon:
+            self._presence_soon = True
+            asyncio.get_running_loop().call_soon(self.announce_presence)
+
     def announce_presence(self) -> None:
+        self._presence_soon = False
         message = self.presence_message()
         for viewer in list(self.viewers):
             viewer.deliver(message)

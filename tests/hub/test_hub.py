@@ -318,3 +318,88 @@ async def test_a_poke_carries_the_commit_so_the_other_process_reads_no_log(
         finally:
             await a.close()
             await b.close()
+
+
+async def test_a_viewer_attaches_while_a_commit_is_in_progress_and_misses_nothing(
+    hub: RoomHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    room, pid = await writing_room(hub)
+    live = hub.rooms[room]
+    release = asyncio.Event()
+    append = hub.store.append
+
+    async def held(*args: Any) -> int:
+        await release.wait()
+        return await append(*args)
+
+    monkeypatch.setattr(hub.store, "append", held)
+    writing = asyncio.create_task(
+        hub.submit(room, participant(pid), "c1", cmd.AddNote("n1", Circle.INNER, "Goed"))
+    )
+    await asyncio.sleep(0.01)
+    assert live.lock.locked()  # the note's commit is in progress
+    before = live.state.seq
+    viewer = ListViewer()
+    async with asyncio.timeout(1):  # a join does not wait for someone else's commit
+        await hub.attach(room, viewer, None, None)
+    assert viewer.kinds() == ["snapshot"] and viewer.seqs() == [before]
+    release.set()
+    seq = await writing
+    assert viewer.seqs() == [before, seq]  # the note, once, right after the snapshot
+
+
+async def test_answers_of_one_commit_come_back_in_the_same_turn_of_the_loop(
+    hub: RoomHub,
+) -> None:
+    room, pid = await writing_room(hub)
+    turns = 0
+    ticking = True
+
+    def tick() -> None:
+        nonlocal turns
+        turns += 1
+        if ticking:
+            asyncio.get_running_loop().call_soon(tick)
+
+    answered_in: list[int] = []
+
+    async def note(i: int) -> None:
+        await hub.submit(room, participant(pid), f"t{i}", cmd.AddNote(f"t{i}", Circle.INNER, "x"))
+        answered_in.append(turns)
+
+    first = asyncio.create_task(note(0))
+    await asyncio.sleep(0)  # the first takes the lock; the others wait for its pass to end
+    tick()
+    await asyncio.gather(first, *(note(i) for i in range(1, 20)))
+    ticking = False
+    # Those that waited were carried out together in the next pass and hear of it at once:
+    # whoever ran that pass in the turn it ended, the others in the next (through the lock
+    # they would wake one per turn).
+    assert max(answered_in[1:]) - min(answered_in[1:]) <= 1
+
+
+async def test_presence_is_announced_once_for_everyone_who_came_in_one_turn(
+    hub: RoomHub,
+) -> None:
+    room, _ = await writing_room(hub)
+    code = hub.rooms[room].board.join_code
+    screen = ListViewer()
+    await hub.attach(room, screen, None, None)
+    people = [
+        (await hub.admit(room, Role.PARTICIPANT, code=code, name=f"P{i}")).actor.pid
+        for i in range(10)
+    ]
+    phones = [ListViewer(pid) for pid in people]
+    seen = len(screen.messages)
+    await asyncio.gather(*(hub.attach(room, phone, None, None) for phone in phones))
+    await asyncio.sleep(0)  # the announcement goes out at the next turn
+    presence = [m for m in screen.messages[seen:] if m["type"] == "presence"]
+    assert presence == [{"type": "presence", "online": 10}]
+    assert all(
+        [m for m in phone.messages if m["type"] == "presence"] == presence for phone in phones
+    )
+    for phone in phones[:4]:
+        await hub.detach(room, phone)
+    await asyncio.sleep(0)
+    assert screen.messages[-1] == {"type": "presence", "online": 6}
+    assert [m["type"] for m in screen.messages].count("presence") == 3  # attach, +10, -4
