@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sqlalchemy import Executable, Row, bindparam, select, update
+from sqlalchemy import Connection, Executable, Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
@@ -92,9 +92,14 @@ async def append(session: AsyncSession, request: AppendRequest) -> int:
 
 
 def append_sync(
-    session: Session, request: AppendRequest, *, known_last: int | None = None, touch: bool = True
+    session: Session | Connection,
+    request: AppendRequest,
+    *,
+    known_last: int | None = None,
+    touch: bool = True,
 ) -> int:
-    """`append` for synchronous sessions (the group committer's writer uses it directly).
+    """`append` in a synchronous session, or on a connection inside its transaction (the group
+    committer's writer uses it directly).
 
     `known_last`: the room's last seq as the caller last committed it. When it equals
     `expected_seq` the log is not read first: a writer that took the number since fails on
@@ -123,7 +128,7 @@ def append_sync(
             }
         )
     # Plain writes go straight to the sqlite3 cursor in the committer's thread (app.store.direct).
-    connection = direct(session.connection())
+    connection = direct(_connection_of(session))
     try:
         # A savepoint of the connection, not of the session: the session tracks no objects
         # here, and its own savepoint bookkeeping would cost more than the statements.
@@ -152,13 +157,17 @@ def append_sync(
     return last
 
 
-def touch_boards(session: Session, room_ids: set[str]) -> None:
+def touch_boards(session: Session | Connection, room_ids: set[str]) -> None:
     """Move the activity time of these boards to now (one statement for all)."""
     if room_ids:
         now = utc_now()
-        direct(session.connection()).execute(
+        direct(_connection_of(session)).execute(
             _TOUCH_BOARD, [{"key_room_id": room_id, "new_time": now} for room_id in room_ids]
         )
+
+
+def _connection_of(source: Session | Connection) -> Connection:
+    return source if isinstance(source, Connection) else source.connection()
 
 
 _INSERT_EVENT: Final = ROOM_EVENTS.insert()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -42,7 +43,12 @@ class DiskFull(Exception):
 
 
 class Commits:
-    """Counts commits of the sessions it makes, runs a check at each, and can make them fail."""
+    """Counts the committer's commits, runs a check at each, and can make them fail.
+
+    On PostgreSQL (and an in-memory SQLite database) the committer writes through the async
+    session, whose commits the session events see; on a SQLite file it writes on a connection
+    of its own engine, whose commits the engine's "commit" event sees (before each commit).
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         class CountedSession(Session):
@@ -51,11 +57,21 @@ class Commits:
         self.count = 0
         self.fail_with: Exception | None = None
         self.on_commit: Callable[[], None] = lambda: None
+        self._committers: list[GroupCommitter] = []
         event.listen(CountedSession, "before_commit", self._before_commit)
         event.listen(CountedSession, "after_commit", self._after_commit)
+        event.listen(Engine, "commit", self._engine_commit)
         self.sessionmaker = async_sessionmaker(
             engine, expire_on_commit=False, sync_session_class=CountedSession
         )
+
+    def committer(self, **options: Any) -> GroupCommitter:
+        made = GroupCommitter(self.sessionmaker, **options)
+        self._committers.append(made)
+        return made
+
+    def close(self) -> None:
+        event.remove(Engine, "commit", self._engine_commit)
 
     # The session events fire for savepoints too; only the outermost commit counts.
 
@@ -68,10 +84,20 @@ class Commits:
             self.count += 1
             self.on_commit()
 
+    def _engine_commit(self, connection: Connection) -> None:
+        if not any(connection.engine is c._sync_engine for c in self._committers):
+            return
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.count += 1
+        self.on_commit()
+
 
 @pytest.fixture
-def commits(engine: AsyncEngine) -> Commits:
-    return Commits(engine)
+def commits(engine: AsyncEngine) -> Iterator[Commits]:
+    made = Commits(engine)
+    yield made
+    made.close()
 
 
 def created(room_id: str) -> ev.BoardCreated:
@@ -100,7 +126,7 @@ async def test_many_concurrent_appends_all_land_in_few_commits(
         await add_board(room_id)
     requests = [request(room_id, seq) for seq in range(10) for room_id in rooms]
 
-    async with GroupCommitter(commits.sessionmaker) as committer:
+    async with commits.committer() as committer:
         results = await asyncio.gather(*(committer.submit(r) for r in requests))
 
     assert results == [r.expected_seq + 1 for r in requests]
@@ -117,7 +143,7 @@ async def test_a_failing_request_fails_alone(
 ) -> None:
     for room_id in ("a", "b", "c"):
         await add_board(room_id)
-    async with GroupCommitter(commits.sessionmaker) as committer:
+    async with commits.committer() as committer:
         await committer.submit(request("c", 0, cid="first", actor="anna"))
         commits.count = 0
         batch = [
@@ -177,7 +203,7 @@ async def test_a_failing_commit_fails_the_whole_batch(
     for room_id in ("a", "b"):
         await add_board(room_id)
     commits.fail_with = DiskFull("no space left on device")
-    async with GroupCommitter(commits.sessionmaker) as committer:
+    async with commits.committer() as committer:
         results = await asyncio.gather(
             committer.submit(request("a", 0)),
             committer.submit(request("a", 5)),  # fails on its own first
@@ -207,7 +233,7 @@ async def test_nobody_hears_of_a_request_before_its_commit(
         assert await last_seq(engine, "a") >= stored
         return stored
 
-    async with GroupCommitter(commits.sessionmaker) as committer:
+    async with commits.committer() as committer:
         tasks.extend(asyncio.create_task(submit_and_check(committer, seq)) for seq in range(5))
         assert await asyncio.gather(*tasks) == [1, 2, 3, 4, 5]
 
@@ -248,7 +274,7 @@ async def test_a_full_queue_makes_submitters_wait(
     add_board: AddBoard, commits: Commits, engine: AsyncEngine
 ) -> None:
     await add_board("a")
-    async with GroupCommitter(commits.sessionmaker, max_pending=1) as committer:
+    async with commits.committer(max_pending=1) as committer:
         results = await asyncio.gather(*(committer.submit(request("a", s)) for s in range(20)))
     assert results == list(range(1, 21))
     assert await last_seq(engine, "a") == 20
@@ -305,10 +331,11 @@ async def test_on_sqlite_the_log_is_checkpointed_off_the_writers_path(
                 )
 
             def writer_setting() -> int:
-                assert committer._sync_sessions is not None
-                with committer._sync_sessions() as session:
-                    value = session.connection().exec_driver_sql("PRAGMA wal_autocheckpoint")
-                    return int(value.scalar_one())
+                assert committer._writer_db is not None
+                connection = committer._writer_db.connection()
+                value = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
+                connection.rollback()
+                return int(value)
 
             loop = asyncio.get_running_loop()
             assert await loop.run_in_executor(committer._thread, writer_setting) == 0
@@ -320,4 +347,38 @@ async def test_on_sqlite_the_log_is_checkpointed_off_the_writers_path(
         assert path.stat().st_size > size, "nothing was copied from the log"
         assert await last_seq(engine, "a") == 300
     finally:
+        await engine.dispose()
+
+
+async def test_on_sqlite_the_writer_keeps_its_connection_until_a_batch_fails(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'writer.sqlite3'}"
+    await migrate(url)
+    engine = create_engine(url)
+    commits = Commits(engine)
+    try:
+        async with commits.sessionmaker.begin() as session:
+            await insert_board(session, board_record("a"))
+        async with commits.committer() as committer:
+            writer = committer._writer_db
+            assert writer is not None
+
+            async def written(seq: int) -> int:
+                return await committer.submit(request("a", seq))
+
+            await written(0)
+            first = writer._connection
+            await written(1)
+            assert first is not None and writer._connection is first  # no new one per batch
+            commits.fail_with = DiskFull("no space left on device")
+            with pytest.raises(DiskFull):
+                await written(2)
+            assert writer._connection is None  # closed with the failed batch
+            commits.fail_with = None
+            assert await written(2) == 3
+            assert writer._connection is not None and writer._connection is not first
+        assert await last_seq(engine, "a") == 3
+    finally:
+        commits.close()
         await engine.dispose()
