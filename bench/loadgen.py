@@ -119,8 +119,10 @@ class Worker:
     ) -> tuple[WSConnection, JoinResult, int, int]:
         """Connect and join; returns the connection, the join result and two timings (ns)."""
         queue: asyncio.Queue[bytes] = asyncio.Queue()
+        arrivals: dict[int, int] = {}  # id of a queued frame -> when its read happened
 
         def collect(conn: WSConnection, opcode: int, payload: bytes) -> None:
+            arrivals[id(payload)] = conn.recv_ns
             queue.put_nowait(payload)
 
         start = clock()
@@ -133,7 +135,9 @@ class Worker:
         except BaseException:
             conn.abort()
             raise
-        ready = clock()
+        # With the state still to parse, the client was ready to parse when it arrived; the
+        # caller renders it and adds the parse time (see JoinResult).
+        ready = clock() if result.state is None else arrivals[id(result.state)]
         handler = self.on_receiver_frame if self.role == "receiver" else self.on_sender_frame
         conn.on_message = handler
         while not queue.empty():
@@ -315,6 +319,14 @@ class Worker:
                 continue
             conn, result, t_open, t_ready = item
             conns.append(conn)
+            if result.state is not None:
+                started = clock()
+                try:
+                    result = self.target.render(result)
+                except Exception as exc:
+                    errors.append(f"{type(exc).__name__}: {exc}")
+                    continue
+                t_ready += clock() - started
             opened.append(t_open)
             ready.append(t_ready)
             sizes.append(result.snapshot_bytes)

@@ -77,6 +77,10 @@ def messages_of(frame: bytes) -> list[dict[str, Any]]:
     return value if isinstance(value, list) else [value]
 
 
+SNAPSHOT_KEY = b'"type":"snapshot"'
+WELCOME_KEY = b'"type":"welcome"'
+
+
 def note_text(i: int) -> str:
     return (
         f"Note {i}: we now finish every stand-up within fifteen minutes "
@@ -290,18 +294,30 @@ class Cirkelbord(Target):
         welcomed = False
         while True:
             frame = await next_frame(15.0)
+            # Found without parsing (a key's quotes are never escaped; a text's always are):
+            # the snapshot is parsed in render(), its arrival time is the one to keep.
+            snapshot_at = frame.find(SNAPSHOT_KEY)
+            if snapshot_at >= 0:
+                welcome_at = frame.find(WELCOME_KEY)
+                if not welcomed and not 0 <= welcome_at < snapshot_at:
+                    raise Protocol("snapshot before welcome")
+                return JoinResult(snapshot_bytes=len(frame), state=frame)
             for message in messages_of(frame):
                 kind = message.get("type")
-                if kind == "snapshot":
-                    if not welcomed:
-                        raise Protocol("snapshot before welcome")
-                    # Rendered-ready: parsed, and the notes indexed by id as a view would need.
-                    notes = {note["id"]: note for note in message["board"].get("notes", [])}
-                    return JoinResult(snapshot_bytes=len(frame), notes=len(notes))
                 if kind == "welcome":
                     welcomed = True
                 elif kind == "error":
                     raise Protocol(f"join refused: {message.get('code')}: {message.get('detail')}")
+
+    def render(self, result: JoinResult) -> JoinResult:
+        if result.state is None:
+            return result
+        for message in messages_of(result.state):
+            if message.get("type") == "snapshot":
+                # Rendered-ready: parsed, and the notes indexed by id as a view would need.
+                notes = {note["id"]: note for note in message["board"].get("notes", [])}
+                return JoinResult(snapshot_bytes=result.snapshot_bytes, notes=len(notes))
+        raise Protocol("the frame held no snapshot")
 
     def note_frame(self, client: Client, seq: int, token: str) -> bytes:
         if client.sender is None:

@@ -34,6 +34,8 @@ def test_bench_smoke_prints_the_table() -> None:
         "join 25-note board alone",
     ):
         assert row in out, f"missing row {row!r}:\n{out}"
+    # The joining clients parsed their snapshots (the join's figure includes that parse).
+    assert "25 notes" in out, out
     for label in ("FastAPI minimal", "python-socketio", "Node ws", "Cirkelbord"):
         assert label in out.splitlines()[1], out
     # Cirkelbord itself must have run every scenario: an error there is a broken server or
