@@ -56,8 +56,8 @@ class Viewer:
         self.pid = pid
         self.arrived: dict[int, int] = {}
 
-    def deliver(self, message: str) -> None:
-        if message.startswith('{"type":"event"'):
+    def deliver(self, message: bytes) -> None:
+        if message.startswith(b'{"type":"event"'):
             self.arrived[orjson.loads(message)["seq"]] = time.perf_counter_ns()
 
 

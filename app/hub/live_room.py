@@ -63,7 +63,7 @@ class LiveRoom:
     """Pulsed whenever `exclusive()` lets the lock go: wakes every waiting submitter at once."""
     waiting: list[Job] = field(default_factory=list)
     _presence_soon: bool = False
-    _snapshots: dict[str | None, str] = field(default_factory=dict)
+    _snapshots: dict[str | None, bytes] = field(default_factory=dict)
     _snapshot_seq: int = -1
     _board: dict[str, Any] | None = None
     _notes: list[Any] | None = None  # the board snapshot's notes, while no event changed them
@@ -94,7 +94,7 @@ class LiveRoom:
 
     # -- messages ------------------------------------------------------------------------------
 
-    def snapshot_message(self, pid: str | None) -> str:
+    def snapshot_message(self, pid: str | None) -> bytes:
         """The encoded snapshot for one viewer.
 
         The board's and the screens' (the same for all of them) are cached per room version; a
@@ -133,7 +133,7 @@ class LiveRoom:
             for viewer in list(self.viewers):
                 viewer.deliver(self.snapshot_message(viewer.pid))
             return
-        encoded: dict[int, str] = {}
+        encoded: dict[int, bytes] = {}
         for viewer in list(self.viewers):
             ops = delivery.for_viewer(viewer.pid)
             message = encoded.get(id(ops))
@@ -159,7 +159,7 @@ class LiveRoom:
         """Connected participants (not the facilitator, not screens)."""
         return len({v.pid for v in self.viewers if v.pid})
 
-    def presence_message(self) -> str:
+    def presence_message(self) -> bytes:
         return encode({"type": "presence", "online": self.presence()})
 
     def presence_changed(self) -> None:

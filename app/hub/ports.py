@@ -79,4 +79,5 @@ class Viewer(Protocol):
     @property
     def pid(self) -> str | None: ...
 
-    def deliver(self, message: str) -> None: ...
+    def deliver(self, message: bytes) -> None:
+        """`message`: one server message, UTF-8 JSON (`app.realtime.codec.encode`)."""

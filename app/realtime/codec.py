@@ -69,6 +69,6 @@ def to_command(message: p.CommandMessage) -> c.Command:
     return _CONVERT[type(message)](message)
 
 
-def encode(message: dict[str, Any]) -> str:
-    """One server message as JSON text (encoded once, sent to many)."""
-    return orjson.dumps(message).decode()
+def encode(message: dict[str, Any]) -> bytes:
+    """One server message as UTF-8 JSON (encoded once, sent to many as it is)."""
+    return orjson.dumps(message)

@@ -64,27 +64,35 @@ class TokenBucket:
         return False
 
 
-def batch_frame(messages: list[str]) -> str:
-    """Several encoded messages as one JSON array, without decoding them again."""
-    return messages[0] if len(messages) == 1 else "[" + ",".join(messages) + "]"
+def batch_frame(messages: list[bytes]) -> bytes:
+    """Several encoded messages as one JSON array, without decoding them again (one copy)."""
+    if len(messages) == 1:
+        return messages[0]
+    parts = [b"["]
+    for message in messages:
+        parts += (message, b",")
+    if len(parts) == 1:
+        return b"[]"
+    parts[-1] = b"]"
+    return b"".join(parts)
 
 
-Frames = dict[str | tuple[str, ...], bytes]
+Frames = dict[bytes | tuple[bytes, ...], bytes]
 """Frames built during one flush, by the message (or messages) they carry."""
 
 
-def take_batch(outbox: list[str]) -> list[str]:
+def take_batch(outbox: list[bytes]) -> list[bytes]:
     batch = outbox[:MAX_BATCH]
     del outbox[:MAX_BATCH]  # an emptied list frees its storage (a deque keeps a 64-slot block)
     return batch
 
 
-def frame_for(batch: list[str], frames: Frames) -> bytes:
+def frame_for(batch: list[bytes], frames: Frames) -> bytes:
     """The frame carrying `batch`, built once per flush for all clients that get the same."""
-    key: str | tuple[str, ...] = batch[0] if len(batch) == 1 else tuple(batch)
+    key: bytes | tuple[bytes, ...] = batch[0] if len(batch) == 1 else tuple(batch)
     frame = frames.get(key)
     if frame is None:
-        frame = frames[key] = text_frame(batch_frame(batch).encode())
+        frame = frames[key] = text_frame(batch_frame(batch))
     return frame
 
 
@@ -139,7 +147,7 @@ class Connection:
         self.websocket = websocket
         self._pid: str | None = None
         self.queue_limit = queue_limit
-        self.outbox: list[str] = []
+        self.outbox: list[bytes] = []
         self.closing: tuple[int, str] | None = None
         self.on_close: Callable[[], object] | None = None
         self._wire: Wire | None = wire_of(websocket.scope)
@@ -174,7 +182,7 @@ class Connection:
     def pending(self) -> int:
         return len(self.outbox)
 
-    def deliver(self, message: str) -> None:
+    def deliver(self, message: bytes) -> None:
         """Queue a message: room events and direct answers (ack, error, pong) share the outbox,
         so a client sees them in the order they happened."""
         if self.closing is not None:
@@ -256,13 +264,14 @@ class Connection:
                 self._wakeup = None
                 continue
             if wire is None:
-                await self.websocket.send_text(batch_frame(take_batch(outbox)))
+                await self.websocket.send_text(batch_frame(take_batch(outbox)).decode())
                 continue
             await wire.wait_writable()
             if not wire.open():
                 outbox.clear()
                 return False
-            wire.write(frame_for(take_batch(outbox), {}))
+            if outbox:  # a close meanwhile may have dropped what was queued
+                wire.write(frame_for(take_batch(outbox), {}))
 
     async def stop(self) -> None:
         """Send the close (after what is queued, if a close was asked for) and wait for it."""

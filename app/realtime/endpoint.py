@@ -43,7 +43,7 @@ LIMITS = {
 }
 
 
-def error(code: ErrorCode, detail: str = "", cid: str | None = None) -> str:
+def error(code: ErrorCode, detail: str = "", cid: str | None = None) -> bytes:
     metrics.REJECTED.labels(code.value).inc()  # every error built here is sent
     message: dict[str, Any] = {"type": "error", "code": code.value, "detail": detail}
     if cid is not None:

@@ -28,7 +28,7 @@ class ListViewer:
     pid: str | None = None
     messages: list[dict[str, Any]] = field(default_factory=list)
 
-    def deliver(self, message: str) -> None:
+    def deliver(self, message: bytes) -> None:
         self.messages.append(orjson.loads(message))
 
     def durable(self) -> list[dict[str, Any]]:

@@ -113,7 +113,7 @@ class Waiting:
     waiting: int
     pid: str | None = None
 
-    def deliver(self, message: str) -> None:
+    def deliver(self, message: bytes) -> None:
         pass
 
     def pending(self) -> int:

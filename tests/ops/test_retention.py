@@ -46,7 +46,7 @@ class ClosingViewer:
     pid: str | None = None
     closed: tuple[int, str] | None = None
 
-    def deliver(self, message: str) -> None:
+    def deliver(self, message: bytes) -> None:
         pass
 
     def close(self, code: int, reason: str = "") -> None:

@@ -13,7 +13,7 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from app.realtime.connection import frame_for
+from app.realtime.connection import batch_frame, frame_for
 from app.realtime.wire import Inbox, text_frame
 from app.room.limits import RECEIVED_BEFORE_PAUSE
 
@@ -34,13 +34,16 @@ def test_a_text_frame_parses_back_to_its_payload(size: int) -> None:
 
 
 def test_one_frame_per_batch_built_once_for_everyone() -> None:
-    frames: dict[str | tuple[str, ...], bytes] = {}
-    one = frame_for(['{"type":"ack"}'], frames)
+    frames: dict[bytes | tuple[bytes, ...], bytes] = {}
+    one = frame_for([b'{"type":"ack"}'], frames)
     assert one == text_frame(b'{"type":"ack"}')
-    assert frame_for(['{"type":"ack"}'], frames) is one
-    two = frame_for(['{"a":1}', '{"b":2}'], frames)
+    assert frame_for([b'{"type":"ack"}'], frames) is one
+    two = frame_for([b'{"a":1}', b'{"b":2}'], frames)
     assert two == text_frame(b'[{"a":1},{"b":2}]')
-    assert frame_for(['{"a":1}', '{"b":2}'], frames) is two
+    assert frame_for([b'{"a":1}', b'{"b":2}'], frames) is two
+    assert batch_frame([]) == b"[]"
+    three = frame_for([b'{"a":1}', b'{"b":2}', b'{"c":"\xc3\xa9"}'], frames)
+    assert three == text_frame('[{"a":1},{"b":2},{"c":"é"}]'.encode())
 
 
 @pytest.fixture
