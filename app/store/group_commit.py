@@ -45,15 +45,20 @@ On SQLite the writer's connection never checkpoints the write-ahead log itself. 
 commit that fills the log past 1,000 pages copies it into the database file and syncs that
 file, which stalls that commit, and every acknowledgement waiting on it, for milliseconds
 (tens of them on a busy disk). Instead a thread of its own runs a PASSIVE checkpoint at most
-every CHECKPOINT_EVERY_SECONDS after commits; it never blocks the writer, which keeps
-appending to the log meanwhile.
+every CHECKPOINT_EVERY_SECONDS, once CHECKPOINT_AFTER_APPENDS appends were committed since the
+last one; it never blocks the writer, which keeps appending to the log meanwhile, and it
+runs at the lowest CPU priority. SQLite
+itself checkpoints whatever is left when the last connection closes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import sqlite3
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -75,6 +80,11 @@ MAX_PENDING_APPENDS: Final = 1000
 CHECKPOINT_EVERY_SECONDS: Final = 1.0
 """On SQLite, how often at most the log is checkpointed into the database file, off the
 writer's path."""
+
+CHECKPOINT_AFTER_APPENDS: Final = 200
+"""...and only once this many appends were committed since the last checkpoint: about 1,000
+pages of log at most (SQLite's own default), so a quiet room's notes do not each come near a
+checkpoint and the fsync of the database file that ends it."""
 
 
 class CommitterClosed(RuntimeError):
@@ -113,6 +123,7 @@ class GroupCommitter:
         self._checkpoints: ThreadPoolExecutor | None = None
         self._checkpointing: asyncio.Future[None] | None = None
         self._checkpointed_at = float("-inf")
+        self._appended = 0  # appends committed since the last checkpoint started
         self._checkpointer: sqlite3.Connection | None = None  # used in the checkpoint thread
 
     async def start(self) -> None:
@@ -201,6 +212,7 @@ class GroupCommitter:
                 outcomes, failure = await asyncio.get_running_loop().run_in_executor(
                     self._thread, write
                 )
+                self._appended += len(requests)
                 self._checkpoint_soon()
             else:
                 outcomes, failure = await self._write_batch_async(requests)
@@ -222,8 +234,9 @@ class GroupCommitter:
                 item.future.set_result(own)
 
     def _checkpoint_soon(self) -> None:
-        """Start a checkpoint in its own thread, unless one ran or runs within the interval."""
-        if self._checkpoints is None:
+        """Start a checkpoint in its own thread, unless one ran or runs within the interval, or
+        too little was appended since the last one."""
+        if self._checkpoints is None or self._appended < CHECKPOINT_AFTER_APPENDS:
             return
         if self._checkpointing is not None and not self._checkpointing.done():
             return
@@ -231,12 +244,14 @@ class GroupCommitter:
         if loop.time() - self._checkpointed_at < CHECKPOINT_EVERY_SECONDS:
             return
         self._checkpointed_at = loop.time()
+        self._appended = 0
         self._checkpointing = loop.run_in_executor(self._checkpoints, self._checkpoint)
 
     def _checkpoint(self) -> None:
         """In the checkpoint thread, on a connection of its own."""
         try:
             if self._checkpointer is None:
+                _run_last()
                 assert self._sync_engine is not None
                 path = self._sync_engine.url.database
                 assert path is not None
@@ -354,6 +369,17 @@ def _write_batch(
         return outcomes, error
     _remember(known, requests, (outcomes, None))
     return outcomes, None
+
+
+CHECKPOINT_NICENESS: Final = 19
+"""The checkpoint thread's nice value: it runs when the event loop and the writer leave the CPU
+free, so copying the log never delays a note on a busy core."""
+
+
+def _run_last() -> None:
+    """Give the calling thread the lowest CPU priority (Linux sets it per thread)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECKPOINT_NICENESS)
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -329,6 +331,8 @@ async def test_on_sqlite_the_log_is_checkpointed_off_the_writers_path(
                 await asyncio.gather(
                     *(committer.submit(request("a", s)) for s in range(seq, seq + 20))
                 )
+                if seq + 20 < group_commit.CHECKPOINT_AFTER_APPENDS:
+                    assert committer._checkpointing is None  # too little appended yet
 
             def writer_setting() -> int:
                 assert committer._writer_db is not None
@@ -339,11 +343,27 @@ async def test_on_sqlite_the_log_is_checkpointed_off_the_writers_path(
 
             loop = asyncio.get_running_loop()
             assert await loop.run_in_executor(committer._thread, writer_setting) == 0
-            assert committer._checkpointing is not None  # the first batch started one
-            await committer._checkpointing
+            first = committer._checkpointing
+            assert first is not None  # started once enough was appended
+            await first
             monkeypatch.setattr(group_commit, "CHECKPOINT_EVERY_SECONDS", 0.0)
             committer._checkpoint_soon()
+            assert committer._checkpointing is first  # 100 appends since: not yet
+            monkeypatch.setattr(group_commit, "CHECKPOINT_AFTER_APPENDS", 100)
+            committer._checkpoint_soon()
+            assert committer._checkpointing is not first
             await committer._checkpointing
+
+            def niceness() -> int:
+                return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+            # Copying the log waits for a free CPU: it never takes one from the event loop.
+            assert committer._checkpoints is not None
+            checkpointer = await loop.run_in_executor(committer._checkpoints, niceness)
+            assert checkpointer == group_commit.CHECKPOINT_NICENESS
+            assert await loop.run_in_executor(committer._thread, niceness) == os.getpriority(
+                os.PRIO_PROCESS, 0
+            )  # the writer, on every acknowledgement's path, keeps the server's
         assert path.stat().st_size > size, "nothing was copied from the log"
         assert await last_seq(engine, "a") == 300
     finally:
