@@ -55,10 +55,22 @@ class Viewer:
     def __init__(self, pid: str | None = None) -> None:
         self.pid = pid
         self.arrived: dict[int, int] = {}
+        self._waiting: dict[int, asyncio.Future[None]] = {}
 
     def deliver(self, message: bytes) -> None:
         if message.startswith(b'{"type":"event"'):
-            self.arrived[orjson.loads(message)["seq"]] = time.perf_counter_ns()
+            seq = orjson.loads(message)["seq"]
+            self.arrived[seq] = time.perf_counter_ns()
+            waiter = self._waiting.pop(seq, None)
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+
+    async def wait_for(self, seq: int) -> None:
+        """Until `seq` arrived, without keeping a CPU busy meanwhile: a polling loop would take
+        a core from the Redis server and the writer thread, and measure that instead."""
+        if seq not in self.arrived:
+            waiter = self._waiting.setdefault(seq, asyncio.get_running_loop().create_future())
+            await waiter
 
 
 def pct(values: list[float], q: float) -> float:
@@ -218,8 +230,7 @@ async def backplane(directory: Path, notes: int) -> None:
                 seq = await a.submit(room, writer, f"b{i}", cmd.EditNote("n1", f"{NOTE} {i}"))
                 submits.append((time.perf_counter() - started) * 1e3)
                 async with asyncio.timeout(5):
-                    while seq not in there.arrived:  # noqa: ASYNC110 - waits for the other hub
-                        await asyncio.sleep(0)
+                    await there.wait_for(seq)
                 await asyncio.sleep(0.002)
             delays = [
                 (there.arrived[s] - here[0].arrived[s]) / 1e6
