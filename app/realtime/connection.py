@@ -68,11 +68,11 @@ def batch_frame(messages: list[bytes]) -> bytes:
     """Several encoded messages as one JSON array, without decoding them again (one copy)."""
     if len(messages) == 1:
         return messages[0]
+    if not messages:
+        return b"[]"
     parts = [b"["]
     for message in messages:
         parts += (message, b",")
-    if len(parts) == 1:
-        return b"[]"
     parts[-1] = b"]"
     return b"".join(parts)
 

@@ -47,8 +47,8 @@ file, which stalls that commit, and every acknowledgement waiting on it, for mil
 (tens of them on a busy disk). Instead a thread of its own runs a PASSIVE checkpoint at most
 every CHECKPOINT_EVERY_SECONDS, once CHECKPOINT_AFTER_APPENDS appends were committed since the
 last one; it never blocks the writer, which keeps appending to the log meanwhile, and it
-runs at the lowest CPU priority. SQLite
-itself checkpoints whatever is left when the last connection closes.
+runs at the lowest CPU priority. SQLite itself checkpoints whatever is left when the last
+connection closes.
 """
 
 from __future__ import annotations
@@ -212,8 +212,9 @@ class GroupCommitter:
                 outcomes, failure = await asyncio.get_running_loop().run_in_executor(
                     self._thread, write
                 )
-                self._appended += len(requests)
-                self._checkpoint_soon()
+                if failure is None:
+                    self._appended += len(requests)
+                    self._checkpoint_soon()
             else:
                 outcomes, failure = await self._write_batch_async(requests)
         except Exception as error:  # pragma: no cover - both writers catch their errors
