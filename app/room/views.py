@@ -221,7 +221,28 @@ def _person(pid: str, name: str, pair: str | None) -> View:
 
 def forget_people() -> None:
     """Drop the shared participant entries (a deleted board's names leave memory too)."""
+    global _last_authors
     _person.cache_clear()
+    _last_authors = None
+
+
+_last_authors: tuple[Mapping[str, Note], frozenset[str]] | None = None
+
+
+def _authors(notes: Mapping[str, Note]) -> frozenset[str]:
+    """Who wrote at least one of `notes`, remembered for the last mapping asked about.
+
+    A room's notes mapping is never changed in place (every change makes a new one), and a
+    participant joining keeps it, so the joiners of a crowd all ask about the same mapping:
+    one pass over a 500-note board instead of three per joiner (who has written nothing).
+    """
+    global _last_authors
+    last = _last_authors
+    if last is not None and last[0] is notes:
+        return last[1]
+    authors = frozenset(n.author for n in notes.values() if n.author is not None)
+    _last_authors = (notes, authors)
+    return authors
 
 
 def me_view(state: RoomState, pid: str) -> View | None:
@@ -242,7 +263,9 @@ def me_view(state: RoomState, pid: str) -> View | None:
             n.nid
             for n in state.notes.values()
             if n.author == pid and n.live and n.sheet is None and state.in_current_round(n)
-        ],
+        ]
+        if pid in _authors(state.notes)
+        else [],
         "plans": [
             p.plan_id
             for p in state.plans.values()
@@ -292,14 +315,18 @@ def extend_for(board: View, state: RoomState, pid: str) -> View:
     The board's snapshot is the same for every viewer of a room version, so it is built once
     and each participant adds only what is theirs.
     """
-    own = [
-        note_view(state, n)
-        for n in state.notes.values()
-        if n.author == pid
-        and may_see(n, pid)
-        and not may_see(n, None)
-        and state.in_current_round(n)
-    ]
+    own = (
+        [
+            note_view(state, n)
+            for n in state.notes.values()
+            if n.author == pid
+            and may_see(n, pid)
+            and not may_see(n, None)
+            and state.in_current_round(n)
+        ]
+        if pid in _authors(state.notes)
+        else []
+    )
     notes = board["notes"] if not own else sorted([*board["notes"], *own], key=_order)
     extended = {**board, "notes": notes, "me": me_view(state, pid) if pid else None}
     if state.sheets:

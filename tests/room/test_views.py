@@ -8,8 +8,9 @@ import orjson
 import pytest
 
 from app.room import commands as cmd
+from app.room import views
 from app.room.state import Actor, Circle, Phase, PlanMode
-from app.room.views import Delivery, snapshot_for
+from app.room.views import Delivery, forget_people, snapshot_for
 from tests.room.helpers import FACILITATOR, P1, P2, P3, Room
 from tests.room.replica import Replica
 
@@ -270,3 +271,19 @@ def test_removing_a_plan_updates_its_authors_own_list() -> None:
     follow(room, views, FACILITATOR, cmd.RemovePlan("plan-1"))
 
     assert views["p1"].board["me"]["plans"] == []
+
+
+def test_own_notes_follow_every_version_of_the_room(writing: Room) -> None:
+    """Who has written is remembered per notes mapping; each version of the room gets its own."""
+    before = writing.state
+    assert snapshot_for(before, "p2")["me"]["notes"] == []
+    writing.deliver(P2, cmd.AddNote("n2", Circle.INNER, SECRET))
+    after = writing.state
+    for _ in range(2):  # asked alternately, each version answers for itself
+        assert note_ids(writing, "p2") == ["n2"]
+        assert snapshot_for(after, "p2")["me"]["notes"] == ["n2"]
+        assert snapshot_for(before, "p2")["me"]["notes"] == []
+        assert SECRET not in wire(snapshot_for(after, "p1"))
+    forget_people()  # a deleted board's notes are not kept for the next question
+    assert views._last_authors is None
+    assert snapshot_for(after, "p2")["me"]["notes"] == ["n2"]
