@@ -286,3 +286,7 @@ class Connection:
             sender.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await sender
+        # A cancelled sender's traceback holds this connection: let go of the task, and of
+        # the close callback (which holds it too), so that no cycle outlives the connection.
+        self._sender = None
+        self.on_close = None

@@ -28,6 +28,7 @@ caller keeps its messages queued meanwhile (see ``app.realtime.connection``).
 from __future__ import annotations
 
 import asyncio
+import weakref
 from typing import Any, Final
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -125,15 +126,18 @@ class Inbox:
 
     def __init__(self, protocol: WebSocketsSansIOProtocol) -> None:
         self._items: list[Any] = []
-        self._protocol = protocol
+        # Weak: the protocol holds the inbox as its queue, and a cycle would keep the whole
+        # connection for the garbage collector to find after it closed.
+        self._protocol = weakref.ref(protocol)
         self._waiter: asyncio.Future[None] | None = None
 
     def put_nowait(self, item: Any) -> None:
         self._items.append(item)
-        protocol = self._protocol
-        if len(self._items) >= RECEIVED_BEFORE_PAUSE:
-            protocol.transport.pause_reading()
-        protocol.read_paused = True  # uvicorn's receive() resumes once the inbox is empty
+        protocol = self._protocol()
+        if protocol is not None:
+            if len(self._items) >= RECEIVED_BEFORE_PAUSE:
+                protocol.transport.pause_reading()
+            protocol.read_paused = True  # uvicorn's receive() resumes once the inbox is empty
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
@@ -160,7 +164,12 @@ def with_wire(app: ASGIApp) -> ASGIApp:
             protocol: Any = getattr(send, "__self__", None)
             if isinstance(protocol, WebSocketsSansIOProtocol):
                 scope[WIRE_SCOPE_KEY] = Wire(protocol)
-        await app(scope, receive, send)
+        try:
+            await app(scope, receive, send)
+        finally:
+            # The protocol holds the scope: without the Wire in it, no cycle is left for the
+            # garbage collector once the connection is gone (refcounting frees it at once).
+            scope.pop(WIRE_SCOPE_KEY, None)
 
     return wired
 

@@ -56,9 +56,15 @@ async def socket_transport() -> AsyncIterator[asyncio.Transport]:
     theirs.close()
 
 
+class _Attributes(SimpleNamespace):
+    """A namespace that can be weakly referenced, as uvicorn's protocol can."""
+
+    __slots__ = ("__weakref__",)
+
+
 def _uvicorn_protocol(transport: asyncio.Transport) -> Any:
     """The attributes of uvicorn's protocol that its receive path uses, around an Inbox."""
-    protocol = SimpleNamespace(
+    protocol = _Attributes(
         transport=transport, read_paused=False, close_sent=False, frames=[], curr_msg_data_type=""
     )
     protocol.queue = Inbox(cast(WebSocketsSansIOProtocol, protocol))
