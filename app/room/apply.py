@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import singledispatch
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from app.room import agenda
 from app.room import events as ev
@@ -57,9 +57,34 @@ def fold(events: Iterable[ev.Event], state: RoomState | None = None) -> RoomStat
     return current
 
 
-def _note(state: RoomState, nid: str, **changes: object) -> RoomState:
-    note = state.notes[nid]
-    return replace(state, notes=_with(state.notes, nid, replace(note, **changes)))  # type: ignore[arg-type]
+def _note(state: RoomState, nid: str, **changes: Any) -> RoomState:
+    return _put_notes(state, [replace(state.notes[nid], **changes)])
+
+
+def _put_notes(state: RoomState, notes: Iterable[Note], **changes: Any) -> RoomState:
+    """`state` with `notes` added or changed (and any other `changes`).
+
+    Every change to a room's notes goes through here, which keeps the state's indexes of them
+    (`written`, `counted`) true: a 500-note board is not scanned at every note.
+    """
+    all_notes = dict(state.notes)
+    written = state.written
+    counted = state.counted
+    for note in notes:
+        old = all_notes.get(note.nid)
+        all_notes[note.nid] = note
+        if old is None:
+            written = _with(written, note.author, (*written.get(note.author, ()), note.nid))
+        was, now = None if old is None else old.counted_as, note.counted_as
+        if was != now:
+            counted = dict(counted)
+            if was is not None:
+                counted[was] -= 1
+                if not counted[was]:
+                    del counted[was]
+            if now is not None:
+                counted[now] = counted.get(now, 0) + 1
+    return replace(state, notes=all_notes, written=written, counted=counted, **changes)
 
 
 @singledispatch
@@ -131,10 +156,7 @@ def _(e: ev.PartMinutesChanged, s: RoomState) -> RoomState:
 
 @_apply.register
 def _(e: ev.NotesRevealed, s: RoomState) -> RoomState:
-    notes = dict(s.notes)
-    for nid in e.nids:
-        notes[nid] = replace(notes[nid], revealed=True)
-    return replace(s, notes=notes)
+    return _put_notes(s, [replace(s.notes[nid], revealed=True) for nid in e.nids])
 
 
 @_apply.register
@@ -148,7 +170,7 @@ def _(e: ev.NoteAdded, s: RoomState) -> RoomState:
         round=s.round,
         meeting=s.meeting,
     )
-    return replace(s, notes=_with(s.notes, e.nid, note))
+    return _put_notes(s, [note])
 
 
 @_apply.register
@@ -360,7 +382,7 @@ def _(e: ev.SheetNoteAdded, s: RoomState) -> RoomState:
     )
     sheet = s.sheet_of(e.sheet)
     sheet = replace(sheet, note_ids=(*sheet.note_ids, e.nid))
-    return replace(s, notes=_with(s.notes, e.nid, note), sheets=_with(s.sheets, e.sheet, sheet))
+    return _put_notes(s, [note], sheets=_with(s.sheets, e.sheet, sheet))
 
 
 @_apply.register

@@ -151,6 +151,12 @@ class Note:
         """Shown on the shared circles and in the reading order."""
         return self.revealed and not self.deleted and not self.hidden and self.merged_into is None
 
+    @property
+    def counted_as(self) -> tuple[int, Circle] | None:
+        """Where this note counts in the number of notes per circle: its round and circle;
+        None when deleted or written on a duo sheet."""
+        return (self.round, self.circle) if self.live and self.sheet is None else None
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -286,8 +292,25 @@ class RoomState:
     turns: Mapping[str, str] = field(default_factory=dict)
     """Duo boards: pair code -> the member being interviewed now (the other one writes)."""
 
+    # Indexes of `notes`, kept by `app.room.apply` (every note goes in through one function
+    # there), so that one person's notes and the counts per circle are found without a pass
+    # over the whole board. A state built by hand, not by applying events, has them empty.
+    written: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Who wrote which notes: ids in writing order, of every round, deleted ones too."""
+    counted: Mapping[tuple[int, Circle], int] = field(default_factory=dict)
+    """How many notes count per round and circle (see `Note.counted_as`); never a zero."""
+
+    def notes_of(self, pid: str) -> list[Note]:
+        """The notes `pid` wrote, in writing order (every round, deleted ones too)."""
+        return [self.notes[nid] for nid in self.written.get(pid, ())]
+
     def live_notes_of(self, pid: str) -> int:
-        return sum(1 for n in self.notes.values() if n.author == pid and n.live)
+        return sum(1 for n in self.notes_of(pid) if n.live)
+
+    def counts(self) -> dict[Circle, int]:
+        """How many notes each circle holds in the current round (deleted ones and a duo
+        sheet's not counted)."""
+        return {circle: self.counted.get((self.round, circle), 0) for circle in Circle}
 
     def reading_order(self, circle: Circle) -> list[Note]:
         """The notes read aloud for a circle, in the order they were written."""

@@ -30,7 +30,6 @@ from typing import Any
 from app.room import agenda, duo, duo_views
 from app.room import events as ev
 from app.room.state import (
-    Circle,
     Note,
     Plan,
     RoomState,
@@ -158,11 +157,7 @@ def agenda_view(state: RoomState) -> View:
 
 
 def counts_view(state: RoomState) -> View:
-    counts = {circle.value: 0 for circle in Circle}
-    for note in state.notes.values():
-        if note.live and note.sheet is None and state.in_current_round(note):
-            counts[note.circle.value] += 1
-    return counts
+    return {circle.value: n for circle, n in state.counts().items()}
 
 
 def voting_view(state: RoomState) -> View:
@@ -221,28 +216,7 @@ def _person(pid: str, name: str, pair: str | None) -> View:
 
 def forget_people() -> None:
     """Drop the shared participant entries (a deleted board's names leave memory too)."""
-    global _last_authors
     _person.cache_clear()
-    _last_authors = None
-
-
-_last_authors: tuple[Mapping[str, Note], frozenset[str]] | None = None
-
-
-def _authors(notes: Mapping[str, Note]) -> frozenset[str]:
-    """Who wrote at least one of `notes`, remembered for the last mapping asked about.
-
-    A room's notes mapping is never changed in place (every change makes a new one), and a
-    participant joining keeps it, so the joiners of a crowd all ask about the same mapping:
-    one pass over a 500-note board instead of three per joiner (who has written nothing).
-    """
-    global _last_authors
-    last = _last_authors
-    if last is not None and last[0] is notes:
-        return last[1]
-    authors = frozenset(n.author for n in notes.values() if n.author is not None)
-    _last_authors = (notes, authors)
-    return authors
 
 
 def me_view(state: RoomState, pid: str) -> View | None:
@@ -261,11 +235,9 @@ def me_view(state: RoomState, pid: str) -> View | None:
         ],
         "notes": [
             n.nid
-            for n in state.notes.values()
-            if n.author == pid and n.live and n.sheet is None and state.in_current_round(n)
-        ]
-        if pid in _authors(state.notes)
-        else [],
+            for n in state.notes_of(pid)
+            if n.live and n.sheet is None and state.in_current_round(n)
+        ],
         "plans": [
             p.plan_id
             for p in state.plans.values()
@@ -315,18 +287,11 @@ def extend_for(board: View, state: RoomState, pid: str) -> View:
     The board's snapshot is the same for every viewer of a room version, so it is built once
     and each participant adds only what is theirs.
     """
-    own = (
-        [
-            note_view(state, n)
-            for n in state.notes.values()
-            if n.author == pid
-            and may_see(n, pid)
-            and not may_see(n, None)
-            and state.in_current_round(n)
-        ]
-        if pid in _authors(state.notes)
-        else []
-    )
+    own = [
+        note_view(state, n)
+        for n in state.notes_of(pid)
+        if may_see(n, pid) and not may_see(n, None) and state.in_current_round(n)
+    ]
     notes = board["notes"] if not own else sorted([*board["notes"], *own], key=_order)
     extended = {**board, "notes": notes, "me": me_view(state, pid) if pid else None}
     if state.sheets:

@@ -205,6 +205,19 @@ class Meeting(RuleBasedStateMachine):
         self.every_viewer_sees_only_what_is_theirs()
         self.every_replica_equals_a_fresh_snapshot()
         self.only_the_current_round_is_on_the_board()
+        self.the_indexes_agree_with_the_notes()
+
+    def the_indexes_agree_with_the_notes(self) -> None:
+        state = self.state
+        written: dict[str, list[str]] = {}
+        counted: dict[tuple[int, Circle], int] = {}
+        for note in state.notes.values():
+            written.setdefault(note.author, []).append(note.nid)
+            if not note.deleted and note.sheet is None:
+                key = (note.round, note.circle)
+                counted[key] = counted.get(key, 0) + 1
+        assert {pid: list(nids) for pid, nids in state.written.items()} == written, "written"
+        assert dict(state.counted) == counted, "counted"
 
     def only_the_current_round_is_on_the_board(self) -> None:
         state = self.state

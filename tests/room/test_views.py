@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import orjson
 import pytest
 
 from app.room import commands as cmd
-from app.room import views
 from app.room.state import Actor, Circle, Phase, PlanMode
-from app.room.views import Delivery, forget_people, snapshot_for
+from app.room.views import Delivery, snapshot_for
 from tests.room.helpers import FACILITATOR, P1, P2, P3, Room
 from tests.room.replica import Replica
 
@@ -274,7 +274,7 @@ def test_removing_a_plan_updates_its_authors_own_list() -> None:
 
 
 def test_own_notes_follow_every_version_of_the_room(writing: Room) -> None:
-    """Who has written is remembered per notes mapping; each version of the room gets its own."""
+    """Who wrote what is kept in each version of the room; each version answers for itself."""
     before = writing.state
     assert snapshot_for(before, "p2")["me"]["notes"] == []
     writing.deliver(P2, cmd.AddNote("n2", Circle.INNER, SECRET))
@@ -284,6 +284,17 @@ def test_own_notes_follow_every_version_of_the_room(writing: Room) -> None:
         assert snapshot_for(after, "p2")["me"]["notes"] == ["n2"]
         assert snapshot_for(before, "p2")["me"]["notes"] == []
         assert SECRET not in wire(snapshot_for(after, "p1"))
-    forget_people()  # a deleted board's notes are not kept for the next question
-    assert views._last_authors is None
-    assert snapshot_for(after, "p2")["me"]["notes"] == ["n2"]
+
+
+def test_counts_follow_every_version_and_round_of_the_room(writing: Room) -> None:
+    """Counts are kept per round and circle; each version of the room answers for itself."""
+    before = writing.state
+    writing.do(P1, cmd.AddNote("n1", Circle.INNER, SECRET))
+    writing.do(P1, cmd.AddNote("n2", Circle.INNER, "weg"))
+    writing.do(P1, cmd.DeleteNote("n2"))
+    after = writing.state
+    next_round = replace(after, round=after.round + 1)  # the same notes, none in this round
+    assert snapshot_for(before, None)["counts"] == {"inner": 0, "outer": 0}
+    assert snapshot_for(after, None)["counts"] == {"inner": 1, "outer": 0}
+    assert snapshot_for(next_round, None)["counts"] == {"inner": 0, "outer": 0}
+    assert wire(snapshot_for(after, None)["counts"]) == '{"inner":1,"outer":0}'
