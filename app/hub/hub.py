@@ -406,15 +406,23 @@ class RoomHub:
 
     @staticmethod
     def _apply_logged(room: LiveRoom, logged: list[LoggedEvent]) -> None:
-        """Apply committed events in order, from the next seq on (older ones are known)."""
-        for entry in logged:
+        """Apply committed events in order, from the next seq on (older ones are known).
+
+        With nobody watching (a room being loaded), the events that the replay buffer would
+        drop again before the last one is in are applied without being rendered.
+        """
+        unseen = len(logged) - (room.recent.maxlen or 0) if not room.viewers else 0
+        for i, entry in enumerate(logged):
             if entry.seq <= room.state.seq:
                 continue
             if entry.seq != room.state.seq + 1:
                 break
             if entry.cid is not None:
                 room.operations[entry.cid] = Operation(entry.seq, entry.actor)
-            room.advance(entry.event)
+            if i < unseen:
+                room.advance_unseen(entry.event)
+            else:
+                room.advance(entry.event)
 
     def _poke_soon(
         self, room_id: str, seq: int, events: Sequence[Event], cid: str | None, actor: str

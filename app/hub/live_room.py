@@ -85,12 +85,23 @@ class LiveRoom:
 
     def advance(self, event: Event) -> None:
         """Apply one committed event and hand it to every local viewer."""
-        if type(event) is not ParticipantJoined:  # a newcomer has no notes yet
-            self._notes = self._notes_json = None
-        self.state = apply(self.state, event)
+        self._apply(event)
         delivery = render(self.state, event)
         self.recent.append((self.state.seq, delivery))
         self._fan_out(self.state.seq, delivery)
+
+    def advance_unseen(self, event: Event) -> None:
+        """Apply one committed event that nobody is sent: no viewer is attached, and the
+        replay buffer would drop it again (it is emptied, so it never has a hole)."""
+        if self.viewers:
+            raise RuntimeError("a watched room renders every event")
+        self.recent.clear()
+        self._apply(event)
+
+    def _apply(self, event: Event) -> None:
+        if type(event) is not ParticipantJoined:  # a newcomer has no notes yet
+            self._notes = self._notes_json = None
+        self.state = apply(self.state, event)
 
     # -- messages ------------------------------------------------------------------------------
 

@@ -14,9 +14,11 @@ import pytest
 from app.broadcast.base import LAGGED_WAKEUP
 from app.broadcast.memory import MemoryBroadcast
 from app.hub import hub as hub_module
+from app.hub import live_room as live_room_module
 from app.hub.hub import RoomHub
-from app.room import FACILITATOR, ErrorCode, Rejected, limits
+from app.room import FACILITATOR, Delivery, ErrorCode, Rejected, RoomState, limits, render
 from app.room import commands as cmd
+from app.room.events import Event, NoteEdited
 from app.room.state import Circle, Language, Phase, Role, participant
 from app.room.views import board_snapshot
 from app.store.database import migrate
@@ -114,6 +116,44 @@ async def test_replay_older_than_the_buffer_becomes_a_snapshot(
     viewer = ListViewer()
     await hub.attach(room, viewer, start, live.epoch)
     assert viewer.kinds() == ["snapshot"]
+
+
+async def test_a_loaded_room_renders_only_what_its_replay_buffer_keeps(
+    store: SqlRoomStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(live_room_module, "REPLAY_LIMIT", 3)
+    async with MemoryBroadcast() as broadcast:
+        first = RoomHub(store, broadcast)
+        room, pid = await writing_room(first)
+        for i in range(6):
+            await first.submit(
+                room, participant(pid), f"c{i}", cmd.AddNote(f"n{i}", Circle.INNER, "x")
+            )
+        before = first.rooms[room]
+        await first.close()
+    rendered: list[int] = []
+
+    def counting(state: RoomState, event: Event) -> Delivery:
+        rendered.append(state.seq)
+        return render(state, event)
+
+    monkeypatch.setattr(live_room_module, "render", counting)
+    async with MemoryBroadcast() as broadcast:
+        second = RoomHub(store, broadcast)
+        live = await second.room(room)
+        last = live.state.seq
+        assert live.state == before.state
+        assert rendered == [last - 2, last - 1, last]
+        assert list(live.recent) == list(before.recent)
+        assert live.operations == before.operations
+        resumed, older = ListViewer(pid), ListViewer(pid)
+        await second.attach(room, resumed, last - 3, live.epoch)
+        await second.attach(room, older, last - 4, live.epoch)
+        assert resumed.kinds() == ["event"] * 3
+        assert older.kinds() == ["snapshot"]
+        with pytest.raises(RuntimeError):  # a watched room renders every event
+            live.advance_unseen(NoteEdited("n0", "y"))
+        await second.close()
 
 
 async def test_two_processes_on_one_database_stay_in_order(store: SqlRoomStore) -> None:
