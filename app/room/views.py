@@ -404,8 +404,8 @@ def _people(
     if isinstance(e, ev.ParticipantRenamed) and not state.anonymous:
         everyone += [
             {"op": "note", "note": note_view(state, n)}
-            for n in state.notes.values()
-            if n.author == e.pid and may_see(n, None) and state.in_current_round(n)
+            for n in state.notes_of(e.pid)
+            if may_see(n, None) and state.in_current_round(n)
         ]
     # A plan shows its author's name and duo, so it changes with them.
     named = isinstance(e, ev.ParticipantRenamed) and not state.anonymous
