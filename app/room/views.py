@@ -31,6 +31,7 @@ from app.room import agenda, duo, duo_views
 from app.room import events as ev
 from app.room.state import (
     Note,
+    Participant,
     Plan,
     RoomState,
     ScaleStatus,
@@ -197,19 +198,23 @@ def reflections_view(state: RoomState) -> View:
 
 
 def people_view(state: RoomState, *, for_board: bool = True) -> list[View]:
-    """Who is in the room. On an anonymous board only the facilitator's screen gets the names
-    (to make duos); a participant learns just their own duo partner's name, from `me`."""
+    """Who is in the room, in the order they joined."""
+    return [person_view(state, p, for_board=for_board) for p in state.participants.values()]
+
+
+def person_view(state: RoomState, person: Participant, *, for_board: bool = True) -> View:
+    """One entry of the participant list. On an anonymous board only the facilitator's screen
+    gets the names (to make duos); a participant learns just their own duo partner's name, from
+    `me`."""
     hide = state.anonymous and not for_board
-    return [_person(p.pid, "" if hide else p.name, p.pair) for p in state.participants.values()]
+    return _person(person.pid, "" if hide else person.name, person.pair)
 
 
 @lru_cache(maxsize=8192)
 def _person(pid: str, name: str, pair: str | None) -> View:
-    """One entry of a participant list, shared by every list that shows the same person.
-
-    The room's replay buffer keeps the participant list of every join, so a room of 50 holds
-    50 lists of up to 50 people: shared entries make that 50 × 50 pointers instead of 50 × 50
-    dictionaries. Views are never changed once made (they are only encoded).
+    """One entry of a participant list, shared by every list and operation that shows the same
+    person (a snapshot's list, the replay buffer's operations). Views are never changed once
+    made (they are only encoded).
     """
     return {"id": pid, "name": name, "pair": pair}
 
@@ -397,10 +402,15 @@ for _kind in (ev.RoundTwoChanged, ev.PartMinutesChanged):
 def _people(
     e: ev.ParticipantJoined | ev.ParticipantRenamed | ev.PairChanged, state: RoomState
 ) -> Delivery:
-    everyone: list[Op] = [{"op": "participants", "people": people_view(state, for_board=False)}]
+    # Only the one who changed: a wave of 300 joins would otherwise send each phone the growing
+    # list 300 times (2.4 MB each).
+    person = state.participants[e.pid]
+    everyone: list[Op] = [
+        {"op": "participant", "person": person_view(state, person, for_board=False)}
+    ]
     board: list[Op] | None = None
     if state.anonymous:
-        board = [{"op": "participants", "people": people_view(state)}]
+        board = [{"op": "participant", "person": person_view(state, person)}]
     if isinstance(e, ev.ParticipantRenamed) and not state.anonymous:
         everyone += [
             {"op": "note", "note": note_view(state, n)}

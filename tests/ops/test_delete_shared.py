@@ -34,7 +34,7 @@ async def test_deleting_on_one_process_disconnects_the_clients_of_the_other(
         await client.wait_for(lambda c: c.closed is not None)
         assert client.closed == (CloseCode.UNKNOWN_ROOM, "board deleted")
     assert bystander.closed is None
-    again = RoomClient(b.ws_url, room, {"type": "hello", "v": 1, "role": "screen", "code": code})
+    again = RoomClient(b.ws_url, room, {"type": "hello", "v": 2, "role": "screen", "code": code})
     await again.connect(wait=False)
     await again.wait_for(lambda c: c.closed is not None)
     assert again.closed is not None and again.closed[0] == CloseCode.UNKNOWN_ROOM

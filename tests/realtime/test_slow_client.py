@@ -51,7 +51,7 @@ async def test_a_client_that_stops_reading_is_disconnected_and_resumes(
     raw.setblocking(False)
     stuck = await connect(f"{ws}/ws/{room}", sock=raw, max_queue=1, compression=None)
     await stuck.send(
-        orjson.dumps({"type": "hello", "v": 1, "role": "screen", "code": code}).decode()
+        orjson.dumps({"type": "hello", "v": 2, "role": "screen", "code": code}).decode()
     )
     first = messages_of(await stuck.recv())
     if len(first) == 1:
@@ -89,7 +89,7 @@ async def test_a_client_that_stops_reading_is_disconnected_and_resumes(
     print(f"the stuck client was sent {received} bytes, {len(seqs)} messages, before 1013")
     assert stuck.close_code == CloseCode.TRY_AGAIN_LATER
     assert seqs[-1] < final, "it was not behind"
-    again = RoomClient(ws, room, {"type": "hello", "v": 1, "role": "screen", "code": code})
+    again = RoomClient(ws, room, {"type": "hello", "v": 2, "role": "screen", "code": code})
     again.board, again.seq, again.epoch = {"notes": []}, seqs[-1], snapshot["epoch"]
     await again.connect()
     await again.wait_seq(final)

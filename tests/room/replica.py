@@ -12,6 +12,7 @@ import orjson
 
 from app.room.state import RoomState
 from app.room.views import Op, View, snapshot_for
+from tests.support.client import with_person
 
 BOARD_FIELDS = (
     "topic",
@@ -85,8 +86,8 @@ class Replica:
             board["sheets"][op["sheet"]["owner"]] = op["sheet"]
         elif kind == "sheet_removed":
             board["sheets"].pop(op["owner"], None)
-        elif kind == "participants":
-            board["participants"] = op["people"]
+        elif kind == "participant":
+            board["participants"] = with_person(board["participants"], op["person"])
         elif kind in ("counts", "voting", "reflections", "scale", "me"):
             board[kind] = op[kind]
         else:

@@ -83,7 +83,7 @@ def without_people(value: Any) -> Any:
 
 
 def _people_op(value: Any) -> bool:
-    return isinstance(value, dict) and value.get("op") in ("participants", "me")
+    return isinstance(value, dict) and value.get("op") in ("participant", "me")
 
 
 class Meeting(RuleBasedStateMachine):

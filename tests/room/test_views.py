@@ -11,7 +11,7 @@ import pytest
 from app.room import commands as cmd
 from app.room.state import Actor, Circle, Phase, PlanMode
 from app.room.views import Delivery, snapshot_for
-from tests.room.helpers import FACILITATOR, P1, P2, P3, Room
+from tests.room.helpers import FACILITATOR, P1, P2, P3, Room, participant
 from tests.room.replica import Replica
 
 SECRET = "niemand-mag-dit-lezen"
@@ -129,7 +129,7 @@ def anonymous() -> Room:
 def without_people(value: Any) -> str:
     """The output without the participant list and `me`, where names belong."""
     if isinstance(value, dict):
-        if value.get("op") in ("participants", "me"):
+        if value.get("op") in ("participant", "me"):
             return ""
         value = {k: v for k, v in value.items() if k not in ("participants", "me")}
     if isinstance(value, list):
@@ -298,3 +298,19 @@ def test_counts_follow_every_version_and_round_of_the_room(writing: Room) -> Non
     assert snapshot_for(after, None)["counts"] == {"inner": 1, "outer": 0}
     assert snapshot_for(next_round, None)["counts"] == {"inner": 0, "outer": 0}
     assert wire(snapshot_for(after, None)["counts"]) == '{"inner":1,"outer":0}'
+
+
+def test_a_join_or_a_rename_sends_that_one_person_not_the_whole_list() -> None:
+    """A wave of joins would otherwise send every phone the growing list at each join."""
+    room = Room(people=[f"p{i}" for i in range(1, 31)])
+    views = replicas(room)
+    [joined] = room.deliver(participant("p31"), cmd.Join("Bo", "hash-p31"))
+    [renamed] = room.deliver(participant("p31"), cmd.Rename("Ann"))
+    for delivery, name in ((joined, "Bo"), (renamed, "Ann")):
+        ops = [op for op in delivery.for_viewer("p1") if op["op"] == "participant"]
+        assert ops == [{"op": "participant", "person": {"id": "p31", "name": name, "pair": None}}]
+    for replica in views.values():
+        replica.take(room.state, joined.for_viewer(replica.pid))
+        replica.take(room.state, renamed.for_viewer(replica.pid))
+        assert replica.matches(room.state)
+        assert [p["id"] for p in replica.board["participants"]][-2:] == ["p30", "p31"]

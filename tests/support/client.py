@@ -37,6 +37,15 @@ def messages_of(frame: str | bytes) -> list[Message]:
     return value if isinstance(value, list) else [value]
 
 
+def with_person(people: list[Message], person: Message) -> list[Message]:
+    """A `participant` operation applied to a participant list: the entry with the same id is
+    replaced where it stands, a newcomer goes at the end (the list is in joining order)."""
+    ids = [entry["id"] for entry in people]
+    if person["id"] in ids:
+        return [person if entry["id"] == person["id"] else entry for entry in people]
+    return [*people, person]
+
+
 class GapError(AssertionError):
     pass
 
@@ -71,7 +80,7 @@ class RoomClient:
         client = cls(
             ws_base,
             room_id,
-            {"type": "hello", "v": 1, "role": "participant", "code": code, "name": name},
+            {"type": "hello", "v": 2, "role": "participant", "code": code, "name": name},
         )
         await client.connect()
         return client
@@ -79,14 +88,14 @@ class RoomClient:
     @classmethod
     async def facilitator(cls, ws_base: str, room_id: str, token: str) -> RoomClient:
         client = cls(
-            ws_base, room_id, {"type": "hello", "v": 1, "role": "facilitator", "token": token}
+            ws_base, room_id, {"type": "hello", "v": 2, "role": "facilitator", "token": token}
         )
         await client.connect()
         return client
 
     @classmethod
     async def screen(cls, ws_base: str, room_id: str, code: str) -> RoomClient:
-        client = cls(ws_base, room_id, {"type": "hello", "v": 1, "role": "screen", "code": code})
+        client = cls(ws_base, room_id, {"type": "hello", "v": 2, "role": "screen", "code": code})
         await client.connect()
         return client
 
@@ -190,8 +199,8 @@ class RoomClient:
             board["notes"] = [n for n in board["notes"] if n["id"] != op["id"]]
         elif kind == "counts":
             board["counts"] = op["counts"]
-        elif kind == "participants":
-            board["participants"] = op["people"]
+        elif kind == "participant":
+            board["participants"] = with_person(board["participants"], op["person"])
         elif kind == "voting":
             board["voting"] = op["voting"]
         elif kind == "plan":

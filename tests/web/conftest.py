@@ -29,7 +29,7 @@ from playwright.sync_api import (
 )
 from websockets.sync.client import ClientConnection, connect
 
-from tests.support.client import messages_of
+from tests.support.client import messages_of, with_person
 from tests.support.server import ServerProcess
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -119,7 +119,7 @@ class Facilitator:
     _cids = itertools.count()
 
     def __init__(self, server: ServerProcess, room_id: str, token: str) -> None:
-        self._hello = {"type": "hello", "v": 1, "role": "facilitator", "token": token}
+        self._hello = {"type": "hello", "v": 2, "role": "facilitator", "token": token}
         self._url = f"{server.ws_url}/ws/{room_id}"
         self._ws: ClientConnection | None = None
         self.board: Message = {}
@@ -170,8 +170,8 @@ class Facilitator:
             self.board["notes"] = sorted([*notes, op["note"]], key=lambda n: n["order"])
         elif kind == "note_removed":
             self.board["notes"] = [n for n in self.board["notes"] if n["id"] != op["id"]]
-        elif kind == "participants":
-            self.board["participants"] = op["people"]
+        elif kind == "participant":
+            self.board["participants"] = with_person(self.board["participants"], op["person"])
         elif kind in ("counts", "voting", "reflections", "scale"):
             self.board[kind] = op[kind]
 

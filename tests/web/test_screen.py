@@ -111,7 +111,7 @@ class Participant:
 
     def __init__(self, server: ServerProcess, board: Message, name: str) -> None:
         self._url = f"{server.ws_url}/ws/{board['room_id']}"
-        self._hello = {"type": "hello", "v": 1, "role": "participant"}
+        self._hello = {"type": "hello", "v": 2, "role": "participant"}
         self._hello |= {"code": board["join_code"], "name": name}
         self._ws: ClientConnection | None = None
 

@@ -131,8 +131,8 @@ export function applyOp(board, op) {
       return {...board, notes: board.notes.filter((n) => n.id !== op.id)};
     case 'counts':
       return {...board, counts: op.counts};
-    case 'participants':
-      return {...board, participants: op.people};
+    case 'participant':
+      return {...board, participants: replaceOrAppend(board.participants, op.person)};
     case 'voting':
       return {...board, voting: op.voting};
     case 'plan':
@@ -165,6 +165,13 @@ function upsert(items, item) {
   rest.push(item);
   rest.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   return rest;
+}
+
+/** Replace the entry with `item`'s id where it stands, or add `item` at the end. */
+function replaceOrAppend(items, item) {
+  const list = items || [];
+  const at = list.findIndex((x) => x.id === item.id);
+  return at < 0 ? [...list, item] : list.map((x, i) => (i === at ? item : x));
 }
 
 /** Insert or replace `item` by its `key` field, kept in the order of its `sort` field. */
