@@ -185,12 +185,15 @@ def scale_view(state: RoomState) -> View:
     }
 
 
-def reflections_view(state: RoomState) -> View:
+def reflections_view(state: RoomState, *, for_board: bool = True) -> View:
+    """How useful the meeting was: the counts for everyone; the answers' texts (anonymous) only
+    for the facilitator, who reads them out and takes them into the summary. A participant
+    sees their own answer in `me`; the shared screen shows the counts."""
     summary = {"yes": 0, "partly": 0, "no": 0}
     items = []
     for answer in state.reflections.values():
         summary[answer.useful.value] += 1
-        if answer.what or answer.improve:
+        if for_board and (answer.what or answer.improve):
             items.append(
                 {"useful": answer.useful.value, "what": answer.what, "improve": answer.improve}
             )
@@ -303,6 +306,8 @@ def extend_for(board: View, state: RoomState, pid: str) -> View:
         extended["sheets"] = duo_views.sheets_view(state, pid)
     if state.anonymous:
         extended["participants"] = people_view(state, for_board=False)
+    if state.reflections:
+        extended["reflections"] = reflections_view(state, for_board=False)
     return extended
 
 
@@ -563,7 +568,11 @@ def _(e: ev.PlanRemoved, state: RoomState) -> Delivery:
 
 @_render.register
 def _(e: ev.ReflectionSubmitted, state: RoomState) -> Delivery:
-    return _personal(state, e.pid, [{"op": "reflections", "reflections": reflections_view(state)}])
+    # The texts go to the facilitator alone: sent to every phone, each answer would carry all
+    # the earlier ones again.
+    everyone = [{"op": "reflections", "reflections": reflections_view(state, for_board=False)}]
+    board = [{"op": "reflections", "reflections": reflections_view(state)}]
+    return replace(_personal(state, e.pid, everyone), board=board)
 
 
 @_render.register

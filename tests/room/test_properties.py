@@ -100,6 +100,7 @@ class Meeting(RuleBasedStateMachine):
         self.deleted_texts: set[str] = set()
         self.names: set[str] = set()
         self.sheet_texts: dict[str, set[str]] = {}
+        self.reflection_texts: dict[str, set[str]] = {}
         self.replicas = {viewer: Replica(self.state, viewer) for viewer in VIEWERS}
 
     # -- the one road ---------------------------------------------------------------------
@@ -147,6 +148,9 @@ class Meeting(RuleBasedStateMachine):
         for owner, sheet in self.state.sheets.items():
             words = {sheet.activity, sheet.small_step} - {""}
             self.sheet_texts.setdefault(owner, set()).update(words)
+        for author, answer in self.state.reflections.items():
+            words = {answer.what, answer.improve} - {""}
+            self.reflection_texts.setdefault(author, set()).update(words)
 
     def forbidden(self, viewer: str | None) -> set[str]:
         hidden = set(self.deleted_texts)
@@ -156,6 +160,10 @@ class Meeting(RuleBasedStateMachine):
         for owner, texts in self.sheet_texts.items():
             if not self.may_read_sheet(owner, viewer):
                 hidden |= texts
+        if viewer is not None:  # the facilitator reads the reflections; the others their own
+            for author, texts in self.reflection_texts.items():
+                if author != viewer:
+                    hidden |= texts
         return hidden
 
     def may_read_sheet(self, owner: str, viewer: str | None) -> bool:

@@ -9,8 +9,8 @@ import orjson
 import pytest
 
 from app.room import commands as cmd
-from app.room.state import Actor, Circle, Phase, PlanMode
-from app.room.views import Delivery, snapshot_for
+from app.room.state import Actor, Circle, Phase, PlanMode, Usefulness
+from app.room.views import ROOM_VIEWER, Delivery, snapshot_for
 from tests.room.helpers import FACILITATOR, P1, P2, P3, Room, participant
 from tests.room.replica import Replica
 
@@ -224,6 +224,25 @@ def test_reflections_and_scale_answers_are_anonymous() -> None:
     assert scale["distribution"] == [0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]
     assert snapshot_for(room.state, "p1")["me"]["scale"] == 8
     assert snapshot_for(room.state, "p2")["me"]["scale"] is None
+
+
+def test_reflection_texts_reach_the_facilitator_only() -> None:
+    """Everyone sees how useful the meeting was; the texts are the facilitator's to read out
+    (each answer would otherwise carry every earlier one to every phone again)."""
+    room = Room()
+    room.go(Phase.CLOSING)
+    room.do(P2, cmd.SubmitReflection(Usefulness.YES, "De volgorde", ""))
+    [delivered] = room.deliver(P1, cmd.SubmitReflection(Usefulness.PARTLY, SECRET, "korter"))
+    summary = {"yes": 1, "partly": 1, "no": 0}
+
+    board = snapshot_for(room.state, None)["reflections"]
+    assert board["summary"] == summary and len(board["items"]) == 2
+    assert SECRET in wire(delivered.for_viewer(None))
+    for pid in (ROOM_VIEWER, "p2", "p3"):
+        assert snapshot_for(room.state, pid)["reflections"] == {"summary": summary, "items": []}
+        assert SECRET not in wire(delivered.for_viewer(pid))
+        assert SECRET not in wire(snapshot_for(room.state, pid))
+    assert snapshot_for(room.state, "p1")["me"]["reflection"]["what"] == SECRET
 
 
 def test_phase_changes_and_new_rounds_ask_for_a_snapshot(voting: Room) -> None:
