@@ -69,21 +69,19 @@ def _put_notes(state: RoomState, notes: Iterable[Note], **changes: Any) -> RoomS
     """
     all_notes = dict(state.notes)
     written = state.written
-    counted = state.counted
+    counted = dict(state.counted)  # an entry per round and circle: a copy is cheap
     for note in notes:
         old = all_notes.get(note.nid)
         all_notes[note.nid] = note
         if old is None:
             written = _with(written, note.author, (*written.get(note.author, ()), note.nid))
         was, now = None if old is None else old.counted_as, note.counted_as
-        if was != now:
-            counted = dict(counted)
-            if was is not None:
-                counted[was] -= 1
-                if not counted[was]:
-                    del counted[was]
-            if now is not None:
-                counted[now] = counted.get(now, 0) + 1
+        if was != now and was is not None:
+            counted[was] -= 1
+            if not counted[was]:
+                del counted[was]
+        if was != now and now is not None:
+            counted[now] = counted.get(now, 0) + 1
     return replace(state, notes=all_notes, written=written, counted=counted, **changes)
 
 
