@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from app.room.state import Circle, DuoStep, Part, Phase, PlanMode, PlanStatus, Role, Usefulness
 
-PROTOCOL_VERSION: Final = 2
+PROTOCOL_VERSION: Final = 3
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Cid = Annotated[str, Field(min_length=1, max_length=64)]

@@ -106,8 +106,7 @@ def _(e: ev.BoardCreated, s: RoomState) -> RoomState:
 
 @_apply.register
 def _(e: ev.ParticipantJoined, s: RoomState) -> RoomState:
-    person = Participant(pid=e.pid, name=e.display_name, token_hash=e.token_hash)
-    return replace(s, participants=_with(s.participants, e.pid, person))
+    return _put_person(s, Participant(pid=e.pid, name=e.display_name, token_hash=e.token_hash))
 
 
 @_apply.register
@@ -289,8 +288,25 @@ def _(e: ev.FollowUpOpened, s: RoomState) -> RoomState:
 
 @_apply.register
 def _(e: ev.PairChanged, s: RoomState) -> RoomState:
-    person = replace(s.participants[e.pid], pair=e.code)
-    return replace(s, participants=_with(s.participants, e.pid, person))
+    return _put_person(s, replace(s.participants[e.pid], pair=e.code))
+
+
+def _put_person(s: RoomState, person: Participant) -> RoomState:
+    """`s` with `person` in (new, or replacing who has their pid), the duos numbered to match:
+    a duo that loses its last member gives its number up; one that gains its first member
+    takes the smallest number no other duo holds."""
+    participants = _with(s.participants, person.pid, person)
+    before = s.participants.get(person.pid)
+    left = before.pair if before is not None else None
+    if left == person.pair:
+        return replace(s, participants=participants)
+    numbers = dict(s.pair_numbers)
+    if left is not None and not any(p.pair == left for p in participants.values()):
+        numbers.pop(left, None)
+    if person.pair is not None and person.pair not in numbers:
+        taken = set(numbers.values())
+        numbers[person.pair] = next(n for n in range(1, len(taken) + 2) if n not in taken)
+    return replace(s, participants=participants, pair_numbers=numbers)
 
 
 @_apply.register

@@ -513,13 +513,19 @@ def _(c: cmd.OpenFollowUp, s: RoomState, a: Actor, now: int) -> Events:
     return [ev.FollowUpOpened(c.meeting, now)]
 
 
+def _pair_changed(s: RoomState, pid: str, code: str | None) -> ev.PairChanged:
+    """`pid` enters duo `code` (None: no duo), leaving the one they were in, if another."""
+    before = s.participants[pid].pair
+    return ev.PairChanged(pid, code, left=before if before != code else None)
+
+
 @_HANDLERS.register
 def _(c: cmd.StartPair, s: RoomState, a: Actor, now: int) -> Events:
     pid = _participant_only(a)
     code = _pair_code(c.code)
     if s.pair_members(code):
         raise Rejected(ErrorCode.BAD_VALUE, "that pair code is taken")
-    return [ev.PairChanged(pid, code)]
+    return [_pair_changed(s, pid, code)]
 
 
 @_HANDLERS.register
@@ -529,13 +535,13 @@ def _(c: cmd.JoinPair, s: RoomState, a: Actor, now: int) -> Events:
     members = [m for m in s.pair_members(code) if m != pid]
     if len(members) != 1:
         raise Rejected(ErrorCode.UNKNOWN_PAIR, "no duo waits under that code")
-    return [ev.PairChanged(pid, code)]
+    return [_pair_changed(s, pid, code)]
 
 
 @_HANDLERS.register
 def _(c: cmd.LeavePair, s: RoomState, a: Actor, now: int) -> Events:
     pid = _participant_only(a)
-    return [] if s.participants[pid].pair is None else [ev.PairChanged(pid, None)]
+    return [] if s.participants[pid].pair is None else [_pair_changed(s, pid, None)]
 
 
 @_HANDLERS.register
@@ -546,7 +552,7 @@ def _(c: cmd.PairUp, s: RoomState, a: Actor, now: int) -> Events:
         raise Rejected(ErrorCode.BAD_VALUE, "two different participants")
     if set(s.pair_members(code)) - {c.first, c.second}:
         raise Rejected(ErrorCode.BAD_VALUE, "that pair code is taken")
-    return [ev.PairChanged(c.first, code), ev.PairChanged(c.second, code)]
+    return [_pair_changed(s, c.first, code), _pair_changed(s, c.second, code)]
 
 
 @_HANDLERS.register

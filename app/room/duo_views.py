@@ -17,15 +17,6 @@ from app.room.state import Circle, RoomState, Variant
 View = dict[str, Any]
 
 
-def pair_codes(state: RoomState) -> list[str]:
-    """The duos in a stable order: by their member who joined the board first."""
-    codes: list[str] = []
-    for person in state.participants.values():
-        if person.pair is not None and person.pair not in codes:
-            codes.append(person.pair)
-    return codes
-
-
 def sheet_progress(state: RoomState, owner: str) -> View:
     sheet = state.sheet_of(owner)
     counts = {circle.value: 0 for circle in Circle}
@@ -34,11 +25,11 @@ def sheet_progress(state: RoomState, owner: str) -> View:
     return {"owner": owner, "step": sheet.step.value, "shared": sheet.shared, "counts": counts}
 
 
-def pair_view(state: RoomState, code: str, number: int) -> View:
+def pair_view(state: RoomState, code: str) -> View:
     members = state.pair_members(code)
     return {
         "pair": code,
-        "number": number,
+        "number": state.pair_numbers[code],
         "members": members,
         "turn": state.turn_of(code),
         "sheets": [sheet_progress(state, m) for m in members],
@@ -48,16 +39,27 @@ def pair_view(state: RoomState, code: str, number: int) -> View:
 def duos_view(state: RoomState) -> list[View]:
     if state.variant is not Variant.DUO:
         return []  # a team board's duos write plans together; they have no sheets
-    return [pair_view(state, code, i) for i, code in enumerate(pair_codes(state), start=1)]
+    return [pair_view(state, code) for code in state.pairs_by_number()]
+
+
+def duo_ops(state: RoomState, *codes: str | None) -> list[View]:
+    """The overview's entries for these duos as operations: each as it is now, or its removal
+    once it has no members (None and repeats are skipped)."""
+    if state.variant is not Variant.DUO:
+        return []
+    ops: list[View] = []
+    for code in dict.fromkeys(c for c in codes if c is not None):
+        if code in state.pair_numbers:
+            ops.append({"op": "duo", "duo": pair_view(state, code)})
+        else:
+            ops.append({"op": "duo_removed", "pair": code})
+    return ops
 
 
 def duo_op_for(state: RoomState, owner: str) -> list[View]:
     """The overview's entry for `owner`'s duo, as an operation (none when not in a duo)."""
-    code = state.participants[owner].pair if owner in state.participants else None
-    if code is None:
-        return []
-    number = pair_codes(state).index(code) + 1
-    return [{"op": "duo", "duo": pair_view(state, code, number)}]
+    person = state.participants.get(owner)
+    return duo_ops(state, person.pair) if person is not None else []
 
 
 def sheet_view(state: RoomState, owner: str) -> View:

@@ -291,11 +291,14 @@ class FollowUpOpened:
 
 @dataclass(frozen=True, slots=True)
 class PairChanged:
-    """A participant entered a duo (code) or left it (None)."""
+    """A participant entered a duo (code) or left it (None); `left` is the duo they were in
+    before, if another one (a partner it leaves behind is told). Stored before `left` existed,
+    it reads as None."""
 
     name: ClassVar[str] = "pair_changed"
     pid: str
     code: str | None
+    left: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

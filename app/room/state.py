@@ -291,6 +291,10 @@ class RoomState:
     sheets: Mapping[str, Sheet] = field(default_factory=dict)
     turns: Mapping[str, str] = field(default_factory=dict)
     """Duo boards: pair code -> the member being interviewed now (the other one writes)."""
+    pair_numbers: Mapping[str, int] = field(default_factory=dict)
+    """Pair code -> the duo's number ("Duo 3" on an anonymous board), for every code that has
+    members: a code gets the smallest number no other duo holds when its first member comes
+    and keeps it until its last one leaves, so no duo is renumbered under the others."""
 
     # Indexes of `notes`, kept by `app.room.apply` (every note goes in through one function
     # there), so that one person's notes and the counts per circle are found without a pass
@@ -339,6 +343,10 @@ class RoomState:
 
     def pair_members(self, code: str) -> list[str]:
         return [p.pid for p in self.participants.values() if p.pair == code]
+
+    def pairs_by_number(self) -> list[str]:
+        """Every duo's code, in the order of their numbers."""
+        return sorted(self.pair_numbers, key=self.pair_numbers.__getitem__)
 
     def partner_of(self, pid: str) -> str | None:
         """The other member of `pid`'s duo, when the duo is complete."""

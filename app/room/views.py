@@ -21,7 +21,6 @@ that reshape the room (phase changes, reopened voting) ask each viewer to take a
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, singledispatch
@@ -433,17 +432,12 @@ def _people(
     # A duo partner sees the other's name and may change their plans: whoever's duo changed
     # (a partner left behind sits alone in a duo of one) gets their own `me` again.
     affected = state.may_edit_plans_of(e.pid)
-    if isinstance(e, ev.PairChanged):
-        affected |= _alone_in_a_duo(state)
+    if isinstance(e, ev.PairChanged) and e.left is not None:
+        affected |= frozenset(state.pair_members(e.left))
     delivery = replace(_duo(state, affected, everyone), board=board)
     if isinstance(e, ev.PairChanged) and state.variant is Variant.DUO:
-        return _pairs_changed(state, delivery, affected)
+        return _pairs_changed(state, e, delivery, affected)
     return delivery
-
-
-def _alone_in_a_duo(state: RoomState) -> frozenset[str]:
-    sizes = Counter(p.pair for p in state.participants.values() if p.pair is not None)
-    return frozenset(p.pid for p in state.participants.values() if p.pair and sizes[p.pair] == 1)
 
 
 for _kind in (ev.ParticipantJoined, ev.ParticipantRenamed, ev.PairChanged):
@@ -618,19 +612,22 @@ def _sheet_changed(state: RoomState, owner: str) -> Delivery:
     return Delivery(progress, {pid: [*progress, sheet] for pid in readers})
 
 
-def _pairs_changed(state: RoomState, delivery: Delivery, affected: frozenset[str]) -> Delivery:
-    """Duos formed or broke up: a new overview for all, and whose sheets each member may read.
+def _pairs_changed(
+    state: RoomState, e: ev.PairChanged, delivery: Delivery, affected: frozenset[str]
+) -> Delivery:
+    """A duo formed, grew or broke up: the overview's entries of the duos it changed (the one
+    joined, the one left), and whose sheets each member may read now.
 
     `affected` holds everyone whose duo changed, a partner left behind included (views of
     `me` need the same people), so nobody keeps a former partner's sheet.
     """
-    duos: Op = {"op": "duos", "duos": duo_views.duos_view(state)}
-    personal = {pid: [*ops, duos] for pid, ops in delivery.personal.items()}
+    duos = duo_views.duo_ops(state, e.code, e.left)
+    personal = {pid: [*ops, *duos] for pid, ops in delivery.personal.items()}
     for pid in affected & state.participants.keys():
         sheets: Op = {"op": "sheets", "sheets": duo_views.sheets_view(state, pid)}
-        personal[pid] = [*delivery.for_viewer(pid), duos, sheets]
-    board = None if delivery.board is None else [*delivery.board, duos]
-    return Delivery([*delivery.everyone, duos], personal, board)
+        personal[pid] = [*delivery.for_viewer(pid), *duos, sheets]
+    board = None if delivery.board is None else [*delivery.board, *duos]
+    return Delivery([*delivery.everyone, *duos], personal, board)
 
 
 @_render.register

@@ -3,7 +3,8 @@
 An event is stored as its type name (`Event.name`) and a JSON object with one key per dataclass
 field, named exactly as the field (so ``PhaseChanged.from_`` is stored as ``"from_"``). Enums are
 stored by value and tuples as lists. Decoding is driven by the field types, read once per event
-type, so adding an event type needs no change here.
+type, so adding an event type needs no change here. A field added to an existing event needs a
+default: the events stored before it have no such key and take the default.
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ def decode_event(type_name: str, payload: str | bytes) -> Event:
     data = orjson.loads(payload)
     if not isinstance(data, dict):
         raise ValueError(f"{type_name}: payload is not a JSON object")
-    return event_type(**{name: decode(data[name]) for name, decode in decoders.items()})
+    # A field added to an event later has a default, which events stored before it take.
+    fields = {name: decode(data[name]) for name, decode in decoders.items() if name in data}
+    try:
+        return event_type(**fields)
+    except TypeError as error:  # a field without a default is missing
+        raise ValueError(f"{type_name}: {error}") from None
 
 
 def _plain(value: object) -> object:

@@ -53,7 +53,7 @@ from bench.wsclient import WSConnection, connect, frame_reader
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
-PROTOCOL_VERSION = 2
+PROTOCOL_VERSION = 3
 _PREP_TAG = os.urandom(4).hex()
 _PREP_IDS = itertools.count(1)
 NOTES_PER_WRITER = 20  # under MESSAGE_BURST (40) together with the hello

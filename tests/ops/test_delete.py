@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from app.realtime.protocol import CloseCode
+from app.realtime.protocol import PROTOCOL_VERSION, CloseCode
 from tests.conftest import sqlite_url
 from tests.ops.rows import rows_of
 from tests.support.client import RoomClient, create_board
@@ -56,7 +56,9 @@ async def test_the_facilitator_deletes_a_board_and_everyone_is_told(tmp_path: Pa
             assert (await http.get(f"{server.url}/api/join/{code}")).status_code == 404
 
         # Coming back finds no room.
-        again = RoomClient(ws, room, {"type": "hello", "v": 2, "role": "screen", "code": code})
+        again = RoomClient(
+            ws, room, {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": code}
+        )
         await again.connect(wait=False)
         await again.wait_for(lambda c: c.closed is not None)
         assert again.closed is not None and again.closed[0] == CloseCode.UNKNOWN_ROOM

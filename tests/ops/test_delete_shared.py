@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from app.realtime.protocol import CloseCode
+from app.realtime.protocol import PROTOCOL_VERSION, CloseCode
 from tests.support.client import RoomClient, create_board
 from tests.support.server import ServerProcess
 
@@ -34,7 +34,9 @@ async def test_deleting_on_one_process_disconnects_the_clients_of_the_other(
         await client.wait_for(lambda c: c.closed is not None)
         assert client.closed == (CloseCode.UNKNOWN_ROOM, "board deleted")
     assert bystander.closed is None
-    again = RoomClient(b.ws_url, room, {"type": "hello", "v": 2, "role": "screen", "code": code})
+    again = RoomClient(
+        b.ws_url, room, {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": code}
+    )
     await again.connect(wait=False)
     await again.wait_for(lambda c: c.closed is not None)
     assert again.closed is not None and again.closed[0] == CloseCode.UNKNOWN_ROOM

@@ -11,7 +11,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
-from app.realtime.protocol import CloseCode
+from app.realtime.protocol import PROTOCOL_VERSION, CloseCode
 from app.room import limits
 from tests.support.client import RoomClient, create_board, messages_of
 from tests.support.server import ServerProcess
@@ -53,7 +53,7 @@ async def last_error(client: RoomClient, count_before: int) -> str:
         ),
         ('{"type": "open_voting", "cid": "x5", "dots": 1e400}', "bad_message"),
         ("[1, 2, 3]", "bad_message"),
-        ('{"type": "hello", "v": 2, "role": "participant"}', "bad_message"),
+        (f'{{"type": "hello", "v": {PROTOCOL_VERSION}, "role": "participant"}}', "bad_message"),
         ("x" * (limits.MAX_MESSAGE_BYTES + 1), "message_too_large"),
     ],
 )
@@ -145,10 +145,16 @@ async def test_wrong_join_code_and_wrong_tokens_close_the_socket(
     board = create_board(live_server.url)
     room = board["room_id"]
     for hello in (
-        {"type": "hello", "v": 2, "role": "participant", "code": "WRONGCODE1"},
-        {"type": "hello", "v": 2, "role": "facilitator", "token": "not-the-token"},
-        {"type": "hello", "v": 2, "role": "participant", "pid": "p-made-up", "token": "nope"},
-        {"type": "hello", "v": 2, "role": "screen", "code": "WRONGCODE1"},
+        {"type": "hello", "v": PROTOCOL_VERSION, "role": "participant", "code": "WRONGCODE1"},
+        {"type": "hello", "v": PROTOCOL_VERSION, "role": "facilitator", "token": "not-the-token"},
+        {
+            "type": "hello",
+            "v": PROTOCOL_VERSION,
+            "role": "participant",
+            "pid": "p-made-up",
+            "token": "nope",
+        },
+        {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": "WRONGCODE1"},
     ):
         async with connect(f"{live_server.ws_url}/ws/{room}") as ws:
             await ws.send(orjson.dumps(hello).decode())
@@ -158,7 +164,9 @@ async def test_wrong_join_code_and_wrong_tokens_close_the_socket(
             assert ws.close_code == CloseCode.BAD_CREDENTIALS
     async with connect(f"{live_server.ws_url}/ws/r-no-such-room") as ws:
         await ws.send(
-            orjson.dumps({"type": "hello", "v": 2, "role": "screen", "code": "X"}).decode()
+            orjson.dumps(
+                {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": "X"}
+            ).decode()
         )
         await ws.wait_closed()
         assert ws.close_code == CloseCode.UNKNOWN_ROOM
@@ -211,6 +219,8 @@ async def test_foreign_origin_is_refused(live_server: ServerProcess) -> None:
     allowed = f"http://127.0.0.1:{live_server.port}"
     async with connect(f"{live_server.ws_url}/ws/{room}", origin=Origin(allowed)) as ws:
         await ws.send(
-            orjson.dumps({"type": "hello", "v": 2, "role": "screen", "code": "X"}).decode()
+            orjson.dumps(
+                {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": "X"}
+            ).decode()
         )
         assert messages_of(await ws.recv())[0]["code"] == "bad_credentials"

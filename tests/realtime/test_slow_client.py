@@ -10,7 +10,7 @@ import orjson
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosedError
 
-from app.realtime.protocol import CloseCode
+from app.realtime.protocol import PROTOCOL_VERSION, CloseCode
 from app.room import limits
 from tests.support.client import RoomClient, create_board, messages_of
 from tests.support.server import ServerProcess
@@ -51,7 +51,9 @@ async def test_a_client_that_stops_reading_is_disconnected_and_resumes(
     raw.setblocking(False)
     stuck = await connect(f"{ws}/ws/{room}", sock=raw, max_queue=1, compression=None)
     await stuck.send(
-        orjson.dumps({"type": "hello", "v": 2, "role": "screen", "code": code}).decode()
+        orjson.dumps(
+            {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": code}
+        ).decode()
     )
     first = messages_of(await stuck.recv())
     if len(first) == 1:
@@ -89,7 +91,9 @@ async def test_a_client_that_stops_reading_is_disconnected_and_resumes(
     print(f"the stuck client was sent {received} bytes, {len(seqs)} messages, before 1013")
     assert stuck.close_code == CloseCode.TRY_AGAIN_LATER
     assert seqs[-1] < final, "it was not behind"
-    again = RoomClient(ws, room, {"type": "hello", "v": 2, "role": "screen", "code": code})
+    again = RoomClient(
+        ws, room, {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": code}
+    )
     again.board, again.seq, again.epoch = {"notes": []}, seqs[-1], snapshot["epoch"]
     await again.connect()
     await again.wait_seq(final)

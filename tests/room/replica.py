@@ -76,10 +76,10 @@ class Replica:
             board["plans"][op["plan"]["id"]] = op["plan"]
         elif kind == "plan_removed":
             board["plans"].pop(op["id"], None)
-        elif kind == "duos":
-            board["duos"] = {duo["pair"]: duo for duo in op["duos"]}
         elif kind == "duo":
             board["duos"][op["duo"]["pair"]] = op["duo"]
+        elif kind == "duo_removed":
+            board["duos"].pop(op["pair"], None)
         elif kind == "sheets":
             board["sheets"] = {sheet["owner"]: sheet for sheet in op["sheets"]}
         elif kind == "sheet":

@@ -331,8 +331,35 @@ def test_leave_a_duo(room: Room) -> None:
     assert room.do(P1, cmd.LeavePair()) == []
     room.do(P1, cmd.StartPair("DUO1"))
 
-    assert room.do(P1, cmd.LeavePair()) == [ev.PairChanged("p1", None)]
+    assert room.do(P1, cmd.LeavePair()) == [ev.PairChanged("p1", None, left="DUO1")]
     assert room.state.participants["p1"].pair is None
+
+
+def test_moving_to_another_duo_names_the_one_left(room: Room) -> None:
+    room.do(P1, cmd.StartPair("DUO1"))
+    room.do(P2, cmd.JoinPair("DUO1"))
+
+    assert room.do(P2, cmd.StartPair("DUO2")) == [ev.PairChanged("p2", "DUO2", left="DUO1")]
+    assert room.do(FACILITATOR, cmd.PairUp("p1", "p2", "DUO2")) == [
+        ev.PairChanged("p1", "DUO2", left="DUO1"),
+        ev.PairChanged("p2", "DUO2"),
+    ]
+
+
+def test_a_duo_keeps_its_number_while_others_come_and_go(room: Room) -> None:
+    room.do(P3, cmd.StartPair("THREE"))
+    room.do(P1, cmd.StartPair("ONE"))
+    room.do(P2, cmd.JoinPair("ONE"))
+    assert room.state.pair_numbers == {"THREE": 1, "ONE": 2}
+
+    room.do(P3, cmd.LeavePair())  # the first duo goes: the second stays number 2
+    assert room.state.pair_numbers == {"ONE": 2}
+    room.do(P1, cmd.LeavePair())  # a duo with a member left keeps its number
+    assert room.state.pair_numbers == {"ONE": 2}
+    room.do(P3, cmd.StartPair("NEW"))  # the smallest free number
+    assert room.state.pair_numbers == {"ONE": 2, "NEW": 1}
+    room.do(P2, cmd.JoinPair("NEW"))
+    assert room.state.pair_numbers == {"NEW": 1}
 
 
 def test_the_facilitator_pairs_people_up(room: Room) -> None:

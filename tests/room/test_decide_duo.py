@@ -257,6 +257,25 @@ def test_a_partner_who_leaves_loses_the_sheet_at_once() -> None:
     assert b"GEHEIM" in wire(room, "p1")  # still the owner's
 
 
+def test_a_change_of_duo_sends_only_the_duos_it_changed() -> None:
+    room = duo_room()
+    # p2 leaves DUO1 for a new duo, DUO3: DUO1 keeps p1 and its number.
+    [moved] = room.deliver(P2, cmd.StartPair("DUO3"))
+    duo_ops = [op for op in moved.for_viewer(None) if op["op"].startswith("duo")]
+    assert [(op["op"], op["duo"]["pair"], op["duo"]["number"]) for op in duo_ops] == [
+        ("duo", "DUO3", 3),
+        ("duo", "DUO1", 1),
+    ]
+    assert duo_ops[1]["duo"]["members"] == ["p1"]
+    # p1, alone in DUO1, joins DUO3: DUO1 is gone, DUO2 and DUO3 keep their numbers.
+    [joined] = room.deliver(P1, cmd.JoinPair("DUO3"))
+    duo_ops = [op for op in joined.for_viewer("p3") if op["op"].startswith("duo")]
+    assert duo_ops[0]["op"] == "duo" and duo_ops[0]["duo"]["members"] == ["p1", "p2"]
+    assert duo_ops[1] == {"op": "duo_removed", "pair": "DUO1"}
+    board = snapshot_for(room.state, None)
+    assert [(duo["pair"], duo["number"]) for duo in board["duos"]] == [("DUO2", 2), ("DUO3", 3)]
+
+
 def test_the_overview_carries_no_names() -> None:
     room = duo_room(anonymous=True)
     room.do(P2, cmd.SetActivity("p1", "Presenteren"))

@@ -226,6 +226,9 @@ class Meeting(RuleBasedStateMachine):
                 counted[key] = counted.get(key, 0) + 1
         assert {pid: list(nids) for pid, nids in state.written.items()} == written, "written"
         assert dict(state.counted) == counted, "counted"
+        codes = {p.pair for p in state.participants.values() if p.pair is not None}
+        assert state.pair_numbers.keys() == codes, "a number for every duo with members"
+        assert len(set(state.pair_numbers.values())) == len(codes), "no number twice"
 
     def only_the_current_round_is_on_the_board(self) -> None:
         state = self.state

@@ -92,3 +92,13 @@ def test_an_unknown_type_name_is_refused() -> None:
 def test_a_payload_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(ValueError, match="not a JSON object"):
         decode_event("topic_changed", '["topic"]')
+
+
+def test_a_field_added_later_takes_its_default_in_events_stored_before_it() -> None:
+    event = decode_event("pair_changed", '{"pid":"p1","code":"abc"}')
+    assert event == ev.PairChanged(pid="p1", code="abc", left=None)
+
+
+def test_a_payload_missing_a_field_without_a_default_is_refused() -> None:
+    with pytest.raises(ValueError, match="topic_changed"):
+        decode_event("topic_changed", "{}")

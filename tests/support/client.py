@@ -16,6 +16,7 @@ import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
 
+from app.realtime.protocol import PROTOCOL_VERSION
 from app.room.limits import MESSAGES_PER_SECOND
 
 Message = dict[str, Any]
@@ -80,7 +81,13 @@ class RoomClient:
         client = cls(
             ws_base,
             room_id,
-            {"type": "hello", "v": 2, "role": "participant", "code": code, "name": name},
+            {
+                "type": "hello",
+                "v": PROTOCOL_VERSION,
+                "role": "participant",
+                "code": code,
+                "name": name,
+            },
         )
         await client.connect()
         return client
@@ -88,14 +95,20 @@ class RoomClient:
     @classmethod
     async def facilitator(cls, ws_base: str, room_id: str, token: str) -> RoomClient:
         client = cls(
-            ws_base, room_id, {"type": "hello", "v": 2, "role": "facilitator", "token": token}
+            ws_base,
+            room_id,
+            {"type": "hello", "v": PROTOCOL_VERSION, "role": "facilitator", "token": token},
         )
         await client.connect()
         return client
 
     @classmethod
     async def screen(cls, ws_base: str, room_id: str, code: str) -> RoomClient:
-        client = cls(ws_base, room_id, {"type": "hello", "v": 2, "role": "screen", "code": code})
+        client = cls(
+            ws_base,
+            room_id,
+            {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": code},
+        )
         await client.connect()
         return client
 
@@ -215,11 +228,13 @@ class RoomClient:
             board["scale"] = op["scale"]
         elif kind == "me":
             board["me"] = op["me"]
-        elif kind in ("duos", "sheets"):
-            board[kind] = op[kind]
+        elif kind == "sheets":
+            board["sheets"] = op["sheets"]
         elif kind == "duo":
             duos = [d for d in board["duos"] if d["pair"] != op["duo"]["pair"]]
             board["duos"] = sorted([*duos, op["duo"]], key=lambda d: d["number"])
+        elif kind == "duo_removed":
+            board["duos"] = [d for d in board["duos"] if d["pair"] != op["pair"]]
         elif kind == "sheet":
             sheets = [s for s in board["sheets"] if s["owner"] != op["sheet"]["owner"]]
             board["sheets"] = sorted([*sheets, op["sheet"]], key=lambda s: s["owner"])

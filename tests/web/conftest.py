@@ -29,6 +29,7 @@ from playwright.sync_api import (
 )
 from websockets.sync.client import ClientConnection, connect
 
+from app.realtime.protocol import PROTOCOL_VERSION
 from tests.support.client import messages_of, with_person
 from tests.support.server import ServerProcess
 
@@ -119,7 +120,12 @@ class Facilitator:
     _cids = itertools.count()
 
     def __init__(self, server: ServerProcess, room_id: str, token: str) -> None:
-        self._hello = {"type": "hello", "v": 2, "role": "facilitator", "token": token}
+        self._hello = {
+            "type": "hello",
+            "v": PROTOCOL_VERSION,
+            "role": "facilitator",
+            "token": token,
+        }
         self._url = f"{server.ws_url}/ws/{room_id}"
         self._ws: ClientConnection | None = None
         self.board: Message = {}

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 from websockets.sync.client import ClientConnection, connect
 
+from app.realtime.protocol import PROTOCOL_VERSION
 from tests.support.client import messages_of
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
@@ -111,7 +112,7 @@ class Participant:
 
     def __init__(self, server: ServerProcess, board: Message, name: str) -> None:
         self._url = f"{server.ws_url}/ws/{board['room_id']}"
-        self._hello = {"type": "hello", "v": 2, "role": "participant"}
+        self._hello = {"type": "hello", "v": PROTOCOL_VERSION, "role": "participant"}
         self._hello |= {"code": board["join_code"], "name": name}
         self._ws: ClientConnection | None = None
 

@@ -111,7 +111,7 @@ export function openRoom({roomId, makeHello, store, storageKey = null, url = roo
     welcomed = false;
     socket.onopen = () => {
       if (ws !== socket) return;
-      const hello = {...makeHello(), type: 'hello', v: 2};
+      const hello = {...makeHello(), type: 'hello', v: 3};
       const state = store.getState();
       if (state.board !== null && state.seq !== null && state.epoch) {
         hello.last_seq = state.seq;

@@ -145,10 +145,10 @@ export function applyOp(board, op) {
       return {...board, scale: op.scale};
     case 'me':
       return {...board, me: op.me};
-    case 'duos':
-      return {...board, duos: op.duos};
     case 'duo':
       return {...board, duos: upsertBy(board.duos, op.duo, 'pair', 'number')};
+    case 'duo_removed':
+      return {...board, duos: (board.duos || []).filter((d) => d.pair !== op.pair)};
     case 'sheets':
       return {...board, sheets: op.sheets};
     case 'sheet':
