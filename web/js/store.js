@@ -107,9 +107,20 @@ function applyEvent(state, msg) {
   if (msg.seq !== state.seq + 1) return {...state, gap: {expected: state.seq + 1, got: msg.seq}};
   let board = {...state.board, seq: msg.seq};
   let awaitingSnapshot = false;
-  for (const op of msg.ops) {
-    if (op.op === 'snapshot') awaitingSnapshot = true;
-    else board = applyOp(board, op);
+  const ops = msg.ops;
+  for (let i = 0; i < ops.length; i++) {
+    if (ops[i].op === 'snapshot') {
+      awaitingSnapshot = true;
+    } else if (ops[i].op === 'note') {
+      // A reveal brings a whole circle's notes in one event: merge them in at once, not one
+      // by one (each a pass over the board and a sort: quadratic with a thousand notes).
+      let end = i + 1;
+      while (end < ops.length && ops[end].op === 'note') end++;
+      board = {...board, notes: upsert(board.notes, ops.slice(i, end).map((op) => op.note))};
+      i = end - 1;
+    } else {
+      board = applyOp(board, ops[i]);
+    }
   }
   return {...state, seq: msg.seq, board, awaitingSnapshot};
 }
@@ -126,7 +137,7 @@ export function applyOp(board, op) {
       return {...board, ...fields};
     }
     case 'note':
-      return {...board, notes: upsert(board.notes, op.note)};
+      return {...board, notes: upsert(board.notes, [op.note])};
     case 'note_removed':
       return {...board, notes: board.notes.filter((n) => n.id !== op.id)};
     case 'counts':
@@ -136,7 +147,7 @@ export function applyOp(board, op) {
     case 'voting':
       return {...board, voting: op.voting};
     case 'plan':
-      return {...board, plans: upsert(board.plans, op.plan)};
+      return {...board, plans: upsert(board.plans, [op.plan])};
     case 'plan_removed':
       return {...board, plans: board.plans.filter((p) => p.id !== op.id)};
     case 'reflections':
@@ -160,9 +171,11 @@ export function applyOp(board, op) {
   }
 }
 
-function upsert(items, item) {
-  const rest = (items || []).filter((x) => x.id !== item.id);
-  rest.push(item);
+/** Insert or replace each of `added` by id (the last of one id wins), kept in `order`. */
+function upsert(items, added) {
+  const byId = new Map(added.map((item) => [item.id, item]));
+  const rest = (items || []).filter((x) => !byId.has(x.id));
+  for (const item of byId.values()) rest.push(item);
   rest.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   return rest;
 }
