@@ -32,6 +32,7 @@ from app.room.state import (
     Note,
     Participant,
     Plan,
+    Reflection,
     RoomState,
     ScaleStatus,
     Timer,
@@ -190,13 +191,24 @@ def reflections_view(state: RoomState, *, for_board: bool = True) -> View:
     sees their own answer in `me`; the shared screen shows the counts."""
     summary = {"yes": 0, "partly": 0, "no": 0}
     items = []
-    for answer in state.reflections.values():
+    for key, answer in enumerate(state.reflections.values()):
         summary[answer.useful.value] += 1
-        if for_board and (answer.what or answer.improve):
-            items.append(
-                {"useful": answer.useful.value, "what": answer.what, "improve": answer.improve}
-            )
+        if for_board and (item := _reflection_item(key, answer)) is not None:
+            items.append(item)
     return {"summary": summary, "items": items}
+
+
+def _reflection_item(key: int, answer: Reflection) -> View | None:
+    """One answer with words, as the facilitator gets it: keyed by when it first came (the
+    order the list has anyway), never by who wrote it; None for an answer without words."""
+    if not (answer.what or answer.improve):
+        return None
+    return {
+        "key": key,
+        "useful": answer.useful.value,
+        "what": answer.what,
+        "improve": answer.improve,
+    }
 
 
 def people_view(state: RoomState, *, for_board: bool = True) -> list[View]:
@@ -564,8 +576,13 @@ def _(e: ev.PlanRemoved, state: RoomState) -> Delivery:
 def _(e: ev.ReflectionSubmitted, state: RoomState) -> Delivery:
     # The texts go to the facilitator alone: sent to every phone, each answer would carry all
     # the earlier ones again.
-    everyone = [{"op": "reflections", "reflections": reflections_view(state, for_board=False)}]
-    board = [{"op": "reflections", "reflections": reflections_view(state)}]
+    counts = reflections_view(state, for_board=False)
+    everyone = [{"op": "reflections", "reflections": counts}]
+    # The facilitator gets this one answer, not all of them again: n answers would otherwise
+    # send the laptop n²/2 of them.
+    key = list(state.reflections).index(e.pid)
+    item = _reflection_item(key, state.reflections[e.pid])
+    board = [{"op": "reflection", "summary": counts["summary"], "key": key, "item": item}]
     return replace(_personal(state, e.pid, everyone), board=board)
 
 

@@ -90,5 +90,12 @@ class Replica:
             board["participants"] = with_person(board["participants"], op["person"])
         elif kind in ("counts", "voting", "reflections", "scale", "me"):
             board[kind] = op[kind]
+        elif kind == "reflection":
+            items = [i for i in board["reflections"]["items"] if i["key"] != op["key"]]
+            items += [op["item"]] if op["item"] is not None else []
+            board["reflections"] = {
+                "summary": op["summary"],
+                "items": sorted(items, key=lambda i: i["key"]),
+            }
         else:
             raise AssertionError(f"unknown op {kind!r}")

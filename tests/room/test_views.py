@@ -245,6 +245,32 @@ def test_reflection_texts_reach_the_facilitator_only() -> None:
     assert snapshot_for(room.state, "p1")["me"]["reflection"]["what"] == SECRET
 
 
+def test_the_facilitator_gets_each_answer_alone_and_keeps_the_list_in_order() -> None:
+    room = Room()
+    room.go(Phase.CLOSING)
+    board = Replica(room.state, None)
+    answers = [
+        (P1, cmd.SubmitReflection(Usefulness.YES, "De volgorde", "")),
+        (P2, cmd.SubmitReflection(Usefulness.NO, "", "")),  # no words: counted, not listed
+        (P3, cmd.SubmitReflection(Usefulness.PARTLY, "", "korter")),
+        (P1, cmd.SubmitReflection(Usefulness.NO, "", "")),  # the first changes their mind
+        (P2, cmd.SubmitReflection(Usefulness.YES, "Rustig", "")),
+        (P1, cmd.SubmitReflection(Usefulness.PARTLY, "Toch wel", "")),
+    ]
+    for actor, answer in answers:
+        [delivered] = room.deliver(actor, answer)
+        ops = delivered.for_viewer(None)
+        assert [op["op"] for op in ops] == ["reflection"], "one answer, not the whole list"
+        board.take(room.state, ops)
+        assert board.matches(room.state)
+    items = board.board["reflections"]["items"]
+    assert [(i["key"], i["what"] or i["improve"]) for i in items] == [
+        (0, "Toch wel"),
+        (1, "Rustig"),
+        (2, "korter"),
+    ]
+
+
 def test_phase_changes_and_new_rounds_ask_for_a_snapshot(voting: Room) -> None:
     [closed, phase] = voting.deliver(
         FACILITATOR, cmd.ChangePhase(Phase.STEP_FORWARD, Phase.CLOSING)

@@ -224,6 +224,13 @@ class RoomClient:
             board["plans"] = [p for p in board["plans"] if p["id"] != op["id"]]
         elif kind == "reflections":
             board["reflections"] = op["reflections"]
+        elif kind == "reflection":
+            items = [i for i in board["reflections"]["items"] if i["key"] != op["key"]]
+            items += [op["item"]] if op["item"] is not None else []
+            board["reflections"] = {
+                "summary": op["summary"],
+                "items": sorted(items, key=lambda i: i["key"]),
+            }
         elif kind == "scale":
             board["scale"] = op["scale"]
         elif kind == "me":

@@ -152,6 +152,12 @@ export function applyOp(board, op) {
       return {...board, plans: board.plans.filter((p) => p.id !== op.id)};
     case 'reflections':
       return {...board, reflections: op.reflections};
+    case 'reflection': {
+      const items = (board.reflections?.items || []).filter((item) => item.key !== op.key);
+      if (op.item) items.push(op.item);
+      items.sort((a, b) => a.key - b.key);
+      return {...board, reflections: {summary: op.summary, items}};
+    }
     case 'scale':
       return {...board, scale: op.scale};
     case 'me':
