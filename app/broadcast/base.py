@@ -144,6 +144,12 @@ class Broadcast(Protocol):
         """Send a non-empty message to every subscriber of ``channel``, in every process."""
         ...
 
+    def publish_nowait(self, channel: str, message: bytes) -> None:
+        """Like ``publish()``, without waiting: the message leaves at once when it can, else
+        as soon as the backplane is back; an engine may drop it when too much is waiting
+        (counted), or deliver it twice after a reconnect. For hints such as pokes."""
+        ...
+
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[Subscription]:
         """Receive what is published on ``channel`` from now on, until the block exits."""
         ...

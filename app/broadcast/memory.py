@@ -30,6 +30,9 @@ class MemoryBroadcast:
                 subscription.close()
 
     async def publish(self, channel: str, message: bytes) -> None:
+        self.publish_nowait(channel, message)
+
+    def publish_nowait(self, channel: str, message: bytes) -> None:
         check_message(message)
         for subscription in self._subscribers.get(channel, ()):
             subscription.deliver(message)

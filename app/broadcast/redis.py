@@ -26,6 +26,16 @@ pub/sub connection so that no outage goes unnoticed.
 Only the reader task opens and replaces the pub/sub connection; ``_lock`` orders that with
 ``SUBSCRIBE``/``UNSUBSCRIBE`` from subscribers so the reference counts and Redis agree.
 
+``publish_nowait()`` (the hub's pokes) goes through a third connection, the pipe, kept open by a
+task of its own: the command is written to the socket at once, in the caller's turn of the event
+loop, not once a task has run, and the task counts Redis's answers as they come. A message stays
+in the backlog until Redis has answered it; when the pipe drops, the next one sends the
+unanswered ones again (a subscriber may see a poke twice: pokes are idempotent). Messages
+published while Redis is away wait in the backlog, up to ``PUBLISH_BACKLOG_BYTES``; beyond that
+new ones are dropped and counted (``publishes_dropped``): subscribers catch up from the database.
+redis-py's own send is a coroutine, so the pipe writes to the connection's stream itself
+(``_writer_of``); the connection, its handshake and the parsing of answers stay redis-py's.
+
 Time limits are ours (``asyncio.timeout``), not redis-py's ``socket_timeout``: on Python 3.11
 redis-py applies ``socket_timeout`` to writes with ``asyncio.wait_for``, which can swallow a
 cancellation that arrives just as the write completes. A reader that ignores ``cancel()``
@@ -48,9 +58,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+from redis.asyncio.connection import AbstractConnection
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.broadcast.base import (
@@ -76,6 +88,9 @@ SUBSCRIBE_CONFIRM_TIMEOUT: Final = 5.0
 """Longest wait for Redis to confirm a SUBSCRIBE before ``subscribe()`` returns anyway."""
 LIVENESS_INTERVAL: Final = 10.0
 """Seconds of silence after which the reader PINGs; a second silent interval means dead."""
+PUBLISH_BACKLOG_BYTES: Final = 8 * 1024 * 1024
+"""Most bytes of ``publish_nowait()`` messages that may wait for Redis to answer them (or for the
+pipe to be back); beyond this, new messages are dropped and counted."""
 RECONNECT_DELAY_MIN: Final = 0.05
 RECONNECT_DELAY_MAX: Final = 5.0
 """Reconnect backoff: doubles from the minimum up to the maximum, each delay with jitter."""
@@ -108,6 +123,14 @@ class RedisBroadcast:
         self._pending: dict[str, deque[_PendingSubscribe]] = {}
         self.reconnects = 0
         """How many times the pub/sub connection was lost and opened again."""
+        self._pipe: asyncio.Task[None] | None = None
+        self._pipe_writer: asyncio.StreamWriter | None = None
+        self._backlog: deque[bytes] = deque()
+        self._backlog_bytes = 0
+        self._backlog_empty = asyncio.Event()
+        self._backlog_empty.set()
+        self.publishes_dropped = 0
+        """How many ``publish_nowait()`` messages were dropped because too much was waiting."""
 
     # Lifecycle
 
@@ -143,20 +166,29 @@ class RedisBroadcast:
                 raise BroadcastUnavailable(f"cannot reach Redis at {url}: {error}") from error
             raise
         self._reader = asyncio.create_task(self._read_forever(), name="broadcast-redis-reader")
+        self._pipe = asyncio.create_task(self._pipe_forever(publisher), name="broadcast-redis-pipe")
 
     async def disconnect(self) -> None:
+        if self._pipe is not None and self._backlog:
+            # What was handed over before the end still goes out, if Redis answers in time.
+            with suppress(TimeoutError):
+                async with asyncio.timeout(PUBLISH_TIMEOUT):
+                    await self._backlog_empty.wait()
         self._closing = True
         reader, self._reader = self._reader, None
+        pipe, self._pipe = self._pipe, None
         pubsub, self._pubsub = self._pubsub, None
         try:
             if pubsub is not None:
                 await _close_quietly(pubsub)  # a read in progress fails at once
-            if reader is not None:
-                reader.cancel()
-                # wait() neither raises the reader's CancelledError nor hides our own.
-                await asyncio.wait({reader}, timeout=DISCONNECT_TIMEOUT)
-                if not reader.done():
-                    logger.error("Redis broadcast: the reader did not stop; leaving it behind")
+            for task in (reader, pipe):
+                if task is None:
+                    continue
+                task.cancel()
+                # wait() neither raises the task's CancelledError nor hides our own.
+                await asyncio.wait({task}, timeout=DISCONNECT_TIMEOUT)
+                if not task.done():
+                    logger.error("Redis broadcast: %s did not stop; leaving it", task.get_name())
         finally:
             self._confirm_all_pending()
             for subscriptions in self._subscribers.values():
@@ -193,6 +225,83 @@ class RedisBroadcast:
                 await publisher.publish(channel, message)
         except _CONNECTION_ERRORS as error:
             raise BroadcastUnavailable(f"cannot publish to Redis: {error}") from error
+
+    @property
+    def waiting(self) -> int:
+        """``publish_nowait()`` messages that Redis has not answered yet."""
+        return len(self._backlog)
+
+    def publish_nowait(self, channel: str, message: bytes) -> None:
+        check_message(message)
+        if self._pipe is None:
+            raise BroadcastUnavailable("the Redis broadcast is not connected")
+        command = _publish_command(channel, message)
+        if self._backlog_bytes + len(command) > PUBLISH_BACKLOG_BYTES:
+            self.publishes_dropped += 1
+            if self.publishes_dropped % 1000 == 1:
+                logger.warning(
+                    "Redis broadcast: %d messages dropped, Redis is not taking them",
+                    self.publishes_dropped,
+                )
+            return
+        self._backlog.append(command)
+        self._backlog_bytes += len(command)
+        self._backlog_empty.clear()
+        if self._pipe_writer is not None:
+            self._pipe_writer.write(command)
+
+    async def _pipe_forever(self, publisher: Redis) -> None:
+        """Keep the pipe open: send what waits in the backlog, then count Redis's answers."""
+        loop = asyncio.get_running_loop()
+        delay = RECONNECT_DELAY_MIN
+        pool = publisher.connection_pool
+        while not self._closing:
+            connection: AbstractConnection = pool.make_connection()  # type: ignore[no-untyped-call]
+            opened_at = loop.time()
+            try:
+                async with asyncio.timeout(OPEN_TIMEOUT):
+                    await connection.connect()  # type: ignore[no-untyped-call]
+                writer = _writer_of(connection)
+                for command in self._backlog:  # not answered on the last pipe: again
+                    writer.write(command)
+                self._pipe_writer = writer
+                await self._count_answers(connection)
+            except _CONNECTION_ERRORS as error:
+                if not self._closing:
+                    logger.warning("Redis broadcast: the publishing pipe is down (%s)", error)
+            except Exception:
+                logger.exception("Redis broadcast: unexpected error on the publishing pipe")
+            finally:
+                self._pipe_writer = None
+                with suppress(Exception):
+                    await connection.disconnect()
+            if self._closing:
+                return
+            if loop.time() - opened_at > RECONNECT_DELAY_MAX:
+                delay = RECONNECT_DELAY_MIN
+            await asyncio.sleep(random.uniform(delay / 2, delay))
+            delay = min(delay * 2, RECONNECT_DELAY_MAX)
+
+    async def _count_answers(self, connection: AbstractConnection) -> None:
+        """Take one backlog entry off per answer, in order; two silent liveness intervals with
+        something unanswered mean the connection is dead."""
+        silent = 0
+        while True:
+            try:
+                answer = await connection.read_response(timeout=LIVENESS_INTERVAL)
+            except ResponseError as refusal:  # answered all the same (say, an ACL refusal)
+                logger.warning("Redis broadcast: PUBLISH refused (%s)", refusal)
+                answer = refusal
+            if answer is None:  # nothing came for a whole interval
+                silent = silent + 1 if self._backlog else 0
+                if silent >= 2:
+                    raise RedisTimeoutError("no answer to PUBLISH on the publishing pipe")
+                continue
+            silent = 0
+            if self._backlog:
+                self._backlog_bytes -= len(self._backlog.popleft())
+            if not self._backlog:
+                self._backlog_empty.set()
 
     # Subscribing
 
@@ -391,6 +500,26 @@ class RedisBroadcast:
                 del self._pending[channel]
         if not entry.confirmed.done():
             entry.confirmed.set_result(None)
+
+
+def _publish_command(channel: str, message: bytes) -> bytes:
+    """``PUBLISH channel message`` as Redis reads it: an array of three bulk strings."""
+    name = channel.encode()
+    return b"*3\r\n$7\r\nPUBLISH\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n" % (
+        len(name),
+        name,
+        len(message),
+        message,
+    )
+
+
+def _writer_of(connection: AbstractConnection) -> asyncio.StreamWriter:
+    """The stream a connected redis-py connection writes its commands to (tests check that it
+    is still there: redis-py keeps it in a private attribute)."""
+    writer = getattr(connection, "_writer", None)
+    if not isinstance(writer, asyncio.StreamWriter):
+        raise RuntimeError("redis-py no longer keeps a connection's stream in `_writer`")
+    return writer
 
 
 async def _close_quietly(pubsub: PubSub) -> None:

@@ -96,7 +96,6 @@ class RoomHub:
         self._evictions: dict[str, asyncio.TimerHandle] = {}
         self._poll_seconds = poll_seconds
         self.shared = poll_seconds is not None  # other processes may write to our rooms
-        self._pokes: set[asyncio.Task[None]] = set()
         # Rooms closed by close_room(), by id(room): a command or a join still waiting for
         # such a room's lock is refused. Weak, so a closed room is forgotten once unused.
         self._closed: weakref.WeakValueDictionary[int, LiveRoom] = weakref.WeakValueDictionary()
@@ -353,10 +352,11 @@ class RoomHub:
             metrics.commit_finished(room.room_id, committed - started)
             if cid is not None:
                 room.operations[cid] = Operation(last, key)
+            # The other processes first: the poke is on its way before the local fan-out.
+            self._poke(room.room_id, last, events, cid, key)
             for event in events:
                 room.advance(event)
             metrics.FANOUT_SECONDS.observe(time.perf_counter() - committed)
-            self._poke_soon(room.room_id, last, events, cid, key)
             return last
         raise Rejected(ErrorCode.INTERNAL, "the room is too busy, try again")
 
@@ -424,14 +424,14 @@ class RoomHub:
             else:
                 room.advance(entry.event)
 
-    def _poke_soon(
+    def _poke(
         self, room_id: str, seq: int, events: Sequence[Event], cid: str | None, actor: str
     ) -> None:
-        """Tell the other processes, outside the room's lock: a slow broadcast slows no room.
+        """Tell the other processes, without waiting: a slow broadcast slows no room.
 
         The poke carries the committed events themselves: a process that is exactly one
         commit behind applies them without reading the database. Anything else (a gap, a
-        lost or garbled poke) still sends it to the log, which stays the record.
+        lost, repeated or garbled poke) still sends it to the log, which stays the record.
         """
         if not self.shared:
             return
@@ -440,10 +440,11 @@ class RoomHub:
             [first + i, *encode_event(event), cid if first + i == seq else None, actor]
             for i, event in enumerate(events)
         ]
-        poke = {"room": room_id, "seq": seq, "log": carried}
-        task = asyncio.create_task(self._publish(room_id, poke))
-        self._pokes.add(task)
-        task.add_done_callback(self._pokes.discard)
+        message = orjson.dumps({"room": room_id, "seq": seq, "log": carried})
+        try:
+            self.broadcast.publish_nowait(channel(room_id), message)
+        except Exception:  # the poke is a hint; the safety poll and the next poke cover a loss
+            log.warning("broadcast publish failed", extra={"room": room_id}, exc_info=True)
 
     async def _publish(self, room_id: str, poke: dict[str, object]) -> None:
         message = orjson.dumps(poke)
@@ -551,8 +552,7 @@ class RoomHub:
         return len(viewers)
 
     async def close(self) -> None:
-        if self._pokes:
-            await asyncio.wait(list(self._pokes), timeout=2)
+        """Stop following rooms (pokes handed over go out as the broadcast disconnects)."""
         for handle in self._evictions.values():
             handle.cancel()
         self._evictions.clear()
