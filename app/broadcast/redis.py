@@ -253,7 +253,7 @@ class RedisBroadcast:
     async def _pipe_forever(self, publisher: Redis) -> None:
         """Keep the pipe open: send what waits in the backlog, then count Redis's answers."""
         loop = asyncio.get_running_loop()
-        delay = RECONNECT_DELAY_MIN
+        backoff = _Backoff()
         pool = publisher.connection_pool
         while not self._closing:
             connection: AbstractConnection = pool.make_connection()  # type: ignore[no-untyped-call]
@@ -277,10 +277,8 @@ class RedisBroadcast:
                     await connection.disconnect()
             if self._closing:
                 return
-            if loop.time() - opened_at > RECONNECT_DELAY_MAX:
-                delay = RECONNECT_DELAY_MIN
-            await asyncio.sleep(random.uniform(delay / 2, delay))
-            delay = min(delay * 2, RECONNECT_DELAY_MAX)
+            backoff.lasted(loop.time() - opened_at)
+            await backoff.wait()
 
     async def _count_answers(self, connection: AbstractConnection) -> None:
         """Take one backlog entry off per answer, in order; two silent liveness intervals with
@@ -389,7 +387,7 @@ class RedisBroadcast:
 
     async def _read_forever(self) -> None:
         loop = asyncio.get_running_loop()
-        delay = RECONNECT_DELAY_MIN
+        backoff = _Backoff()
         while not self._closing:
             pubsub = self._pubsub
             if pubsub is None:
@@ -397,8 +395,7 @@ class RedisBroadcast:
                     await self._open_pubsub(resync=True)
                 except Exception as error:
                     logger.warning("Redis broadcast: reconnect failed (%s)", error)
-                    await asyncio.sleep(random.uniform(delay / 2, delay))
-                    delay = min(delay * 2, RECONNECT_DELAY_MAX)
+                    await backoff.wait()
                     continue
                 self.reconnects += 1
                 logger.info("Redis broadcast: reconnected; local subscribers marked lagged")
@@ -413,11 +410,8 @@ class RedisBroadcast:
             await self._drop(pubsub)
             if self._closing:
                 return
-            # A connection that dies at once must not turn into a tight reconnect loop.
-            if loop.time() - opened_at > RECONNECT_DELAY_MAX:
-                delay = RECONNECT_DELAY_MIN
-            await asyncio.sleep(random.uniform(delay / 2, delay))
-            delay = min(delay * 2, RECONNECT_DELAY_MAX)
+            backoff.lasted(loop.time() - opened_at)
+            await backoff.wait()
 
     async def _read(self, pubsub: PubSub) -> None:
         """Dispatch messages until the connection fails; PING when it has been quiet."""
@@ -520,6 +514,23 @@ def _writer_of(connection: AbstractConnection) -> asyncio.StreamWriter:
     if not isinstance(writer, asyncio.StreamWriter):
         raise RuntimeError("redis-py no longer keeps a connection's stream in `_writer`")
     return writer
+
+
+class _Backoff:
+    """Delays between reconnects: doubling from the minimum to the maximum, each with jitter,
+    and back to the minimum after a connection that lasted (one that dies at once must not
+    turn into a tight reconnect loop)."""
+
+    def __init__(self) -> None:
+        self.delay = RECONNECT_DELAY_MIN
+
+    def lasted(self, seconds: float) -> None:
+        if seconds > RECONNECT_DELAY_MAX:
+            self.delay = RECONNECT_DELAY_MIN
+
+    async def wait(self) -> None:
+        await asyncio.sleep(random.uniform(self.delay / 2, self.delay))
+        self.delay = min(self.delay * 2, RECONNECT_DELAY_MAX)
 
 
 async def _close_quietly(pubsub: PubSub) -> None:
