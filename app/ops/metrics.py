@@ -21,7 +21,7 @@ from prometheus_client import (
     ProcessCollector,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
@@ -94,7 +94,8 @@ class Rooms(Protocol):
 
 
 class HubCollector(Collector):
-    """What the hub holds right now, read at scrape time by walking its live rooms."""
+    """What the hub holds right now, read at scrape time by walking its live rooms, and its
+    broadcast's counts."""
 
     def __init__(self, hub: Callable[[], Rooms | None]) -> None:
         self._hub = hub
@@ -127,6 +128,23 @@ class HubCollector(Collector):
             "cirkelbord_send_queue_longest_messages",
             "Messages waiting in the longest send queue (SEND_QUEUE_LIMIT closes it)",
             longest,
+        )
+        # The Redis backplane's health (the in-process engine has none of these: zeros).
+        broadcast = getattr(hub, "broadcast", None)
+        yield GaugeMetricFamily(
+            "cirkelbord_broadcast_waiting_messages",
+            "Pokes handed to Redis and not answered yet",
+            getattr(broadcast, "waiting", 0),
+        )
+        yield CounterMetricFamily(
+            "cirkelbord_broadcast_dropped",
+            "Pokes dropped because Redis was not taking them (PUBLISH_BACKLOG_BYTES)",
+            getattr(broadcast, "publishes_dropped", 0),
+        )
+        yield CounterMetricFamily(
+            "cirkelbord_broadcast_reconnects",
+            "Times the Redis subscription connection was lost and opened again",
+            getattr(broadcast, "reconnects", 0),
         )
 
 

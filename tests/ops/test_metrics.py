@@ -95,6 +95,10 @@ async def test_metrics_move_when_clients_act(server: ServerProcess) -> None:
     assert value(during, "cirkelbord_commit_seconds_sum") > 0
     assert value(during, "cirkelbord_send_queue_messages") >= 0
     assert value(during, "cirkelbord_send_queue_longest_messages") >= 0
+    # One process on the in-process broadcast: the backplane's counts are there, at zero.
+    for name in ("waiting_messages", "dropped_total", "reconnects_total"):
+        assert (f"cirkelbord_broadcast_{name}", ()) in during
+        assert value(during, f"cirkelbord_broadcast_{name}") == 0
     assert value(during, "process_resident_memory_bytes") > 0
 
     for client in (fac, screen, *phones):
@@ -141,12 +145,50 @@ def test_send_queues_are_measured_on_scrape() -> None:
         "cirkelbord_live_rooms": 2,
         "cirkelbord_send_queue_messages": 10,
         "cirkelbord_send_queue_longest_messages": 7,
+        "cirkelbord_broadcast_waiting_messages": 0,  # the in-process engine: none
+        "cirkelbord_broadcast_dropped": 0,
+        "cirkelbord_broadcast_reconnects": 0,
     }
     idle = {
         family.name: family.samples[0].value
         for family in metrics.HubCollector(lambda: None).collect()
     }
     assert set(idle.values()) == {0}
+
+
+@dataclass
+class Backplane:
+    waiting: int
+    publishes_dropped: int
+    reconnects: int
+
+
+@dataclass
+class SharedHub:
+    rooms: dict[str, Room]
+    broadcast: Backplane
+
+
+def test_the_backplane_s_counts_are_read_on_scrape() -> None:
+    hub = SharedHub({}, Backplane(waiting=3, publishes_dropped=2, reconnects=1))
+    collected = {
+        family.name: (family.type, family.samples[0].name, family.samples[0].value)
+        for family in metrics.HubCollector(lambda: hub).collect()
+        if family.name.startswith("cirkelbord_broadcast")
+    }
+    assert collected == {
+        "cirkelbord_broadcast_waiting_messages": (
+            "gauge",
+            "cirkelbord_broadcast_waiting_messages",
+            3,
+        ),
+        "cirkelbord_broadcast_dropped": ("counter", "cirkelbord_broadcast_dropped_total", 2),
+        "cirkelbord_broadcast_reconnects": (
+            "counter",
+            "cirkelbord_broadcast_reconnects_total",
+            1,
+        ),
+    }
 
 
 def test_histogram_buckets_cover_the_slow_commit_threshold() -> None:
