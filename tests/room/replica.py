@@ -12,7 +12,7 @@ import orjson
 
 from app.room.state import RoomState
 from app.room.views import Op, View, snapshot_for
-from tests.support.client import with_person
+from tests.support.client import with_person, with_reflection
 
 BOARD_FIELDS = (
     "topic",
@@ -91,11 +91,6 @@ class Replica:
         elif kind in ("counts", "voting", "reflections", "scale", "me"):
             board[kind] = op[kind]
         elif kind == "reflection":
-            items = [i for i in board["reflections"]["items"] if i["key"] != op["key"]]
-            items += [op["item"]] if op["item"] is not None else []
-            board["reflections"] = {
-                "summary": op["summary"],
-                "items": sorted(items, key=lambda i: i["key"]),
-            }
+            board["reflections"] = with_reflection(board["reflections"], op)
         else:
             raise AssertionError(f"unknown op {kind!r}")

@@ -47,6 +47,15 @@ def with_person(people: list[Message], person: Message) -> list[Message]:
     return [*people, person]
 
 
+def with_reflection(reflections: Message, op: Message) -> Message:
+    """A `reflection` operation applied to the facilitator's reflections: the new summary, and
+    the item under the op's key replaced, added or (item null) removed, in key order."""
+    items = [item for item in reflections["items"] if item["key"] != op["key"]]
+    if op["item"] is not None:
+        items.append(op["item"])
+    return {"summary": op["summary"], "items": sorted(items, key=lambda item: item["key"])}
+
+
 class GapError(AssertionError):
     pass
 
@@ -225,12 +234,7 @@ class RoomClient:
         elif kind == "reflections":
             board["reflections"] = op["reflections"]
         elif kind == "reflection":
-            items = [i for i in board["reflections"]["items"] if i["key"] != op["key"]]
-            items += [op["item"]] if op["item"] is not None else []
-            board["reflections"] = {
-                "summary": op["summary"],
-                "items": sorted(items, key=lambda i: i["key"]),
-            }
+            board["reflections"] = with_reflection(board["reflections"], op)
         elif kind == "scale":
             board["scale"] = op["scale"]
         elif kind == "me":
