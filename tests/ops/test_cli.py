@@ -30,6 +30,7 @@ def test_serve_runs_uvicorn_with_a_graceful_shutdown_and_quiet_json_logs(
     cli.serve(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}"))
     [config] = seen
     assert config.timeout_graceful_shutdown == cli.GRACEFUL_SHUTDOWN_SECONDS == 10
+    assert config.http == "httptools"
     assert config.ws == "websockets-sansio"  # its shutdown sends 1012 to every client
     assert config.ws_per_message_deflate is False
     assert config.access_log is False
