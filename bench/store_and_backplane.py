@@ -38,6 +38,7 @@ import orjson
 from app.broadcast import from_url
 from app.broadcast.base import Broadcast
 from app.hub.hub import SAFETY_POLL_SECONDS, RoomHub
+from app.realtime.codec import Message
 from app.room import FACILITATOR, Actor, Role
 from app.room import commands as cmd
 from app.room.events import Event
@@ -57,8 +58,8 @@ class Viewer:
         self.arrived: dict[int, int] = {}
         self._waiting: dict[int, asyncio.Future[None]] = {}
 
-    def deliver(self, message: bytes) -> None:
-        if message.startswith(b'{"type":"event"'):
+    def deliver(self, message: Message) -> None:
+        if isinstance(message, bytes) and message.startswith(b'{"type":"event"'):
             seq = orjson.loads(message)["seq"]
             self.arrived[seq] = time.perf_counter_ns()
             waiter = self._waiting.pop(seq, None)

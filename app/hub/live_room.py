@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from app.hub.ports import BoardInfo, Viewer
-from app.realtime.codec import encode
+from app.realtime.codec import Message, encode, encode_ending_with
 from app.room import Actor, Delivery, RoomState, apply, render
 from app.room.commands import Command
 from app.room.events import Event, ParticipantJoined
@@ -63,11 +63,11 @@ class LiveRoom:
     """Pulsed whenever `exclusive()` lets the lock go: wakes every waiting submitter at once."""
     waiting: list[Job] = field(default_factory=list)
     _presence_soon: bool = False
-    _snapshots: dict[str | None, bytes] = field(default_factory=dict)
+    _snapshots: dict[str | None, Message] = field(default_factory=dict)
     _snapshot_seq: int = -1
     _board: dict[str, Any] | None = None
     _notes: list[Any] | None = None  # the board snapshot's notes, while no event changed them
-    _notes_json: orjson.Fragment | None = None  # the same notes, encoded
+    _notes_json: bytes | None = None  # the same notes, encoded
 
     # -- the lock ------------------------------------------------------------------------------
 
@@ -105,7 +105,7 @@ class LiveRoom:
 
     # -- messages ------------------------------------------------------------------------------
 
-    def snapshot_message(self, pid: str | None) -> bytes:
+    def snapshot_message(self, pid: str | None) -> Message:
         """The encoded snapshot for one viewer.
 
         The board's and the screens' (the same for all of them) are cached per room version; a
@@ -122,19 +122,16 @@ class LiveRoom:
                 self._board = board_snapshot(self.state, self._notes)
                 self._notes = self._board["notes"]
             view = self._board if pid is None else extend_for(self._board, self.state, pid)
+            message = {"type": "snapshot", "seq": self.state.seq, "epoch": self.epoch}
             if view["notes"] is self._notes:
                 # Most viewers see exactly the board's notes (all of a 500-note board): they
-                # are encoded once, not once per joining participant.
+                # are encoded once, and go out as a piece of every such viewer's message.
                 if self._notes_json is None:
-                    self._notes_json = orjson.Fragment(orjson.dumps(self._notes))
-                view = {**view, "notes": self._notes_json}
-            message = {
-                "type": "snapshot",
-                "seq": self.state.seq,
-                "epoch": self.epoch,
-                "board": view,
-            }
-            cached = encode(message)
+                    self._notes_json = orjson.dumps(self._notes)
+                rest = {key: value for key, value in view.items() if key != "notes"}
+                cached = encode_ending_with({**message, "board": rest}, "notes", self._notes_json)
+            else:
+                cached = encode({**message, "board": view})
             if not pid:
                 self._snapshots[pid] = cached
         return cached

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from app.realtime.codec import Message
 from app.room.events import Event
 
 
@@ -79,5 +80,6 @@ class Viewer(Protocol):
     @property
     def pid(self) -> str | None: ...
 
-    def deliver(self, message: bytes) -> None:
-        """`message`: one server message, UTF-8 JSON (`app.realtime.codec.encode`)."""
+    def deliver(self, message: Message) -> None:
+        """`message`: one server message, UTF-8 JSON (`app.realtime.codec.encode`), as bytes or
+        in pieces (`app.realtime.codec.Message`)."""

@@ -72,3 +72,24 @@ def to_command(message: p.CommandMessage) -> c.Command:
 def encode(message: dict[str, Any]) -> bytes:
     """One server message as UTF-8 JSON (encoded once, sent to many as it is)."""
     return orjson.dumps(message)
+
+
+Message = bytes | tuple[bytes, ...]
+"""One encoded server message: its bytes, or pieces that joined are its bytes. A participant's
+snapshot is pieces (the part only for them, the board's notes, the end), so that a board's
+notes, encoded once, are not copied into every joining phone's message (see `app.realtime.wire`
+for how pieces are written)."""
+
+
+def message_bytes(message: Message) -> bytes:
+    """The bytes of `message`, joined if it is in pieces."""
+    return message if isinstance(message, bytes) else b"".join(message)
+
+
+def encode_ending_with(message: dict[str, Any], key: str, value: bytes) -> Message:
+    """`message`, whose last entry is a non-empty object, with `key` added at the end of that
+    object: `value` (encoded JSON) as a piece of its own, not copied."""
+    head = encode(message)
+    if not head.endswith(b"}}") or head.endswith(b":{}}"):
+        raise ValueError("the message's last entry must be a non-empty object")
+    return (head[:-2] + b',"' + key.encode() + b'":', value, b"}}")

@@ -26,13 +26,14 @@ import contextlib
 import logging
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Final, Literal
 
 from starlette.websockets import WebSocket, WebSocketState
 
+from app.realtime.codec import Message
 from app.realtime.protocol import CloseCode
-from app.realtime.wire import Wire, text_frame, wire_of
+from app.realtime.wire import Frame, Wire, text_frame_parts, wire_of
 from app.room.limits import MESSAGE_BURST, MESSAGES_PER_SECOND, SEND_QUEUE_LIMIT
 
 log = logging.getLogger("cirkelbord.realtime")
@@ -64,35 +65,45 @@ class TokenBucket:
         return False
 
 
-def batch_frame(messages: list[bytes]) -> bytes:
-    """Several encoded messages as one JSON array, without decoding them again (one copy)."""
+def batch_pieces(messages: Sequence[Message]) -> list[bytes]:
+    """Several encoded messages as the pieces of one JSON array, the messages not copied."""
     if len(messages) == 1:
-        return messages[0]
+        [message] = messages
+        return [message] if isinstance(message, bytes) else list(message)
     if not messages:
-        return b"[]"
-    parts = [b"["]
+        return [b"[]"]
+    pieces = [b"["]
     for message in messages:
-        parts += (message, b",")
-    parts[-1] = b"]"
-    return b"".join(parts)
+        if isinstance(message, bytes):
+            pieces.append(message)
+        else:
+            pieces += message
+        pieces.append(b",")
+    pieces[-1] = b"]"
+    return pieces
 
 
-Frames = dict[bytes | tuple[bytes, ...], bytes]
+def batch_frame(messages: Sequence[Message]) -> bytes:
+    """Several encoded messages as one JSON array, without decoding them again (one copy)."""
+    return b"".join(batch_pieces(messages))
+
+
+Frames = dict[Message | tuple[Message, ...], Frame]
 """Frames built during one flush, by the message (or messages) they carry."""
 
 
-def take_batch(outbox: list[bytes]) -> list[bytes]:
+def take_batch(outbox: list[Message]) -> list[Message]:
     batch = outbox[:MAX_BATCH]
     del outbox[:MAX_BATCH]  # an emptied list frees its storage (a deque keeps a 64-slot block)
     return batch
 
 
-def frame_for(batch: list[bytes], frames: Frames) -> bytes:
+def frame_for(batch: Sequence[Message], frames: Frames) -> Frame:
     """The frame carrying `batch`, built once per flush for all clients that get the same."""
-    key: bytes | tuple[bytes, ...] = batch[0] if len(batch) == 1 else tuple(batch)
+    key: Message | tuple[Message, ...] = batch[0] if len(batch) == 1 else tuple(batch)
     frame = frames.get(key)
     if frame is None:
-        frame = frames[key] = text_frame(batch_frame(batch))
+        frame = frames[key] = text_frame_parts(batch_pieces(batch))
     return frame
 
 
@@ -147,7 +158,7 @@ class Connection:
         self.websocket = websocket
         self._pid: str | None = None
         self.queue_limit = queue_limit
-        self.outbox: list[bytes] = []
+        self.outbox: list[Message] = []
         self.closing: tuple[int, str] | None = None
         self.on_close: Callable[[], object] | None = None
         self._wire: Wire | None = wire_of(websocket.scope)
@@ -182,7 +193,7 @@ class Connection:
     def pending(self) -> int:
         return len(self.outbox)
 
-    def deliver(self, message: bytes) -> None:
+    def deliver(self, message: Message) -> None:
         """Queue a message: room events and direct answers (ack, error, pong) share the outbox,
         so a client sees them in the order they happened."""
         if self.closing is not None:

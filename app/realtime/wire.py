@@ -10,10 +10,12 @@ most of the server's time per delivered message.
 
 A server's WebSocket frame is not masked, and with per-message compression off (it is, see
 ``app.cli``) the frame for a message is the same bytes for every client. So a connection served
-by uvicorn's ``websockets-sansio`` protocol writes the frame itself: `text_frame()` builds it
-once, and `Wire.write()` hands it to the transport, which tries the ``send()`` system call at
-once. Only the writing of data frames takes this road; the handshake, pings, pongs and the
-closing handshake stay with uvicorn, which writes whole frames too, so frames never interleave.
+by uvicorn's ``websockets-sansio`` protocol writes the frame itself: `text_frame_parts()`
+builds it once (a large snapshot is not copied into it: the frame's header and the snapshot go
+to the transport one after the other), and `Wire.write()` hands it to the transport, which
+tries the ``send()`` system call at once. Only the writing of data frames takes this road; the
+handshake, pings, pongs and the closing handshake stay with uvicorn, which writes whole frames
+too, and a frame's parts are written in one go, so frames never interleave.
 
 `with_wire()` wraps the ASGI app outermost, where ``send`` is still uvicorn's own method, and
 leaves a `Wire` in the WebSocket's scope. Under any other server, another protocol
@@ -43,14 +45,49 @@ _TEXT_FIN: Final = 0x81
 """FIN bit and opcode 1 (text): every message goes out as one frame."""
 
 
-def text_frame(payload: bytes) -> bytes:
-    """One unmasked, final text frame holding `payload` (RFC 6455, section 5.2)."""
-    size = len(payload)
+WRITTEN_AS_IS_BYTES: Final = 16 * 1024
+"""A piece of a frame at least this long goes to the transport as it is, not copied into one
+frame with the rest (a board's snapshot: 131 KiB for 500 notes)."""
+
+Frame = tuple[bytes, ...]
+"""One WebSocket frame as the parts written in order: usually one, more when it holds a
+large piece (see `text_frame_parts()`)."""
+
+
+def text_header(size: int) -> bytes:
+    """The header of an unmasked, final text frame of `size` payload bytes (RFC 6455, 5.2)."""
     if size < 126:
-        return bytes((_TEXT_FIN, size)) + payload
+        return bytes((_TEXT_FIN, size))
     if size < 1 << 16:
-        return bytes((_TEXT_FIN, 126)) + size.to_bytes(2, "big") + payload
-    return bytes((_TEXT_FIN, 127)) + size.to_bytes(8, "big") + payload
+        return bytes((_TEXT_FIN, 126)) + size.to_bytes(2, "big")
+    return bytes((_TEXT_FIN, 127)) + size.to_bytes(8, "big")
+
+
+def text_frame_parts(pieces: list[bytes]) -> Frame:
+    """The text frame whose payload is `pieces` joined, as parts to write in order.
+
+    Small pieces are joined with the header into one part; a piece of `WRITTEN_AS_IS_BYTES` or
+    more is a part of its own, the very object given. Copying a large snapshot into a fresh
+    frame, and into the array of a batch before that, cost a joining phone 80-90 us of the
+    server's time (two copies of 131 KiB into new memory); an extra ``send()`` costs less.
+    """
+    size = sum(map(len, pieces))
+    if size < WRITTEN_AS_IS_BYTES:
+        if len(pieces) == 1:
+            return (text_header(size) + pieces[0],)
+        return (b"".join([text_header(size), *pieces]),)
+    parts: list[bytes] = []
+    small = [text_header(size)]
+    for piece in pieces:
+        if len(piece) < WRITTEN_AS_IS_BYTES:
+            small.append(piece)
+            continue
+        parts.append(b"".join(small))
+        parts.append(piece)
+        small = []
+    if small:
+        parts.append(b"".join(small))
+    return tuple(part for part in parts if part)
 
 
 class Wire:
@@ -106,8 +143,11 @@ class Wire:
         """Until the buffer drained below its low-water mark, or the connection was lost."""
         await self._protocol.writable.wait()
 
-    def write(self, frame: bytes) -> None:
-        self._protocol.transport.write(frame)
+    def write(self, frame: Frame) -> None:
+        """Write one frame's parts, all in this turn: nothing can come between them."""
+        transport = self._protocol.transport
+        for part in frame:
+            transport.write(part)
 
 
 class Inbox:

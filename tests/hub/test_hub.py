@@ -16,11 +16,12 @@ from app.broadcast.memory import MemoryBroadcast
 from app.hub import hub as hub_module
 from app.hub import live_room as live_room_module
 from app.hub.hub import RoomHub
+from app.realtime.codec import Message, message_bytes
 from app.room import FACILITATOR, Delivery, ErrorCode, Rejected, RoomState, limits, render
 from app.room import commands as cmd
 from app.room.events import Event, NoteEdited
 from app.room.state import Circle, Language, Phase, Role, participant
-from app.room.views import board_snapshot
+from app.room.views import board_snapshot, extend_for
 from app.store.database import migrate
 from app.store.room_store import SqlRoomStore
 
@@ -30,8 +31,8 @@ class ListViewer:
     pid: str | None = None
     messages: list[dict[str, Any]] = field(default_factory=list)
 
-    def deliver(self, message: bytes) -> None:
-        self.messages.append(orjson.loads(message))
+    def deliver(self, message: Message) -> None:
+        self.messages.append(orjson.loads(message_bytes(message)))
 
     def durable(self) -> list[dict[str, Any]]:
         """What carries a sequence number (presence does not)."""
@@ -314,9 +315,43 @@ async def test_the_cached_snapshot_is_the_snapshot_after_joins_and_renames(hub: 
         await hub.admit(room, Role.PARTICIPANT, code=code, name=f"Newcomer {step}")
         if step == 1:
             await hub.submit(room, participant(pid), "c3", cmd.Rename("Anna"))
-        cached = orjson.loads(live.snapshot_message(None))["board"]
+        cached = orjson.loads(message_bytes(live.snapshot_message(None)))["board"]
         assert cached == orjson.loads(orjson.dumps(board_snapshot(live.state)))
     assert cached["notes"][0]["author"] == "Anna"
+
+
+async def test_participants_snapshots_share_the_board_s_encoded_notes(hub: RoomHub) -> None:
+    room, pid = await writing_room(hub)
+    await hub.submit(room, participant(pid), "c1", cmd.AddNote("n1", Circle.INNER, "Goed"))
+    await hub.submit(
+        room, FACILITATOR, "c2", cmd.ChangePhase(Phase.INNER_WRITING, Phase.INNER_READING)
+    )
+    await hub.submit(
+        room, FACILITATOR, "c3", cmd.ChangePhase(Phase.INNER_READING, Phase.OUTER_WRITING)
+    )
+    await hub.submit(room, participant(pid), "c4", cmd.AddNote("n2", Circle.OUTER, "Nog niet"))
+    live = hub.rooms[room]
+    code = live.board.join_code
+    newcomers: list[str] = []
+    for name in ("Bo", "Cas"):
+        newcomer = (await hub.admit(room, Role.PARTICIPANT, code=code, name=name)).actor.pid
+        assert newcomer is not None
+        newcomers.append(newcomer)
+    state = live.state
+    first, second = (live.snapshot_message(newcomer) for newcomer in newcomers)
+    assert isinstance(first, tuple) and isinstance(second, tuple)
+    notes = first[1]
+    assert second[1] is notes  # encoded once, copied into neither
+    assert orjson.loads(notes) == orjson.loads(orjson.dumps(board_snapshot(state)["notes"]))
+    for newcomer, message in zip(newcomers, (first, second), strict=True):
+        sent = orjson.loads(message_bytes(message))
+        assert sent["type"] == "snapshot" and sent["seq"] == state.seq
+        expected = extend_for(board_snapshot(state), state, newcomer)
+        assert sent["board"] == orjson.loads(orjson.dumps(expected))
+    # The writer of a note not yet read out sees it too: a message of their own, whole.
+    own = live.snapshot_message(pid)
+    assert isinstance(own, bytes)
+    assert [n["id"] for n in orjson.loads(own)["board"]["notes"]] == ["n1", "n2"]
 
 
 async def test_a_poke_carries_the_commit_so_the_other_process_reads_no_log(

@@ -12,6 +12,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.ops import metrics
+from app.realtime.codec import Message
 from tests.conftest import sqlite_url
 from tests.support.client import RoomClient, create_board
 from tests.support.server import ServerProcess
@@ -117,7 +118,7 @@ class Waiting:
     waiting: int
     pid: str | None = None
 
-    def deliver(self, message: bytes) -> None:
+    def deliver(self, message: Message) -> None:
         pass
 
     def pending(self) -> int:

@@ -17,6 +17,7 @@ from app.config import DEFAULT_RETENTION_CHECK_MINUTES, DEFAULT_RETENTION_DAYS, 
 from app.hub.hub import RoomHub
 from app.main import create_app
 from app.ops.retention import RetentionSweeper
+from app.realtime.codec import Message
 from app.realtime.protocol import CloseCode
 from app.room import FACILITATOR, ErrorCode, Rejected
 from app.room import commands as cmd
@@ -46,7 +47,7 @@ class ClosingViewer:
     pid: str | None = None
     closed: tuple[int, str] | None = None
 
-    def deliver(self, message: bytes) -> None:
+    def deliver(self, message: Message) -> None:
         pass
 
     def close(self, code: int, reason: str = "") -> None:

@@ -13,47 +13,99 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from app.realtime.connection import batch_frame, frame_for
-from app.realtime.wire import Inbox, text_frame
+from app.realtime.connection import Frames, batch_frame, frame_for
+from app.realtime.wire import WRITTEN_AS_IS_BYTES, Inbox, Wire, text_frame_parts
 from app.room.limits import RECEIVED_BEFORE_PAUSE
+
+
+def _parsed(data: bytes) -> Frame:
+    reader = StreamReader()
+    reader.feed_data(data)
+    parser = Frame.parse(reader.read_exact, mask=False)
+    try:
+        next(parser)
+    except StopIteration as done:
+        parsed: Frame = done.value
+        return parsed
+    raise AssertionError("an incomplete frame")
 
 
 @pytest.mark.parametrize("size", [0, 1, 125, 126, 65535, 65536, 200_000])
 def test_a_text_frame_parses_back_to_its_payload(size: int) -> None:
     payload = ("é" * size).encode()[:size]
-    frame = text_frame(payload)
+    frame = b"".join(text_frame_parts([payload]))
     assert frame == Frame(Opcode.TEXT, payload).serialize(mask=False)
-    reader = StreamReader()
-    reader.feed_data(frame)
-    parser = Frame.parse(reader.read_exact, mask=False)
-    try:
-        next(parser)
-    except StopIteration as done:
-        parsed = done.value
+    parsed = _parsed(frame)
     assert parsed.opcode is Opcode.TEXT and parsed.fin and parsed.data == payload
 
 
 def test_one_frame_per_batch_built_once_for_everyone() -> None:
-    frames: dict[bytes | tuple[bytes, ...], bytes] = {}
+    frames: Frames = {}
     one = frame_for([b'{"type":"ack"}'], frames)
-    assert one == text_frame(b'{"type":"ack"}')
+    assert one == (Frame(Opcode.TEXT, b'{"type":"ack"}').serialize(mask=False),)
     assert frame_for([b'{"type":"ack"}'], frames) is one
     two = frame_for([b'{"a":1}', b'{"b":2}'], frames)
-    assert two == text_frame(b'[{"a":1},{"b":2}]')
+    assert _parsed(b"".join(two)).data == b'[{"a":1},{"b":2}]'
+    assert len(two) == 1
     assert frame_for([b'{"a":1}', b'{"b":2}'], frames) is two
     assert batch_frame([]) == b"[]"
     three = frame_for([b'{"a":1}', b'{"b":2}', b'{"c":"\xc3\xa9"}'], frames)
-    assert three == text_frame('[{"a":1},{"b":2},{"c":"é"}]'.encode())
+    assert _parsed(b"".join(three)).data == '[{"a":1},{"b":2},{"c":"é"}]'.encode()
+
+
+def test_a_large_message_is_written_as_it_is_not_copied_into_its_frame() -> None:
+    snapshot = b'{"type":"snapshot","notes":"' + b"n" * WRITTEN_AS_IS_BYTES + b'"}'
+    welcome, presence = b'{"type":"welcome"}', b'{"type":"presence"}'
+    alone = frame_for([snapshot], {})
+    assert len(alone) == 2 and alone[1] is snapshot
+    assert _parsed(b"".join(alone)).data == snapshot
+    batch = [welcome, snapshot, presence]
+    framed = frame_for(batch, {})
+    assert [part is snapshot for part in framed] == [False, True, False]
+    assert _parsed(b"".join(framed)).data == batch_frame(batch)
+    small = b"s" * (WRITTEN_AS_IS_BYTES - 1)
+    two_small = frame_for([small, small], {})  # together large, each small: copied once
+    assert len(two_small) == 1 and _parsed(two_small[0]).data == batch_frame([small, small])
+
+
+async def test_a_frame_in_parts_arrives_whole_between_others(
+    socket_pair: tuple[asyncio.Transport, socket.socket],
+) -> None:
+    transport, theirs = socket_pair
+    wire = Wire(cast(WebSocketsSansIOProtocol, SimpleNamespace(transport=transport)))
+    snapshot = b"[" + b"7," * WRITTEN_AS_IS_BYTES + b"7]"
+    sent = [[b'{"type":"welcome"}'], [b'{"type":"welcome"}', snapshot, b"{}"], [b"{}"]]
+    for batch in sent:
+        wire.write(frame_for(batch, {}))
+    expected = b"".join(b"".join(frame_for(batch, {})) for batch in sent)
+    received = b""
+    loop = asyncio.get_running_loop()
+    while len(received) < len(expected):
+        received += await asyncio.wait_for(loop.sock_recv(theirs, 1 << 20), 5)
+    assert received == expected
+    reader = StreamReader()
+    reader.feed_data(received)
+    for batch in sent:
+        parser = Frame.parse(reader.read_exact, mask=False)
+        with pytest.raises(StopIteration) as done:
+            next(parser)
+        assert done.value.value.data == batch_frame(batch)
 
 
 @pytest.fixture
-async def socket_transport() -> AsyncIterator[asyncio.Transport]:
-    """A real asyncio transport on one end of a socket pair."""
+async def socket_pair() -> AsyncIterator[tuple[asyncio.Transport, socket.socket]]:
+    """A real asyncio transport on one end of a socket pair, and the other end."""
     ours, theirs = socket.socketpair()
+    theirs.setblocking(False)
     transport, _ = await asyncio.get_running_loop().connect_accepted_socket(asyncio.Protocol, ours)
-    yield transport
+    yield transport, theirs
     transport.close()
     theirs.close()
+
+
+@pytest.fixture
+def socket_transport(socket_pair: tuple[asyncio.Transport, socket.socket]) -> asyncio.Transport:
+    return socket_pair[0]
 
 
 class _Attributes(SimpleNamespace):
