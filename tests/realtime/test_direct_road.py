@@ -40,8 +40,11 @@ async def _read_until(ws: websockets.ClientConnection, kind: str, seen: set[str]
 
 
 @contextlib.asynccontextmanager
-async def serving(tmp_path: Path) -> AsyncIterator[tuple[uvicorn.Server, FastAPI, str, Any]]:
-    """The app under `server_config()` in this process; yields server, app, origin and a board."""
+async def serving(
+    tmp_path: Path, *, compression: bool = False
+) -> AsyncIterator[tuple[uvicorn.Server, FastAPI, str, Any]]:
+    """The app under `server_config()` in this process (with per-message compression offered
+    if `compression`); yields server, app, origin and a board."""
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     settings = Settings(
@@ -52,7 +55,9 @@ async def serving(tmp_path: Path) -> AsyncIterator[tuple[uvicorn.Server, FastAPI
         log_level="warning",
     )
     app = create_app(settings)
-    server = uvicorn.Server(server_config(app, settings))
+    config = server_config(app, settings)
+    config.ws_per_message_deflate = compression
+    server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     try:
         async with asyncio.timeout(30):
@@ -66,10 +71,12 @@ async def serving(tmp_path: Path) -> AsyncIterator[tuple[uvicorn.Server, FastAPI
         await serving
 
 
-def _screen(origin: str, board: Any) -> Any:
+def _screen(origin: str, board: Any, compression: str | None = None) -> Any:
     port = origin.rsplit(":", 1)[1]
     return websockets.connect(
-        f"ws://127.0.0.1:{port}/ws/{board['room_id']}", origin=Origin(origin), compression=None
+        f"ws://127.0.0.1:{port}/ws/{board['room_id']}",
+        origin=Origin(origin),
+        compression=compression,
     )
 
 
@@ -122,3 +129,26 @@ async def test_a_closed_connection_is_freed_without_the_garbage_collector(tmp_pa
                     await asyncio.sleep(0.01)
         finally:
             gc.enable()
+
+
+async def test_with_compression_messages_take_the_asgi_road_and_arrive_the_same(
+    tmp_path: Path,
+) -> None:
+    """Frames written to the transport would skip the compression the two sides agreed on: a
+    connection that negotiated it sends through ASGI, in pieces or not."""
+    async with (
+        serving(tmp_path, compression=True) as (_server, app, origin, board),
+        _screen(origin, board, compression="deflate") as ws,
+    ):
+        hello = {"type": "hello", "v": PROTOCOL_VERSION, "role": "participant", "name": "Ann"}
+        await ws.send(orjson.dumps({**hello, "code": board["join_code"]}).decode())
+        received: list[dict[str, Any]] = []
+        while not any(m["type"] == "snapshot" for m in received):
+            frame = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
+            received += frame if isinstance(frame, list) else [frame]
+        [viewer] = app.state.hub.rooms[board["room_id"]].viewers
+        assert isinstance(viewer, Connection) and not viewer.direct
+        live = app.state.hub.rooms[board["room_id"]]
+        assert isinstance(live.snapshot_message(viewer.pid), tuple)  # sent in pieces
+        [snapshot] = [m for m in received if m["type"] == "snapshot"]
+        assert snapshot["board"]["notes"] == [] and snapshot["board"]["me"]["id"] == viewer.pid
