@@ -92,4 +92,4 @@ def encode_ending_with(message: dict[str, Any], key: str, value: bytes) -> Messa
     head = encode(message)
     if not head.endswith(b"}}") or head.endswith(b":{}}"):
         raise ValueError("the message's last entry must be a non-empty object")
-    return (head[:-2] + b',"' + key.encode() + b'":', value, b"}}")
+    return (head[:-2] + b"," + orjson.dumps(key) + b":", value, b"}}")

@@ -17,6 +17,8 @@ def test_a_message_ending_with_a_piece_joins_to_the_whole_message() -> None:
     whole = orjson.loads(message_bytes(pieces))
     assert whole == {**message, "board": {**board, "notes": orjson.loads(notes)}}
     assert message_bytes(b'{"type":"pong"}') == b'{"type":"pong"}'
+    quoted = encode_ending_with(message, 'say "hi"', b"1")
+    assert orjson.loads(message_bytes(quoted))["board"]['say "hi"'] == 1
 
 
 @pytest.mark.parametrize(
