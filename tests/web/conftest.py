@@ -30,7 +30,7 @@ from playwright.sync_api import (
 from websockets.sync.client import ClientConnection, connect
 
 from app.realtime.protocol import PROTOCOL_VERSION
-from tests.support.client import messages_of, with_person
+from tests.support.client import messages_of, with_person, with_reflection
 from tests.support.server import ServerProcess
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -180,6 +180,8 @@ class Facilitator:
             self.board["participants"] = with_person(self.board["participants"], op["person"])
         elif kind in ("counts", "voting", "reflections", "scale"):
             self.board[kind] = op[kind]
+        elif kind == "reflection":
+            self.board["reflections"] = with_reflection(self.board["reflections"], op)
 
     def command(self, **fields: Any) -> Message:
         """Send a command and wait for its ack; an error fails the test."""
