@@ -65,6 +65,10 @@ loop, for aiosqlite); it only happens while servers create a new database togeth
 READ_ONLY_OPTION: Final = "cirkelbord_read_only"
 """Execution option: the transaction only reads, so SQLite may start it deferred."""
 
+CURSOR_TRANSACTION_OPTION: Final = "cirkelbord_cursor_transaction"
+"""Execution option: the caller begins and ends the transactions on the sqlite3 cursor itself
+(the group committer's writer, see ``app.store.direct``), so the "begin" event emits nothing."""
+
 MIGRATIONS_DIR: Final = Path(__file__).resolve().parents[2] / "migrations"
 """The Alembic scripts, in the source tree next to the package (alembic.ini points there too)."""
 
@@ -156,7 +160,10 @@ def _configure_sqlite(engine: Engine, synchronous: SqliteSynchronous) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        if connection.get_execution_options().get(READ_ONLY_OPTION, False):
+        options = connection.get_execution_options()
+        if options.get(CURSOR_TRANSACTION_OPTION, False):
+            return  # the transaction was begun on the cursor (app.store.direct)
+        if options.get(READ_ONLY_OPTION, False):
             connection.exec_driver_sql("BEGIN")
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")

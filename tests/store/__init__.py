@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 from app.store import BoardRecord
 
@@ -19,3 +21,18 @@ def board_record(room_id: str, *, last_activity_at: datetime = NOW) -> BoardReco
         created_at=NOW,
         last_activity_at=last_activity_at,
     )
+
+
+def another_writer_can_begin(path: Path) -> bool:
+    """Whether a second connection gets the write lock right now (without waiting)."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return False
+    else:
+        other.execute("ROLLBACK")
+        return True
+    finally:
+        other.close()

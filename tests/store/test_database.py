@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from app.store.database import (
     is_sqlite_file,
     sqlite_sync_engine,
 )
+from tests.store import another_writer_can_begin
 
 
 @pytest.fixture
@@ -31,21 +31,6 @@ async def sqlite_engine(sqlite_path: Path) -> AsyncIterator[AsyncEngine]:
         yield engine
     finally:
         await engine.dispose()
-
-
-def another_writer_can_begin(path: Path) -> bool:
-    """Whether a second connection gets the write lock right now (without waiting)."""
-    other = sqlite3.connect(path, timeout=0, isolation_level=None)
-    try:
-        other.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        assert "locked" in str(error)
-        return False
-    else:
-        other.execute("ROLLBACK")
-        return True
-    finally:
-        other.close()
 
 
 async def test_sqlite_connections_are_durable_and_strict(sqlite_engine: AsyncEngine) -> None:
