@@ -63,7 +63,6 @@ import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -214,33 +213,61 @@ class GroupCommitter:
 
     async def _write(self, batch: list[_Pending]) -> None:
         requests = [item.request for item in batch]
+        if self._thread is not None and self._writer_db is not None:
+            await self._write_in_thread(batch, requests, self._thread, self._writer_db)
+            return
         try:
-            if self._thread is not None and self._writer_db is not None:
-                write = partial(_write_batch, self._writer_db, requests, self._known)
-                outcomes, failure = await asyncio.get_running_loop().run_in_executor(
-                    self._thread, write
-                )
-                if failure is None:
-                    self._appended += len(requests)
-                    self._checkpoint_soon()
-            else:
-                outcomes, failure = await self._write_batch_async(requests)
-        except Exception as error:  # pragma: no cover - both writers catch their errors
+            outcomes, failure = await self._write_batch_async(requests)
+        except Exception as error:  # pragma: no cover - the writer catches its errors
             outcomes, failure = [], error
         except BaseException:
             # Cancelled mid-batch: the outcome is unknown, so nobody is told it was stored.
             for item in batch:
                 item.future.cancel()
             raise
-        # Only now, after the commit, may anyone hear of the outcome.
-        for index, item in enumerate(batch):
-            own = outcomes[index] if index < len(outcomes) else None
-            if isinstance(own, Exception):
-                _fail(item.future, own)
-            elif failure is not None or own is None:
-                _fail(item.future, failure or RuntimeError("request was not written"))
-            elif not item.future.done():
-                item.future.set_result(own)
+        _answer(batch, outcomes, failure)
+
+    async def _write_in_thread(
+        self,
+        batch: list[_Pending],
+        requests: list[AppendRequest],
+        thread: ThreadPoolExecutor,
+        writer_db: WriterConnection,
+    ) -> None:
+        """The batch in the writer's thread. The callers are answered by the callback that the
+        thread leaves on the event loop once the batch is committed, in the turn the loop
+        wakes up to it: a turn earlier than through this task, and without the executor's
+        futures in between."""
+        loop = asyncio.get_running_loop()
+        written: asyncio.Future[None] = loop.create_future()
+
+        def finished(outcomes: _Outcomes) -> None:
+            if outcomes[1] is None:
+                self._appended += len(requests)
+                self._checkpoint_soon()
+            _answer(batch, *outcomes)
+            if not written.done():
+                written.set_result(None)
+
+        def write() -> None:
+            try:
+                outcomes = _write_batch(writer_db, requests, self._known)
+            except BaseException as error:  # pragma: no cover - _write_batch catches its errors
+                outcomes = [], RuntimeError(f"the writer failed: {error!r}")
+            loop.call_soon_threadsafe(finished, outcomes)
+
+        try:
+            thread.submit(write)
+        except Exception as error:  # its executor was shut down
+            _answer(batch, [], error)
+            return
+        try:
+            await written
+        except BaseException:
+            # Cancelled mid-batch: the outcome is unknown, so nobody is told it was stored.
+            for item in batch:
+                item.future.cancel()
+            raise
 
     def _checkpoint_soon(self) -> None:
         """Start a checkpoint in its own thread, unless one ran or runs within the interval, or
@@ -404,3 +431,17 @@ def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
 def _fail(future: asyncio.Future[int], error: Exception) -> None:
     if not future.done():
         future.set_exception(error)
+
+
+def _answer(
+    batch: list[_Pending], outcomes: list[int | Exception], failure: Exception | None
+) -> None:
+    """Tell each caller its outcome; only after the commit may anyone hear of it."""
+    for index, item in enumerate(batch):
+        own = outcomes[index] if index < len(outcomes) else None
+        if isinstance(own, Exception):
+            _fail(item.future, own)
+        elif failure is not None or own is None:
+            _fail(item.future, failure or RuntimeError("request was not written"))
+        elif not item.future.done():
+            item.future.set_result(own)

@@ -6,6 +6,7 @@ import asyncio
 import os
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -292,6 +293,31 @@ async def test_submit_needs_a_running_committer(sessionmaker: Sessions) -> None:
     await committer.stop()
     with pytest.raises(RuntimeError):
         await committer.start()
+
+
+async def test_a_writer_thread_that_takes_no_more_work_fails_the_batch_not_the_writer(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'writer.sqlite3'}"
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        sessionmaker = create_sessionmaker(engine)
+        async with sessionmaker.begin() as session:
+            await insert_board(session, board_record("a"))
+        async with GroupCommitter(sessionmaker) as committer:
+            assert await committer.submit(request("a", 0)) == 1
+            thread = committer._thread
+            assert thread is not None
+            thread.shutdown()
+            with pytest.raises(RuntimeError, match="shutdown"):
+                async with asyncio.timeout(5):  # answered, not left waiting
+                    await committer.submit(request("a", 1))
+            assert committer._writer is not None and not committer._writer.done()
+            committer._thread = ThreadPoolExecutor(1)  # stop() closes the connection there
+        assert await last_seq(engine, "a") == 1
+    finally:
+        await engine.dispose()
 
 
 async def test_an_in_memory_sqlite_database_is_written_on_the_event_loop() -> None:
