@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -101,6 +101,24 @@ def commits(engine: AsyncEngine) -> Iterator[Commits]:
     made = Commits(engine)
     yield made
     made.close()
+
+
+SqliteFile = tuple[Path, AsyncEngine]
+
+
+@pytest.fixture
+async def sqlite_file(tmp_path: Path) -> AsyncIterator[SqliteFile]:
+    """A migrated SQLite file holding board "a": there the committer writes in a thread."""
+    path = tmp_path / "writer.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine).begin() as session:
+            await insert_board(session, board_record("a"))
+        yield path, engine
+    finally:
+        await engine.dispose()
 
 
 def created(room_id: str) -> ev.BoardCreated:
@@ -296,28 +314,20 @@ async def test_submit_needs_a_running_committer(sessionmaker: Sessions) -> None:
 
 
 async def test_a_writer_thread_that_takes_no_more_work_fails_the_batch_not_the_writer(
-    tmp_path: Path,
+    sqlite_file: SqliteFile,
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'writer.sqlite3'}"
-    await migrate(url)
-    engine = create_engine(url)
-    try:
-        sessionmaker = create_sessionmaker(engine)
-        async with sessionmaker.begin() as session:
-            await insert_board(session, board_record("a"))
-        async with GroupCommitter(sessionmaker) as committer:
-            assert await committer.submit(request("a", 0)) == 1
-            thread = committer._thread
-            assert thread is not None
-            thread.shutdown()
-            with pytest.raises(RuntimeError, match="shutdown"):
-                async with asyncio.timeout(5):  # answered, not left waiting
-                    await committer.submit(request("a", 1))
-            assert committer._writer is not None and not committer._writer.done()
-            committer._thread = ThreadPoolExecutor(1)  # stop() closes the connection there
-        assert await last_seq(engine, "a") == 1
-    finally:
-        await engine.dispose()
+    _, engine = sqlite_file
+    async with GroupCommitter(create_sessionmaker(engine)) as committer:
+        assert await committer.submit(request("a", 0)) == 1
+        thread = committer._thread
+        assert thread is not None
+        thread.shutdown()
+        with pytest.raises(RuntimeError, match="shutdown"):
+            async with asyncio.timeout(5):  # answered, not left waiting
+                await committer.submit(request("a", 1))
+        assert committer._writer is not None and not committer._writer.done()
+        committer._thread = ThreadPoolExecutor(1)  # stop() closes the connection there
+    assert await last_seq(engine, "a") == 1
 
 
 async def test_an_in_memory_sqlite_database_is_written_on_the_event_loop() -> None:
@@ -339,73 +349,59 @@ async def test_an_in_memory_sqlite_database_is_written_on_the_event_loop() -> No
 
 
 async def test_on_sqlite_the_log_is_checkpointed_off_the_writers_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sqlite_file: SqliteFile, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The writer's commits never checkpoint (no stall on an acknowledgement); a thread of
     its own copies the log into the database file."""
-    path = tmp_path / "checkpoints.sqlite3"
-    url = f"sqlite+aiosqlite:///{path}"
-    await migrate(url)
-    engine = create_engine(url)
-    try:
-        sessionmaker = create_sessionmaker(engine)
-        async with sessionmaker.begin() as session:
-            await insert_board(session, board_record("a"))
-        size = path.stat().st_size
-        async with GroupCommitter(sessionmaker) as committer:
-            for seq in range(0, 300, 20):
-                await asyncio.gather(
-                    *(committer.submit(request("a", s)) for s in range(seq, seq + 20))
-                )
-                if seq + 20 < group_commit.CHECKPOINT_AFTER_APPENDS:
-                    assert committer._checkpointing is None  # too little appended yet
+    path, engine = sqlite_file
+    sessionmaker = create_sessionmaker(engine)
+    size = path.stat().st_size
+    async with GroupCommitter(sessionmaker) as committer:
+        for seq in range(0, 300, 20):
+            await asyncio.gather(*(committer.submit(request("a", s)) for s in range(seq, seq + 20)))
+            if seq + 20 < group_commit.CHECKPOINT_AFTER_APPENDS:
+                assert committer._checkpointing is None  # too little appended yet
 
-            def writer_setting() -> int:
-                assert committer._writer_db is not None
-                connection = committer._writer_db.connection()
-                value = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
-                connection.rollback()
-                return int(value)
+        def writer_setting() -> int:
+            assert committer._writer_db is not None
+            connection = committer._writer_db.connection()
+            value = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one()
+            connection.rollback()
+            return int(value)
 
-            loop = asyncio.get_running_loop()
-            assert await loop.run_in_executor(committer._thread, writer_setting) == 0
-            first = committer._checkpointing
-            assert first is not None  # started once enough was appended
-            await first
-            monkeypatch.setattr(group_commit, "CHECKPOINT_EVERY_SECONDS", 0.0)
-            committer._checkpoint_soon()
-            assert committer._checkpointing is first  # 100 appends since: not yet
-            monkeypatch.setattr(group_commit, "CHECKPOINT_AFTER_APPENDS", 100)
-            committer._checkpoint_soon()
-            assert committer._checkpointing is not first
-            await committer._checkpointing
+        loop = asyncio.get_running_loop()
+        assert await loop.run_in_executor(committer._thread, writer_setting) == 0
+        first = committer._checkpointing
+        assert first is not None  # started once enough was appended
+        await first
+        monkeypatch.setattr(group_commit, "CHECKPOINT_EVERY_SECONDS", 0.0)
+        committer._checkpoint_soon()
+        assert committer._checkpointing is first  # 100 appends since: not yet
+        monkeypatch.setattr(group_commit, "CHECKPOINT_AFTER_APPENDS", 100)
+        committer._checkpoint_soon()
+        assert committer._checkpointing is not first
+        await committer._checkpointing
 
-            def niceness() -> int:
-                return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        def niceness() -> int:
+            return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
-            # Copying the log waits for a free CPU: it never takes one from the event loop.
-            assert committer._checkpoints is not None
-            checkpointer = await loop.run_in_executor(committer._checkpoints, niceness)
-            assert checkpointer == group_commit.CHECKPOINT_NICENESS
-            assert await loop.run_in_executor(committer._thread, niceness) == os.getpriority(
-                os.PRIO_PROCESS, 0
-            )  # the writer, on every acknowledgement's path, keeps the server's
-        assert path.stat().st_size > size, "nothing was copied from the log"
-        assert await last_seq(engine, "a") == 300
-    finally:
-        await engine.dispose()
+        # Copying the log waits for a free CPU: it never takes one from the event loop.
+        assert committer._checkpoints is not None
+        checkpointer = await loop.run_in_executor(committer._checkpoints, niceness)
+        assert checkpointer == group_commit.CHECKPOINT_NICENESS
+        assert await loop.run_in_executor(committer._thread, niceness) == os.getpriority(
+            os.PRIO_PROCESS, 0
+        )  # the writer, on every acknowledgement's path, keeps the server's
+    assert path.stat().st_size > size, "nothing was copied from the log"
+    assert await last_seq(engine, "a") == 300
 
 
 async def test_on_sqlite_the_writer_keeps_its_connection_until_a_batch_fails(
-    tmp_path: Path,
+    sqlite_file: SqliteFile,
 ) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'writer.sqlite3'}"
-    await migrate(url)
-    engine = create_engine(url)
+    _, engine = sqlite_file
     commits = Commits(engine)
     try:
-        async with commits.sessionmaker.begin() as session:
-            await insert_board(session, board_record("a"))
         async with commits.committer() as committer:
             writer = committer._writer_db
             assert writer is not None
@@ -427,4 +423,3 @@ async def test_on_sqlite_the_writer_keeps_its_connection_until_a_batch_fails(
         assert await last_seq(engine, "a") == 3
     finally:
         commits.close()
-        await engine.dispose()
