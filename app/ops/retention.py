@@ -1,7 +1,8 @@
 """Deleting boards: by their facilitator now, or by the server once the retention period ran out.
 
 A board is kept `retention_days` after its last activity (every stored change counts; the
-store moves `last_activity_at` in the transaction that stores it). A background task started
+store moves `last_activity_at` in the transaction that stores it, at most once a minute per
+board: `app.store.group_commit.ACTIVITY_TOUCH_SECONDS`). A background task started
 in the app's lifespan (`RetentionSweeper.run`) looks for expired boards every
 `retention_check_minutes` and deletes each one with everything in it (ON DELETE CASCADE).
 

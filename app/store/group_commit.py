@@ -61,8 +61,9 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Final, Self
 
@@ -124,9 +125,7 @@ class GroupCommitter:
         self._thread: ThreadPoolExecutor | None = None
         self._sync_engine: Engine | None = None
         self._writer_db: WriterConnection | None = None  # used in the writer's thread only
-        # Each room's last seq as this writer committed it: an append that continues from
-        # there needs no read of the log first (see `append_sync`). Only the writer uses it.
-        self._known: dict[str, int] = {}
+        self._memory = WriterMemory()  # only the writer uses it
         self._checkpoints: ThreadPoolExecutor | None = None
         self._checkpointing: asyncio.Future[None] | None = None
         self._checkpointed_at = float("-inf")
@@ -251,7 +250,7 @@ class GroupCommitter:
 
         def write() -> None:
             try:
-                outcomes = _write_batch(writer_db, requests, self._known)
+                outcomes = _write_batch(writer_db, requests, self._memory)
             except BaseException as error:  # pragma: no cover - _write_batch catches its errors
                 outcomes = [], RuntimeError(f"the writer failed: {error!r}")
             loop.call_soon_threadsafe(finished, outcomes)
@@ -307,16 +306,16 @@ class GroupCommitter:
         session = self._sessionmaker()
         try:
             async with session.begin():
-                await session.run_sync(_append_all, requests, outcomes, self._known)
+                await session.run_sync(_append_all, requests, outcomes, self._memory)
         except Exception as error:
-            _remember(self._known, requests, (outcomes, error))
+            self._memory.after(requests, error)
             return outcomes, error
         finally:
             try:
                 await session.close()
             except Exception:
                 logger.exception("closing the group commit session failed")
-        _remember(self._known, requests, (outcomes, None))
+        self._memory.after(requests, None)
         return outcomes, None
 
 
@@ -325,39 +324,63 @@ _Outcomes = tuple[list[int | Exception], Exception | None]
 
 
 MAX_KNOWN_ROOMS: Final = 10_000
-"""Rooms whose last seq the writer remembers (forgotten all at once past this)."""
+"""Rooms the writer remembers (`WriterMemory`; forgotten all at once past this)."""
+
+ACTIVITY_TOUCH_SECONDS: Final = 60.0
+"""The writer moves a board's activity time (``boards.last_activity_at``) at most this often:
+it counts for retention, in days, and dates the summary, so a minute's lag changes nothing,
+while one more row per commit made a lone note's commit about a tenth slower."""
+
+
+@dataclass(slots=True)
+class WriterMemory:
+    """What the writer remembers from batch to batch, per room."""
+
+    last_seq: dict[str, int] = field(default_factory=dict)
+    """The last seq as this writer committed it: an append that continues from there needs no
+    read of the log first (see `append_sync`)."""
+    touched_at: dict[str, float] = field(default_factory=dict)
+    """When (`time.monotonic()`) this writer last moved the board's activity time."""
+
+    def after(self, requests: list[AppendRequest], failure: Exception | None) -> None:
+        """After the transaction: a failed commit stored nothing, so its rooms are forgotten."""
+        if failure is not None:
+            for request in requests:
+                self.last_seq.pop(request.room_id, None)
+                self.touched_at.pop(request.room_id, None)
+        if len(self.last_seq) > MAX_KNOWN_ROOMS or len(self.touched_at) > MAX_KNOWN_ROOMS:
+            self.last_seq.clear()
+            self.touched_at.clear()
 
 
 def _append_all(
     session: Session | Connection,
     requests: list[AppendRequest],
     outcomes: list[int | Exception],
-    known: dict[str, int],
+    memory: WriterMemory,
 ) -> None:
-    """Every request in its own savepoint; then one statement moves the boards' activity."""
+    """Every request in its own savepoint; then one statement moves the activity time of the
+    boards that were not moved in the last ACTIVITY_TOUCH_SECONDS. What this records in
+    `memory` is taken back by `WriterMemory.after()` if the transaction fails."""
+    now = time.monotonic()
     touched: set[str] = set()
     for request in requests:
         room_id = request.room_id
+        known = memory.last_seq.get(room_id)
         try:
-            last = append_sync(session, request, known_last=known.get(room_id), touch=False)
+            last = append_sync(session, request, known_last=known, touch=False)
         except Exception as error:
             outcomes.append(error)
-            known.pop(room_id, None)
+            memory.last_seq.pop(room_id, None)
             continue
         outcomes.append(last)
         if request.events:  # an empty request read nothing: it proves nothing about the log
-            known[room_id] = last  # taken back by _remember() if the transaction fails
-            touched.add(room_id)
+            memory.last_seq[room_id] = last
+            touched_at = memory.touched_at.get(room_id)
+            if touched_at is None or now - touched_at >= ACTIVITY_TOUCH_SECONDS:
+                touched.add(room_id)
+                memory.touched_at[room_id] = now
     touch_boards(session, touched)
-
-
-def _remember(known: dict[str, int], requests: list[AppendRequest], outcomes: _Outcomes) -> None:
-    """After the transaction: a failed commit stored nothing, so its rooms are forgotten."""
-    if outcomes[1] is not None:
-        for request in requests:
-            known.pop(request.room_id, None)
-    if len(known) > MAX_KNOWN_ROOMS:
-        known.clear()
 
 
 class WriterConnection:
@@ -390,22 +413,19 @@ class WriterConnection:
 
 
 def _write_batch(
-    writer: WriterConnection,
-    requests: list[AppendRequest],
-    known: dict[str, int] | None = None,
+    writer: WriterConnection, requests: list[AppendRequest], memory: WriterMemory
 ) -> _Outcomes:
     """One batch in one transaction, in the writer's thread."""
     outcomes: list[int | Exception] = []
-    known = {} if known is None else known
     try:
         connection = writer.connection()
         with DirectConnection(connection).transaction():
-            _append_all(connection, requests, outcomes, known)
+            _append_all(connection, requests, outcomes, memory)
     except Exception as error:
         writer.discard()
-        _remember(known, requests, (outcomes, error))
+        memory.after(requests, error)
         return outcomes, error
-    _remember(known, requests, (outcomes, None))
+    memory.after(requests, None)
     return outcomes, None
 
 

@@ -22,6 +22,7 @@ from app.realtime.protocol import CloseCode
 from app.room import FACILITATOR, ErrorCode, Rejected
 from app.room import commands as cmd
 from app.room.state import Circle, Language, Phase, Role, participant
+from app.store import group_commit
 from tests.conftest import sqlite_url
 from tests.ops.rows import rows_of, set_last_activity
 from tests.support.client import RoomClient, create_board
@@ -128,10 +129,12 @@ async def test_a_board_goes_with_everything_in_it_after_the_retention_period(
     assert await running.sweeper.sweep() == []
 
 
-async def test_activity_keeps_a_board(running: Running) -> None:
+async def test_activity_keeps_a_board(running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
     room = await running.board_with_notes()
     set_last_activity(running.database, room, running.clock.now - timedelta(days=DAYS + 5))
-    # A change before the sweep moves the last activity to now: the board stays.
+    # More than a minute after the board's last move (see ACTIVITY_TOUCH_SECONDS), a change
+    # before the sweep moves the last activity to now: the board stays.
+    monkeypatch.setattr(group_commit, "ACTIVITY_TOUCH_SECONDS", 0.0)
     await running.hub.submit(room, FACILITATOR, "topic", cmd.SetTopic("Nog steeds bezig"))
     assert await running.sweeper.sweep() == []
     assert rows_of(running.database, room)["boards"] == 1

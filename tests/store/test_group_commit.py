@@ -7,6 +7,7 @@ import os
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from app.store import (
     create_engine,
     create_sessionmaker,
     find_operation,
+    get_board,
     group_commit,
     insert_board,
     last_seq,
@@ -35,7 +37,7 @@ from app.store import (
     metadata,
     migrate,
 )
-from tests.store import board_record
+from tests.store import NOW, board_record
 
 AddBoard = Callable[[str], Awaitable[BoardRecord]]
 Sessions = async_sessionmaker[AsyncSession]
@@ -238,6 +240,41 @@ async def test_a_failing_commit_fails_the_whole_batch(
         # The committer carries on with the next batch.
         commits.fail_with = None
         assert await committer.submit(request("a", 0)) == 1
+
+
+async def activity_of(sessionmaker: Sessions, room_id: str) -> datetime:
+    async with sessionmaker() as session:
+        board = await get_board(session, room_id)
+    assert board is not None
+    return board.last_activity_at
+
+
+async def test_a_boards_activity_time_moves_at_most_once_a_minute(
+    add_board: AddBoard, sessionmaker: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await add_board("a")
+    async with GroupCommitter(sessionmaker) as committer:
+        await committer.submit(request("a", 0))
+        first = await activity_of(sessionmaker, "a")
+        assert first > NOW  # the board's first change in this process moves it
+        await committer.submit(request("a", 1))
+        assert await activity_of(sessionmaker, "a") == first  # within the minute: not again
+        monkeypatch.setattr(group_commit, "ACTIVITY_TOUCH_SECONDS", 0.0)  # a minute later
+        await committer.submit(request("a", 2))
+        assert await activity_of(sessionmaker, "a") > first
+
+
+async def test_a_failed_commit_moved_no_activity_time(
+    add_board: AddBoard, commits: Commits
+) -> None:
+    await add_board("a")
+    async with commits.committer() as committer:
+        commits.fail_with = DiskFull("no space left on device")
+        with pytest.raises(DiskFull):
+            await committer.submit(request("a", 0))
+        commits.fail_with = None
+        await committer.submit(request("a", 0))  # so this one moves it
+    assert await activity_of(commits.sessionmaker, "a") > NOW
 
 
 async def test_nobody_hears_of_a_request_before_its_commit(
