@@ -29,9 +29,9 @@ clock, on the screen and on the phones.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Final
 
+from app.room.frozen import replace
 from app.room.phases import FIRST_PHASE
 from app.room.state import Agenda, Part, RoomState, RoundRecord, VotingStatus
 

@@ -7,13 +7,13 @@ is plain data copying. Each event moves `seq` on by one.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from functools import singledispatch
 from typing import Any, TypeVar
 
 from app.room import agenda
 from app.room import events as ev
 from app.room.followup import start_meeting
+from app.room.frozen import replace
 from app.room.phases import FIRST_PHASE
 from app.room.state import (
     Circle,

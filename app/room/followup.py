@@ -20,10 +20,9 @@ and plans remember the meeting they were written in, so:
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from app.room import agenda
 from app.room import events as ev
+from app.room.frozen import replace
 from app.room.state import Phase, RoomState, VotingStatus
 
 

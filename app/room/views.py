@@ -22,12 +22,13 @@ that reshape the room (phase changes, reopened voting) ask each viewer to take a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache, singledispatch
 from typing import Any
 
 from app.room import agenda, duo, duo_views
 from app.room import events as ev
+from app.room.frozen import replace
 from app.room.state import (
     Note,
     Participant,
