@@ -8,16 +8,13 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
-from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import FileResponse, HTMLResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from app import __version__
-from app.api import boards, exports, health, history, join, kit
+from app.api import boards, exports, health, history, join, kit, web
 from app.api.join import CodeGuard
 from app.broadcast import from_url
 from app.config import Settings
@@ -42,19 +39,6 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-
-PAGES = {
-    "/": "index.html",
-    "/join": "phone.html",
-    "/j/{code}": "phone.html",
-    "/f/{room_id}": "screen.html",
-    "/s/{code}": "screen.html",
-    "/f/{room_id}/history": "history.html",
-    "/s/{code}/history": "history.html",
-}
-PRIVACY_PAGE = "privacy.html"
-RETENTION_MARK = "{{retention_days}}"
-"""Where the privacy statement names the retention period; filled in from the settings."""
 
 
 class CirkelbordApp(FastAPI):
@@ -153,27 +137,5 @@ def create_app(
     ):
         app.include_router(router)
 
-    web = settings.web_dir
-    for path, page in PAGES.items():
-        app.add_api_route(path, _page(web / page), methods=["GET"], include_in_schema=False)
-    privacy = _privacy_page(web / PRIVACY_PAGE, settings.retention_days)
-    app.add_api_route("/privacy", privacy, methods=["GET"], include_in_schema=False)
-    app.mount("/static", StaticFiles(directory=web), name="static")
+    web.mount(app, settings.web_dir, settings.retention_days)
     return app
-
-
-def _privacy_page(file: Path, retention_days: int) -> Callable[[], Awaitable[HTMLResponse]]:
-    async def serve() -> HTMLResponse:
-        text = await asyncio.to_thread(file.read_text, encoding="utf-8")
-        return HTMLResponse(
-            text.replace(RETENTION_MARK, str(retention_days)), headers={"Cache-Control": "no-cache"}
-        )
-
-    return serve
-
-
-def _page(file: object) -> Callable[[], Awaitable[FileResponse]]:
-    async def serve() -> FileResponse:
-        return FileResponse(str(file), headers={"Cache-Control": "no-cache"})
-
-    return serve

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import httpx
 
+from app.api.web import RETENTION_MARK
 from app.config import Settings
-from app.main import RETENTION_MARK, create_app
+from app.main import create_app
 from tests.support.server import ROOT, ServerProcess
 
 WEB = ROOT / "web"

@@ -8,6 +8,7 @@ const DEFAULT_LANGUAGE = 'nl';
 const STORAGE_KEY = 'cirkelbord.lang';
 
 const catalogues = new Map();
+const fetching = new Map();  // lang -> Promise of its catalogue
 let active = DEFAULT_LANGUAGE;
 const listeners = new Set();
 
@@ -26,13 +27,24 @@ export function initialLanguage(fallback) {
   return storedLanguage() || (LANGUAGES.includes(fallback) ? fallback : DEFAULT_LANGUAGE);
 }
 
-async function fetchCatalogue(lang) {
-  if (catalogues.has(lang)) return catalogues.get(lang);
-  const response = await fetch(`/static/i18n/${lang}.json`, {headers: {Accept: 'application/json'}});
-  if (!response.ok) throw new Error(`catalogue ${lang}: HTTP ${response.status}`);
-  const catalogue = await response.json();
-  catalogues.set(lang, catalogue);
-  return catalogue;
+/** Each catalogue is fetched once, also when it is asked for twice before it arrives. */
+function fetchCatalogue(lang) {
+  let loading = fetching.get(lang);
+  if (!loading) {
+    // Relative to this module, so under the same version of the web app as the page.
+    loading = fetch(new URL(`../i18n/${lang}.json`, import.meta.url), {headers: {Accept: 'application/json'}})
+      .then(response => {
+        if (!response.ok) throw new Error(`catalogue ${lang}: HTTP ${response.status}`);
+        return response.json();
+      })
+      .then(catalogue => {
+        catalogues.set(lang, catalogue);
+        return catalogue;
+      });
+    loading.catch(() => fetching.delete(lang));  // a failed fetch may be tried again
+    fetching.set(lang, loading);
+  }
+  return loading;
 }
 
 /**
