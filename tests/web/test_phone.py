@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
@@ -15,6 +15,7 @@ from tests.web.conftest import (
     PhoneFactory,
     join_with_name,
     screenshot,
+    watched_page,
     write_note,
 )
 
@@ -98,6 +99,25 @@ def test_notes_written_offline_are_saved_exactly_once(
         ["Eerst al opgeslagen", "Geschreven in de tunnel", "Nog een vanuit de lift"]
     )
     assert facilitator.board["counts"]["inner"] == 3
+
+
+def test_switching_language_without_a_network_keeps_the_page_as_it_is(
+    live_server: ServerProcess, board: Message, browser: Browser
+) -> None:
+    # No service worker: the English catalogue was never loaded, and cannot be now.
+    with watched_page(browser, service_workers="block", locale="nl-NL") as page:
+        join(page, live_server, board)
+        page.context.set_offline(True)
+        with page.expect_console_message(lambda message: "language stays" in message.text):
+            page.locator('button[data-lang="en"]').click()
+        expect(page.locator('button[data-lang="nl"]')).to_have_attribute("aria-pressed", "true")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Stap")
+
+        page.context.set_offline(False)
+        page.locator('button[data-lang="en"]').click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Step")
+        page.reload()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Step")
 
 
 def test_no_horizontal_scrolling_in_any_phase(

@@ -65,12 +65,14 @@ export function language() {
 }
 
 /**
- * Switch language: persists the choice, loads the catalogue, tells every subscriber.
+ * Switch language: loads the catalogue, persists the choice, tells every subscriber. Rejects,
+ * with the language unchanged, when the catalogue cannot be loaded (no network).
  * @param {string} lang
  * @param {{persist?: boolean}} [options]
  */
 export async function setLanguage(lang, {persist = true} = {}) {
   if (!LANGUAGES.includes(lang)) throw new Error(`unknown language ${lang}`);
+  await loadCatalogue(lang);
   if (persist) {
     try {
       localStorage.setItem(STORAGE_KEY, lang);
@@ -78,7 +80,6 @@ export async function setLanguage(lang, {persist = true} = {}) {
       // private mode: the choice lasts for this page only
     }
   }
-  await loadCatalogue(lang);
   for (const fn of [...listeners]) fn(lang);
 }
 

@@ -3,6 +3,12 @@
 import {el} from './dom.js';
 import {LANGUAGES, language, onLanguageChange, setLanguage, t} from './i18n.js';
 
+/** The catalogue did not load (no network): the page stays in its language, and the buttons
+ * say so, as they did not change; a later click tries again. */
+function stayWith(error) {
+  console.info('Cirkelbord: the language stays as it is:', error.message);
+}
+
 export function createLanguageSwitch() {
   const buttons = LANGUAGES.map((lang) =>
     el(
@@ -11,7 +17,7 @@ export function createLanguageSwitch() {
         type: 'button',
         lang,
         'data-lang': lang,
-        on: {click: () => language() !== lang && setLanguage(lang)},
+        on: {click: () => language() !== lang && setLanguage(lang).catch(stayWith)},
       },
       t(`lang.${lang}.short`),
     ),

@@ -97,7 +97,7 @@ function showJoin(code, message = null) {
       if (!response.ok) return 'phone.join.failed';
       const info = await response.json();
       storage.set(KEY.room(value), {roomId: info.room_id, language: info.language});
-      if (!storedLanguage() && info.language) await setLanguage(info.language, {persist: false});
+      if (!storedLanguage() && info.language) await setLanguage(info.language, {persist: false}).catch(() => {});
       if (location.pathname !== `/j/${value}`) history.replaceState(null, '', `/j/${encodeURIComponent(value)}`);
       unsubscribeLanguage();
       startRoom(info.room_id, value, name);
