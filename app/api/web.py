@@ -26,6 +26,11 @@ be ready, with 215 KB -> 81 KB to load; a reload takes 0.25 s and sends no file 
 The pages themselves are sent with ``no-cache``, so a browser learns of a new version at once.
 The version is worked out again when a file in the web folder changed (its size or modification
 time; checked in a thread at most once a second), so editing a file shows on the next load.
+
+A phone must also open its board when it has no network at that moment (a reload in a tunnel,
+or a browser that dropped the tab meanwhile): the phone page registers a service worker
+(``web/sw.js``, sent at `SERVICE_WORKER_PATH` with the version, the phone page and that page's
+files filled in) that keeps them, and shows the kept page when the network fails.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import asyncio
 import gzip
 import hashlib
 import os
+import re
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -89,6 +95,17 @@ MIN_COMPRESSED_BYTES: Final = 1024
 GZIP_LEVEL: Final = 6
 """zlib's default: within a few percent of level 9, several times faster."""
 
+SERVICE_WORKER_PATH: Final = "/sw.js"
+"""Where the service worker is sent from: the root, so that it may serve the phone's /j/ pages."""
+
+SERVICE_WORKER_FILE: Final = "sw.js"
+PHONE_PAGE: Final = "/join"
+"""The phone page at an address without a board: the same page as every /j/<code>."""
+
+CATALOGUES: Final = "i18n"
+"""The folder of the catalogues of texts, every one of which a phone may load."""
+
+_NAMED_FILE: Final = re.compile(r'"/static/([^"]+)"')
 _IMMUTABLE_SCOPE_KEY: Final = "cirkelbord.immutable"
 
 
@@ -216,6 +233,8 @@ def mount(app: FastAPI, web: Path, retention_days: int) -> None:
         app.add_api_route(path, serve, methods=["GET"], include_in_schema=False)
     privacy = _page(web / PRIVACY_PAGE, version, {RETENTION_MARK: str(retention_days)})
     app.add_api_route("/privacy", privacy, methods=["GET"], include_in_schema=False)
+    worker = _service_worker(web, version)
+    app.add_api_route(SERVICE_WORKER_PATH, worker, methods=["GET"], include_in_schema=False)
     app.mount(VERSIONED_PREFIX.rstrip("/"), VersionedFiles(files, version))
     app.mount(STATIC_PREFIX.rstrip("/"), files, name="static")
 
@@ -237,6 +256,41 @@ def _page(
     async def serve() -> HTMLResponse:
         text = await asyncio.to_thread(render)
         return HTMLResponse(text, headers={"Cache-Control": PAGE_CACHE_CONTROL})
+
+    return serve
+
+
+def offline_files(web: Path, version: str) -> list[str]:
+    """The files the phone needs to open without a network, under `version`: every file its
+    page names, and every catalogue of texts (a phone may switch language)."""
+    page = (web / PAGES[PHONE_PAGE]).read_text(encoding="utf-8")
+    named = dict.fromkeys(_NAMED_FILE.findall(page))
+    for catalogue in sorted((web / CATALOGUES).glob("*.json")):
+        named.setdefault(catalogue.relative_to(web).as_posix())
+    return [f"{VERSIONED_PREFIX}{version}/{name}" for name in named]
+
+
+def service_worker(web: Path, version: str) -> str:
+    """The service worker's script with its version, page and files filled in."""
+    script = (web / SERVICE_WORKER_FILE).read_text(encoding="utf-8")
+    fills = {
+        "{{version}}": version,
+        "{{page}}": PHONE_PAGE,
+        "{{files}}": " ".join(offline_files(web, version)),
+    }
+    for mark, value in fills.items():
+        script = script.replace(mark, value)
+    return script
+
+
+def _service_worker(web: Path, version: WebVersion) -> Callable[[], Awaitable[Response]]:
+    async def serve() -> Response:
+        script = await asyncio.to_thread(lambda: service_worker(web, version.refresh()))
+        return Response(
+            script,
+            media_type="text/javascript",
+            headers={"Cache-Control": PAGE_CACHE_CONTROL},
+        )
 
     return serve
 

@@ -1,4 +1,5 @@
-"""The web app's pages and files: versioned names, caching, gzip, and the preloads."""
+"""The web app's pages and files: versioned names, caching, gzip, the preloads, and the
+service worker that keeps the phone page for opening without a network."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from app.api.web import (
     MIN_COMPRESSED_BYTES,
     PAGE_CACHE_CONTROL,
     PAGES,
+    PHONE_PAGE,
     PRIVACY_PAGE,
+    SERVICE_WORKER_PATH,
     VERSIONED_CACHE_CONTROL,
     WebVersion,
     accepts_gzip,
@@ -234,3 +237,56 @@ def test_loading_texts_fetches_the_dutch_catalogue() -> None:
     i18n = (WEB_DIR / "js" / "i18n.js").read_text(encoding="utf-8")
     assert "DEFAULT_LANGUAGE = 'nl'" in i18n
     assert "fetchCatalogue(DEFAULT_LANGUAGE)" in i18n
+
+
+# -- the service worker ------------------------------------------------------------------
+
+
+def worker_constant(script: str, name: str) -> str:
+    match = re.search(rf"^const {name} = '([^']*)'", script, re.M)
+    assert match, f"the service worker has no {name}"
+    return match.group(1)
+
+
+async def test_the_service_worker_keeps_the_phone_page_and_every_file_it_needs(
+    http: httpx.AsyncClient,
+) -> None:
+    response = await http.get(SERVICE_WORKER_PATH)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["cache-control"] == PAGE_CACHE_CONTROL
+    script = response.text
+    assert "{{" not in script, "a mark left unfilled"
+
+    page = (await http.get(PHONE_PAGE)).text
+    version = version_in(page)
+    assert worker_constant(script, "VERSION") == version
+    assert worker_constant(script, "PAGE") == PHONE_PAGE
+    assert PAGES[PHONE_PAGE] == PAGES["/j/{code}"], "the kept page stands for every /j/<code>"
+    files = worker_constant(script, "FILES").split(" ")
+    named = {f"/static/{name}" for name in STATIC_NAME.findall(page)}
+    catalogues = {f"/static/v/{version}/i18n/{path.name}" for path in WEB_DIR.glob("i18n/*.json")}
+    assert named <= set(files), f"not kept: {sorted(named - set(files))}"
+    assert set(files) == named | catalogues
+    assert len(files) == len(set(files))
+    for file in files:  # installing fails if any of them does
+        assert (await http.get(file, headers=PLAIN)).status_code == 200, file
+
+
+async def test_a_new_version_of_the_web_app_is_a_new_service_worker(
+    web_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The browser installs a service worker anew when its bytes change: a changed file makes
+    a new version, and a file added to the phone page is kept too."""
+    monkeypatch.setattr(web, "VERSION_CHECK_SECONDS", 0.0)
+    async with await client_for(web_copy, tmp_path) as http:
+        before = (await http.get(SERVICE_WORKER_PATH)).text
+        assert (await http.get(SERVICE_WORKER_PATH)).text == before
+        (web_copy / "js" / "extra.js").write_text("export const x = 1;\n", encoding="utf-8")
+        phone = web_copy / PAGES[PHONE_PAGE]
+        link = '<link rel="modulepreload" href="/static/js/extra.js">'
+        phone.write_text(phone.read_text().replace("</head>", f"  {link}\n</head>"))
+        after = (await http.get(SERVICE_WORKER_PATH)).text
+        version = worker_constant(after, "VERSION")
+        assert version != worker_constant(before, "VERSION")
+        assert f"/static/v/{version}/js/extra.js" in worker_constant(after, "FILES").split(" ")

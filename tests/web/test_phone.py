@@ -1,5 +1,6 @@
-"""The phone page in a real browser: joining, writing through a bad network, every phase at
-360x640, reloading, the positive-wording nudge, and user text that stays text."""
+"""The phone page in a real browser: joining, writing through a bad network, opening the page
+while the server is away, every phase at 360x640, reloading, the positive-wording nudge, and
+user text that stays text."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
+    TIMEOUT_MS,
     Facilitator,
     Message,
     PhoneFactory,
+    create_board,
     join_with_name,
     screenshot,
     watched_page,
@@ -23,6 +26,16 @@ pytestmark = pytest.mark.browser
 
 SAVED = "Opgeslagen"
 SENDING = "Versturen…"
+WORKER_ACTIVE = """(timeoutMs) => new Promise((resolve) => {
+  const deadline = Date.now() + timeoutMs;
+  const check = async () => {
+    const registration = await navigator.serviceWorker.getRegistration('/j/');
+    if (registration?.active?.state === 'activated') resolve(true);
+    else if (Date.now() > deadline) resolve(false);
+    else setTimeout(check, 50);
+  };
+  check();
+})"""
 
 
 def join(page: Page, server: ServerProcess, board: Message, name: str = "Ann") -> None:
@@ -99,6 +112,36 @@ def test_notes_written_offline_are_saved_exactly_once(
         ["Eerst al opgeslagen", "Geschreven in de tunnel", "Nog een vanuit de lift"]
     )
     assert facilitator.board["counts"]["inner"] == 3
+
+
+def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_later(
+    fresh_server: ServerProcess, phone_context: PhoneFactory
+) -> None:
+    fresh_server.start()
+    board = create_board(fresh_server)
+    with Facilitator(fresh_server, board["room_id"], board["facilitator_token"]) as facilitator:
+        facilitator.change_phase("topic", "inner_writing")
+    page = phone_context().new_page()
+    join(page, fresh_server, board)
+    write_note(page, "inner", "Voor de storing")
+    expect(my_note(page, "Voor de storing").get_by_text(SAVED, exact=True)).to_be_visible()
+    assert page.evaluate(WORKER_ACTIVE, TIMEOUT_MS), "no active service worker for /j/"
+
+    fresh_server.stop()
+    expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
+    write_note(page, "inner", "Tijdens de storing")
+    expect(my_note(page, "Tijdens de storing").get_by_text(SENDING, exact=True)).to_be_visible()
+    page.reload()  # the kept page: without it the browser shows its own error page
+    expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
+    page.locator('button[data-lang="en"]').click()  # the other catalogue is kept too
+    expect(page.get_by_text("Connection lost")).to_be_visible()
+    page.locator('button[data-lang="nl"]').click()
+
+    fresh_server.start()
+    expect(my_note(page, "Tijdens de storing").get_by_text(SAVED, exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Mijn notities (2)")).to_be_visible()
+    with Facilitator(fresh_server, board["room_id"], board["facilitator_token"]) as facilitator:
+        assert facilitator.settle()["counts"]["inner"] == 2
 
 
 def test_switching_language_without_a_network_keeps_the_page_as_it_is(

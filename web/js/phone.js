@@ -19,6 +19,7 @@ import {createAgreements, createReflection, createScale} from './phone-closing.j
 import {createJoin} from './phone-join.js';
 import {createPhoneAgenda, currentPart, isAside} from './agenda.js';
 import {createDuo} from './phone-duo.js';
+import {keepForOffline} from './offline.js';
 
 const KEY = {
   room: (code) => `cirkelbord.code.${code}`,
@@ -403,6 +404,7 @@ function createWait({actions}) {
 }
 
 async function main() {
+  keepForOffline();
   const code = codeFromUrl();
   const known = code ? storage.get(KEY.room(code)) : null;
   await loadCatalogue(initialLanguage(known?.language));
