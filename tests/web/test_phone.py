@@ -133,6 +133,7 @@ def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_la
     expect(my_note(page, "Tijdens de storing").get_by_text(SENDING, exact=True)).to_be_visible()
     page.reload()  # the kept page: without it the browser shows its own error page
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
+    expect(page.get_by_text("1 notitie wacht om verstuurd te worden")).to_be_visible()
     page.locator('button[data-lang="en"]').click()  # the other catalogue is kept too
     expect(page.get_by_text("Connection lost")).to_be_visible()
     page.locator('button[data-lang="nl"]').click()

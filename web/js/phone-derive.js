@@ -17,6 +17,16 @@ function inFlight(state) {
   return state.outbox.filter((e) => e.state !== 'saved' || (typeof e.seq === 'number' && e.seq > seq));
 }
 
+/** How many notes this device wrote or changed that are still to be sent (shown while the
+ * page has no board yet, for example when it was opened without a network). */
+export function notesToSend(state) {
+  const ids = new Set();
+  for (const entry of state.outbox) {
+    if (entry.state === 'sending' && /^(add|edit)_note$/.test(entry.msg.type)) ids.add(entry.msg.id);
+  }
+  return ids.size;
+}
+
 /**
  * My own notes (optionally of one circle), with their outbox state.
  * @returns {MyNote[]}

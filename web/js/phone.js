@@ -7,7 +7,7 @@ import {createStore} from './store.js';
 import {newId, openRoom} from './socket.js';
 import {writingLocked} from './clock.js';
 import {WRITING_CIRCLE, stepOf} from './method.js';
-import {myNotes, revealedNotes} from './phone-derive.js';
+import {myNotes, notesToSend, revealedNotes} from './phone-derive.js';
 import {createHeader} from './phone-header.js';
 import {createBanners} from './phone-banner.js';
 import {createStepCard} from './phone-step.js';
@@ -246,7 +246,10 @@ function startRoom(roomId, code, name) {
     setTitle(state.board);
     const board = state.board;
     loading.hidden = Boolean(board);
-    loading.textContent = t('conn.connecting');
+    const waiting = board ? 0 : notesToSend(state);
+    loading.textContent = waiting
+      ? `${t('conn.connecting')} ${t(waiting === 1 ? 'conn.to_send.one' : 'conn.to_send.other', {count: waiting})}`
+      : t('conn.connecting');
     const all = [agenda, step, scale, wait, compose, mine.inner, mine.outer, revealed.inner, revealed.outer, voting, pair, plans, reflection, agreements, duo];
     if (!board) {
       for (const view of all) view.root.hidden = true;
