@@ -121,7 +121,8 @@ def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_la
     board = create_board(fresh_server)
     with Facilitator(fresh_server, board["room_id"], board["facilitator_token"]) as facilitator:
         facilitator.change_phase("topic", "inner_writing")
-    page = phone_context().new_page()
+    context = phone_context()
+    page = context.new_page()
     join(page, fresh_server, board)
     write_note(page, "inner", "Voor de storing")
     expect(my_note(page, "Voor de storing").get_by_text(SAVED, exact=True)).to_be_visible()
@@ -131,18 +132,30 @@ def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_la
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
     write_note(page, "inner", "Tijdens de storing")
     expect(my_note(page, "Tijdens de storing").get_by_text(SENDING, exact=True)).to_be_visible()
+    page.wait_for_timeout(1200)  # the kept board is copied at most once a second
     page.reload()  # the kept page: without it the browser shows its own error page
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
-    expect(page.get_by_text("1 notitie wacht om verstuurd te worden")).to_be_visible()
+    # The board as the phone last saw it, with the note still to be sent, and writing goes on.
+    expect(page.get_by_role("heading", name="Mijn notities (2)")).to_be_visible()
+    expect(my_note(page, "Voor de storing").get_by_text(SAVED, exact=True)).to_be_visible()
+    expect(my_note(page, "Tijdens de storing").get_by_text(SENDING, exact=True)).to_be_visible()
+    write_note(page, "inner", "Na het herladen")
+    expect(my_note(page, "Na het herladen").get_by_text(SENDING, exact=True)).to_be_visible()
     page.locator('button[data-lang="en"]').click()  # the other catalogue is kept too
     expect(page.get_by_text("Connection lost")).to_be_visible()
     page.locator('button[data-lang="nl"]').click()
 
+    other = context.new_page()  # a new tab keeps no board: it says what waits to be sent
+    other.goto(f"{fresh_server.url}/j/{board['join_code']}")
+    expect(other.get_by_text("2 notities wachten om verstuurd te worden")).to_be_visible()
+    other.close()
+
     fresh_server.start()
-    expect(my_note(page, "Tijdens de storing").get_by_text(SAVED, exact=True)).to_be_visible()
-    expect(page.get_by_role("heading", name="Mijn notities (2)")).to_be_visible()
+    for text in ("Tijdens de storing", "Na het herladen"):
+        expect(my_note(page, text).get_by_text(SAVED, exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Mijn notities (3)")).to_be_visible()
     with Facilitator(fresh_server, board["room_id"], board["facilitator_token"]) as facilitator:
-        assert facilitator.settle()["counts"]["inner"] == 2
+        assert facilitator.settle()["counts"]["inner"] == 3
 
 
 def test_switching_language_without_a_network_keeps_the_page_as_it_is(

@@ -1,4 +1,5 @@
-"""The page's store, run in Chromium: an event's note operations merged at once."""
+"""The page's store, run in Chromium: an event's note operations merged at once, and a kept
+board restored."""
 
 from __future__ import annotations
 
@@ -48,3 +49,38 @@ def test_a_reveal_s_notes_are_merged_as_if_applied_one_by_one(
     texts = {n["id"]: n["text"] for n in notes}
     assert texts["n2"] == "twice" and texts["n3"] == "new" and texts["n4"] == "back"
     assert merged["counts"] == {"inner": 1, "outer": 0}
+
+
+# A kept board restored before the socket opens, then what the server sends on top of it.
+RESTORE = """
+async () => {
+  const {applyLocal, applyServerMessage, initialState} = await import('/static/js/store.js');
+  const note = (id, text) => ({id, circle: 'inner', text, order: 1, revealed: false,
+    hidden: false, merged_into: null, inward: null, author: null});
+  const kept = {board: {notes: [note('n1', 'kept')], plans: []}, seq: 7, epoch: 'e1',
+    serverOffsetMs: 42};
+  const restored = applyLocal(initialState(), {type: 'client/restore', ...kept});
+  const ignored = applyLocal(restored, {type: 'client/restore', ...kept, seq: 3});
+  const next = applyServerMessage(restored,
+    {type: 'event', seq: 8, ops: [{op: 'note', note: note('n2', 'missed')}]});
+  const fresh = applyServerMessage(restored,
+    {type: 'snapshot', seq: 20, epoch: 'e2', board: {notes: [], plans: []}});
+  return {restored, ignored: ignored === restored, next, fresh};
+}
+"""
+
+
+def test_a_kept_board_is_restored_and_the_server_s_messages_go_on_from_it(
+    live_server: ServerProcess, browser: Browser
+) -> None:
+    with watched_page(browser) as page:
+        page.goto(f"{live_server.url}/")
+        result = page.evaluate(RESTORE)
+    restored = result["restored"]
+    assert (restored["seq"], restored["epoch"], restored["serverOffsetMs"]) == (7, "e1", 42)
+    assert [n["text"] for n in restored["board"]["notes"]] == ["kept"]
+    assert result["ignored"], "a board from the server is never replaced by a kept one"
+    assert result["next"]["seq"] == 8
+    assert [n["text"] for n in result["next"]["board"]["notes"]] == ["kept", "missed"]
+    assert (result["fresh"]["seq"], result["fresh"]["epoch"]) == (20, "e2")
+    assert result["fresh"]["board"]["notes"] == []

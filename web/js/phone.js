@@ -20,12 +20,14 @@ import {createJoin} from './phone-join.js';
 import {createPhoneAgenda, currentPart, isAside} from './agenda.js';
 import {createDuo} from './phone-duo.js';
 import {keepForOffline} from './offline.js';
+import {keepBoard} from './kept-board.js';
 
 const KEY = {
   room: (code) => `cirkelbord.code.${code}`,
   credentials: (roomId) => `cirkelbord.p.${roomId}`,
   outbox: (roomId) => `cirkelbord.outbox.${roomId}`,
   draft: (roomId, circle) => `cirkelbord.draft.${roomId}.${circle}`,
+  board: (roomId) => `cirkelbord.board.${roomId}`,
 };
 const NOTE_COMMANDS = new Set(['add_note', 'edit_note', 'delete_note']);
 const SHEET_NOTE = 'sn-'; // id prefix of the notes written on a duo sheet
@@ -124,6 +126,7 @@ function startRoom(roomId, code, name) {
       ? {role: 'participant', pid: credentials.pid, token: credentials.token}
       : {role: 'participant', code, name: name || ''};
 
+  keepBoard(store, KEY.board(roomId));
   const socket = openRoom({roomId, makeHello, store, storageKey: KEY.outbox(roomId)});
 
   const actions = {

@@ -214,7 +214,8 @@ function trimSaved(outbox) {
 }
 
 /**
- * Client-side changes (connection status, the outbox). Local action types start with "client/".
+ * Client-side changes (connection status, the outbox, a kept board). Local action types start
+ * with "client/".
  * @param {State} state
  * @param {Record<string, any>} action
  * @returns {State}
@@ -234,6 +235,16 @@ export function applyLocal(state, action) {
       };
     case 'client/outbox-discard':
       return {...state, outbox: state.outbox.filter((e) => e.cid !== action.cid)};
+    case 'client/restore':
+      // The board as this device last saw it (kept-board.js), until the server's own arrives.
+      if (state.board !== null) return state;
+      return {
+        ...state,
+        board: action.board,
+        seq: action.seq,
+        epoch: action.epoch,
+        serverOffsetMs: typeof action.serverOffsetMs === 'number' ? action.serverOffsetMs : state.serverOffsetMs,
+      };
     case 'client/fatal':
       return {...state, status: 'offline', fatal: {code: action.code, reason: action.reason}};
     case 'client/forget':
