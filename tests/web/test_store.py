@@ -84,3 +84,28 @@ def test_a_kept_board_is_restored_and_the_server_s_messages_go_on_from_it(
     assert [n["text"] for n in result["next"]["board"]["notes"]] == ["kept", "missed"]
     assert (result["fresh"]["seq"], result["fresh"]["epoch"]) == (20, "e2")
     assert result["fresh"]["board"]["notes"] == []
+
+
+# What keepBoard restores from the tab's storage: a board kept by this version of the web app.
+KEPT = """
+async (format) => {
+  const here = new URL('.', document.querySelector('script[type=module]').src).pathname;
+  const {createStore} = await import(`${here}store.js`);
+  const {keepBoard} = await import(`${here}kept-board.js`);
+  const kept = {format: format ?? here, board: {notes: [], plans: [], topic: 'kept'}, seq: 4,
+    epoch: 'e', serverOffsetMs: 0};
+  sessionStorage.setItem('test.board', JSON.stringify(kept));
+  const store = createStore();
+  keepBoard(store, 'test.board');
+  return store.getState().board?.topic ?? null;
+}
+"""
+
+
+@pytest.mark.parametrize(("format", "restored"), [(None, "kept"), ("/static/v/0ld/js/", None)])
+def test_only_a_board_kept_by_the_same_version_is_restored(
+    live_server: ServerProcess, browser: Browser, format: str | None, restored: str | None
+) -> None:
+    with watched_page(browser) as page:
+        page.goto(f"{live_server.url}/")
+        assert page.evaluate(KEPT, format) == restored

@@ -5,6 +5,9 @@
 // phone missed (or a fresh snapshot, when it cannot).
 
 const SAVE_EVERY_MS = 1000; // at most one copy a second: a board can be a few hundred KB
+/** The web app's version, as the folder this module was loaded from (/static/v/<version>/js/):
+ * a board kept by another version may be shaped differently, so it is not restored. */
+const FORMAT = new URL('.', import.meta.url).pathname;
 const RETRY_LATER = 4409; // a full room: the board stays worth keeping
 
 /**
@@ -30,7 +33,7 @@ export function keepBoard(store, key) {
     }
     if (!board || seq === null || !epoch || seq === savedSeq) return;
     savedSeq = seq;
-    write(key, {board, seq, epoch, serverOffsetMs});
+    write(key, {format: FORMAT, board, seq, epoch, serverOffsetMs});
   }
 
   store.subscribe((state, previous) => {
@@ -46,8 +49,8 @@ export function keepBoard(store, key) {
 function read(key) {
   try {
     const kept = JSON.parse(sessionStorage.getItem(key) || 'null');
-    const valid = kept && typeof kept.board === 'object' && kept.board && Number.isInteger(kept.seq) && typeof kept.epoch === 'string';
-    return valid ? kept : null;
+    const valid = kept && kept.format === FORMAT && typeof kept.board === 'object' && kept.board && Number.isInteger(kept.seq) && typeof kept.epoch === 'string';
+    return valid ? {board: kept.board, seq: kept.seq, epoch: kept.epoch, serverOffsetMs: kept.serverOffsetMs} : null;
   } catch {
     return null;
   }
