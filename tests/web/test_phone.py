@@ -158,6 +158,22 @@ def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_la
         assert facilitator.settle()["counts"]["inner"] == 3
 
 
+def test_the_code_in_the_address_is_looked_up_once_while_the_name_is_typed(
+    live_server: ServerProcess, board: Message, phone_context: PhoneFactory
+) -> None:
+    page = phone_context().new_page()
+    lookups: list[str] = []
+    page.on("request", lambda r: lookups.append(r.url) if "/api/join/" in r.url else None)
+    join(page, live_server, board)
+    assert len(lookups) == 1, lookups
+
+    unknown = phone_context().new_page()
+    unknown.goto(f"{live_server.url}/j/NOSUCHCODE")
+    expect(unknown.get_by_text("Deze code kennen we niet")).to_be_visible()  # before joining
+    expect(unknown.get_by_label("Deelnamecode")).to_have_attribute("aria-invalid", "true")
+    expect(unknown.get_by_role("button", name="Meedoen")).to_be_enabled()
+
+
 def test_switching_language_without_a_network_keeps_the_page_as_it_is(
     live_server: ServerProcess, board: Message, browser: Browser
 ) -> None:

@@ -66,6 +66,12 @@ export function createJoin({code, message, onJoin}) {
   return {
     root,
     update: translate,
+    /** Show a problem found before joining (a code that does not exist). */
+    tell(problem) {
+      error.textContent = t(problem);
+      error.hidden = false;
+      codeInput.setAttribute('aria-invalid', 'true');
+    },
     focus() {
       (codeInput.value ? nameInput : codeInput).focus();
     },

@@ -83,22 +83,41 @@ function setTitle(board) {
 
 let header = null;
 
+/**
+ * Look a join code up: `{info}` with the board's id and language, or `{problem}`, an error
+ * message key (`final` when asking again would not help).
+ */
+async function lookUp(code) {
+  let response;
+  try {
+    response = await fetch(`/api/join/${encodeURIComponent(code)}`, {headers: {Accept: 'application/json'}});
+  } catch {
+    return {problem: 'phone.join.failed', final: false};
+  }
+  if (response.status === 404) return {problem: 'phone.join.unknown', final: true};
+  if (response.status === 429) return {problem: 'phone.join.busy', final: false};
+  if (!response.ok) return {problem: 'phone.join.failed', final: false};
+  try {
+    return {info: await response.json()};
+  } catch {
+    return {problem: 'phone.join.failed', final: false};
+  }
+}
+
 /** Show the join form (first visit, or after the server forgot us). */
 function showJoin(code, message = null) {
+  // The code from the address is looked up while the person types a name: joining then
+  // waits for one round trip less, and a code that does not exist shows at once.
+  let early = code ? lookUp(code) : null;
   const join = createJoin({
     code,
     message,
     onJoin: async (value, name) => {
-      let response;
-      try {
-        response = await fetch(`/api/join/${encodeURIComponent(value)}`, {headers: {Accept: 'application/json'}});
-      } catch {
-        return 'phone.join.failed';
-      }
-      if (response.status === 404) return 'phone.join.unknown';
-      if (response.status === 429) return 'phone.join.busy';
-      if (!response.ok) return 'phone.join.failed';
-      const info = await response.json();
+      let found = value === code && early ? await early : null;
+      early = null;
+      if (!found || (found.problem && !found.final)) found = await lookUp(value);
+      if (found.problem) return found.problem;
+      const info = found.info;
       storage.set(KEY.room(value), {roomId: info.room_id, language: info.language});
       if (!storedLanguage() && info.language) await setLanguage(info.language, {persist: false}).catch(() => {});
       if (location.pathname !== `/j/${value}`) history.replaceState(null, '', `/j/${encodeURIComponent(value)}`);
@@ -106,6 +125,9 @@ function showJoin(code, message = null) {
       startRoom(info.room_id, value, name);
       return null;
     },
+  });
+  early?.then((found) => {
+    if (found.final && !message) join.tell(found.problem);
   });
   header.update({status: 'connecting', board: null, serverOffsetMs: 0});
   const unsubscribeLanguage = onLanguageChange(() => {
