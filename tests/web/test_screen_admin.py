@@ -1,6 +1,6 @@
-"""The facilitator's board controls in a real browser: deleting the board behind a
-confirmation, the date the server deletes it by itself, undoing a merge, the timer's writing
-lock, and putting participants together in duos."""
+"""The facilitator's board controls in a real browser: opening the board while the server is
+away for a moment, deleting the board behind a confirmation, the date the server deletes it by
+itself, undoing a merge, the timer's writing lock, and putting participants together in duos."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Locator, Page, Route, ViewportSize, expect
 
 from tests.support.server import ServerProcess
 from tests.web.conftest import Facilitator, Message, PhoneFactory, watched_page
@@ -63,6 +63,43 @@ def walk_to(facilitator: Facilitator, target: str) -> None:
         if source == target:
             return
         facilitator.change_phase(source, after)
+
+
+# -- opening the board ------------------------------------------------------------------------
+
+
+def test_the_board_opens_by_itself_once_the_server_is_back(
+    live_server: ServerProcess, laptop: Page, board: Message
+) -> None:
+    """The page came, but the board's lookup did not: the proxy answers 502 twice (a restart
+    behind it), then the server is back."""
+    answers = iter([502, 502])
+
+    def away_twice(route: Route) -> None:
+        status = next(answers, None)
+        if status is None:
+            route.continue_()
+        else:
+            route.fulfill(status=status, body="Bad Gateway")
+
+    laptop.route(f"**/api/boards/{board['room_id']}", away_twice)
+    laptop.goto(board["facilitator_url"])
+    waiting = laptop.get_by_role("alert").filter(has_text="We blijven het proberen")
+    expect(waiting).to_be_visible()
+    expect(controls(laptop).get_by_role("region", name="Bord")).to_be_visible()
+    expect(waiting).to_be_hidden()
+    assert next(answers, None) is None
+
+
+def test_a_board_that_does_not_exist_is_not_tried_again(
+    live_server: ServerProcess, laptop: Page
+) -> None:
+    lookups: list[str] = []
+    laptop.on("request", lambda r: lookups.append(r.url) if "/api/join/" in r.url else None)
+    laptop.goto(f"{live_server.url}/s/NOSUCHCODE")
+    expect(laptop.get_by_role("alert")).to_contain_text("Dit bord bestaat niet (meer)")
+    laptop.wait_for_timeout(1500)  # longer than the first wait before trying again
+    assert len(lookups) == 1, lookups
 
 
 # -- deleting the board ----------------------------------------------------------------------

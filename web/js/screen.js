@@ -25,6 +25,13 @@ const CONTROLS_KEY = 'cirkelbord.controls-hidden';
 const RECENT_KEY = 'cirkelbord.recent'; // kept by the start page: boards made on this device
 const TICK_MS = 250;
 const SUMMARY_REFRESH_MS = 60000; // how often, at most, the deletion date is asked for again
+const LOOKUP_RETRY_MS = 1000; // the board's lookup after a network error: first wait ...
+const MAX_LOOKUP_RETRY_MS = 10000; // ... doubling up to this
+
+/** Whether a failed lookup may work when tried again: no answer, a busy or an absent server. */
+function passing(error) {
+  return Boolean(error) && (error.status === undefined || error.status === 429 || error.status >= 500);
+}
 
 /** Where this page is: the facilitator's room or a screen's join code. */
 function parseRoute() {
@@ -161,22 +168,38 @@ async function main() {
   let boardLanguage = null;
   let roomId = route.roomId || null;
   let joinCode = route.code || null;
-  let lookupError = null;
   let deletesAt = null;
-  try {
-    if (route.role === 'screen') {
-      const info = await fetchJson(`/api/join/${encodeURIComponent(route.code)}`);
-      roomId = info.room_id;
-      joinCode = info.join_code || route.code;
-      boardLanguage = info.language;
-    } else if (facilitator && route.token) {
-      const summary = await fetchJson(`/api/boards/${encodeURIComponent(roomId)}`, {Authorization: `Bearer ${route.token}`});
-      boardLanguage = summary.language;
-      joinCode = summary.join_code || joinCode || recentJoinCode(roomId);
-      deletesAt = summary.deletes_at || null;
+  async function lookUp() {
+    try {
+      if (route.role === 'screen') {
+        const info = await fetchJson(`/api/join/${encodeURIComponent(route.code)}`);
+        roomId = info.room_id;
+        joinCode = info.join_code || route.code;
+        boardLanguage = info.language;
+      } else if (facilitator && route.token) {
+        const summary = await fetchJson(`/api/boards/${encodeURIComponent(roomId)}`, {Authorization: `Bearer ${route.token}`});
+        boardLanguage = summary.language;
+        joinCode = summary.join_code || joinCode || recentJoinCode(roomId);
+        deletesAt = summary.deletes_at || null;
+      }
+      return null;
+    } catch (error) {
+      return error;
     }
-  } catch (error) {
-    lookupError = error;
+  }
+  let lookupError = await lookUp();
+  if (passing(lookupError)) {
+    // The network or the server is away for a moment (a restart behind the proxy): say so and
+    // keep trying, so a screen opened meanwhile comes up by itself.
+    await loadCatalogue(initialLanguage(null));
+    applyI18n(document);
+    showFatal(fatal, t('screen.fatal.retrying'), false);
+    for (let waitMs = LOOKUP_RETRY_MS; passing(lookupError); waitMs = Math.min(2 * waitMs, MAX_LOOKUP_RETRY_MS)) {
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      lookupError = await lookUp();
+    }
+    fatal.hidden = true;
+    fatal.replaceChildren();
   }
   await loadCatalogue(initialLanguage(boardLanguage));
   applyI18n(document);
