@@ -65,11 +65,12 @@ def _put_notes(state: RoomState, notes: Iterable[Note], **changes: Any) -> RoomS
     """`state` with `notes` added or changed (and any other `changes`).
 
     Every change to a room's notes goes through here, which keeps the state's indexes of them
-    (`written`, `counted`) true: a 500-note board is not scanned at every note.
+    (`written`, `counted`, `writers`) true: a 500-note board is not scanned at every note.
     """
     all_notes = dict(state.notes)
     written = state.written
     counted = dict(state.counted)  # an entry per round and circle: a copy is cheap
+    writers = dict(state.writers)
     for note in notes:
         old = all_notes.get(note.nid)
         all_notes[note.nid] = note
@@ -80,9 +81,34 @@ def _put_notes(state: RoomState, notes: Iterable[Note], **changes: Any) -> RoomS
             counted[was] -= 1
             if not counted[was]:
                 del counted[was]
+            _tally(writers, was, note.author, -1)
         if was != now and now is not None:
             counted[now] = counted.get(now, 0) + 1
-    return replace(state, notes=all_notes, written=written, counted=counted, **changes)
+            _tally(writers, now, note.author, +1)
+    return replace(
+        state, notes=all_notes, written=written, counted=counted, writers=writers, **changes
+    )
+
+
+def _tally(
+    writers: dict[tuple[int, Circle], Mapping[str, int]],
+    where: tuple[int, Circle],
+    author: str | None,
+    step: int,
+) -> None:
+    """Count one note more or less for `author` at `where` (a new mapping: states share them)."""
+    if author is None:
+        return
+    tally = dict(writers.get(where, {}))
+    left = tally.get(author, 0) + step
+    if left:
+        tally[author] = left
+    else:
+        del tally[author]
+    if tally:
+        writers[where] = tally
+    else:
+        writers.pop(where, None)
 
 
 @singledispatch

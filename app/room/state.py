@@ -303,6 +303,8 @@ class RoomState:
     """Who wrote which notes: ids in writing order, of every round, deleted ones too."""
     counted: Mapping[tuple[int, Circle], int] = field(default_factory=dict)
     """How many notes count per round and circle (see `Note.counted_as`); never a zero."""
+    writers: Mapping[tuple[int, Circle], Mapping[str, int]] = field(default_factory=dict)
+    """Per round and circle, who has notes there that count, and how many; never a zero."""
 
     def notes_of(self, pid: str) -> list[Note]:
         """The notes `pid` wrote, in writing order (every round, deleted ones too)."""
@@ -315,6 +317,11 @@ class RoomState:
         """How many notes each circle holds in the current round (deleted ones and a duo
         sheet's not counted)."""
         return {circle: self.counted.get((self.round, circle), 0) for circle in Circle}
+
+    def writer_counts(self) -> dict[Circle, int]:
+        """How many people have a note in each circle of the current round (the same notes as
+        `counts`): the facilitator sees how many have written, not who."""
+        return {circle: len(self.writers.get((self.round, circle), {})) for circle in Circle}
 
     def reading_order(self, circle: Circle) -> list[Note]:
         """The notes read aloud for a circle, in the order they were written."""

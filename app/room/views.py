@@ -162,6 +162,15 @@ def counts_view(state: RoomState) -> View:
     return {circle.value: n for circle, n in state.counts().items()}
 
 
+def writers_view(state: RoomState) -> View:
+    return {circle.value: n for circle, n in state.writer_counts().items()}
+
+
+def counts_op(state: RoomState) -> Op:
+    """The notes per circle and how many people wrote them, after a note came or went."""
+    return {"op": "counts", "counts": counts_view(state), "writers": writers_view(state)}
+
+
 def voting_view(state: RoomState) -> View:
     view: View = {
         "status": state.voting.value,
@@ -346,6 +355,7 @@ def board_snapshot(state: RoomState, notes: list[View] | None = None) -> View:
     return {
         **board_fields(state),
         "counts": counts_view(state),
+        "writers": writers_view(state),
         "notes": notes,
         "participants": people_view(state),
         "voting": voting_view(state),
@@ -470,7 +480,7 @@ def _(e: ev.NotesRevealed, state: RoomState) -> Delivery:
 @_render.register
 def _(e: ev.NoteAdded, state: RoomState) -> Delivery:
     note = {"op": "note", "note": note_view(state, state.notes[e.nid])}
-    return _personal(state, e.author, [{"op": "counts", "counts": counts_view(state)}], note)
+    return _personal(state, e.author, [counts_op(state)], note)
 
 
 @_render.register
@@ -492,7 +502,7 @@ def _(e: ev.NoteDeleted, state: RoomState) -> Delivery:
     if note.revealed:
         return SNAPSHOT
     removed = {"op": "note_removed", "id": e.nid}
-    return _personal(state, note.author, [{"op": "counts", "counts": counts_view(state)}], removed)
+    return _personal(state, note.author, [counts_op(state)], removed)
 
 
 def _note_changed(
@@ -500,7 +510,7 @@ def _note_changed(
 ) -> Delivery:
     ops: list[Op] = [{"op": "note", "note": note_view(state, state.notes[e.nid])}]
     if isinstance(e, ev.NoteMoved | ev.NoteMovedInward):
-        ops.append({"op": "counts", "counts": counts_view(state)})
+        ops.append(counts_op(state))
     if state.voting is not VotingStatus.NOT_STARTED:
         ops.append({"op": "voting", "voting": voting_view(state)})
     return Delivery([*ops, _board(state, "reading", "chosen")])

@@ -88,7 +88,9 @@ class Replica:
             board["sheets"].pop(op["owner"], None)
         elif kind == "participant":
             board["participants"] = with_person(board["participants"], op["person"])
-        elif kind in ("counts", "voting", "reflections", "scale", "me"):
+        elif kind == "counts":
+            board["counts"], board["writers"] = op["counts"], op["writers"]
+        elif kind in ("voting", "reflections", "scale", "me"):
             board[kind] = op[kind]
         elif kind == "reflection":
             board["reflections"] = with_reflection(board["reflections"], op)

@@ -219,13 +219,18 @@ class Meeting(RuleBasedStateMachine):
         state = self.state
         written: dict[str, list[str]] = {}
         counted: dict[tuple[int, Circle], int] = {}
+        writers: dict[tuple[int, Circle], dict[str, int]] = {}
         for note in state.notes.values():
             written.setdefault(note.author, []).append(note.nid)
             if not note.deleted and note.sheet is None:
                 key = (note.round, note.circle)
                 counted[key] = counted.get(key, 0) + 1
+                if note.author is not None:
+                    tally = writers.setdefault(key, {})
+                    tally[note.author] = tally.get(note.author, 0) + 1
         assert {pid: list(nids) for pid, nids in state.written.items()} == written, "written"
         assert dict(state.counted) == counted, "counted"
+        assert {key: dict(tally) for key, tally in state.writers.items()} == writers, "writers"
         codes = {p.pair for p in state.participants.values() if p.pair is not None}
         assert state.pair_numbers.keys() == codes, "a number for every duo with members"
         assert len(set(state.pair_numbers.values())) == len(codes), "no number twice"

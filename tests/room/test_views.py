@@ -44,7 +44,11 @@ def test_before_the_reveal_only_the_author_sees_the_text(writing: Room) -> None:
     for pid in (None, "p2", "p3"):
         assert SECRET not in seen_by(delivered, pid)
         assert delivered[0].for_viewer(pid) == [
-            {"op": "counts", "counts": {"inner": 1, "outer": 0}}
+            {
+                "op": "counts",
+                "counts": {"inner": 1, "outer": 0},
+                "writers": {"inner": 1, "outer": 0},
+            }
         ]
         assert SECRET not in wire(snapshot_for(writing.state, pid))
         assert note_ids(writing, pid) == []
@@ -70,7 +74,9 @@ def test_a_delete_before_the_reveal_tells_the_others_only_the_counts(writing: Ro
 
     delivered = writing.deliver(P1, cmd.DeleteNote("n1"))
 
-    assert delivered[0].for_viewer("p2") == [{"op": "counts", "counts": {"inner": 0, "outer": 0}}]
+    assert delivered[0].for_viewer("p2") == [
+        {"op": "counts", "counts": {"inner": 0, "outer": 0}, "writers": {"inner": 0, "outer": 0}}
+    ]
     assert {"op": "note_removed", "id": "n1"} in delivered[0].for_viewer("p1")
     for pid in VIEWERS:
         assert SECRET not in wire(snapshot_for(writing.state, pid))
@@ -359,3 +365,23 @@ def test_a_join_or_a_rename_sends_that_one_person_not_the_whole_list() -> None:
         replica.take(room.state, renamed.for_viewer(replica.pid))
         assert replica.matches(room.state)
         assert [p["id"] for p in replica.board["participants"]][-2:] == ["p30", "p31"]
+
+
+def test_the_room_sees_how_many_have_written_not_who(writing: Room) -> None:
+    writing.do(P1, cmd.AddNote("n1", Circle.INNER, "one"))
+    writing.do(P1, cmd.AddNote("n2", Circle.INNER, "two"))
+    delivered = writing.deliver(P2, cmd.AddNote("n3", Circle.INNER, "three"))
+    counts = {
+        "op": "counts",
+        "counts": {"inner": 3, "outer": 0},
+        "writers": {"inner": 2, "outer": 0},
+    }
+    assert delivered[0].for_viewer(None) == [counts]
+    assert snapshot_for(writing.state, "p3")["writers"] == {"inner": 2, "outer": 0}
+
+    writing.do(P1, cmd.DeleteNote("n1"))
+    assert snapshot_for(writing.state, None)["writers"] == {"inner": 2, "outer": 0}
+    delivered = writing.deliver(P2, cmd.DeleteNote("n3"))
+    assert delivered[0].for_viewer(None) == [
+        {"op": "counts", "counts": {"inner": 1, "outer": 0}, "writers": {"inner": 1, "outer": 0}}
+    ]

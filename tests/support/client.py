@@ -220,7 +220,7 @@ class RoomClient:
         elif kind == "note_removed":
             board["notes"] = [n for n in board["notes"] if n["id"] != op["id"]]
         elif kind == "counts":
-            board["counts"] = op["counts"]
+            board["counts"], board["writers"] = op["counts"], op["writers"]
         elif kind == "participant":
             board["participants"] = with_person(board["participants"], op["person"])
         elif kind == "voting":

@@ -178,7 +178,9 @@ class Facilitator:
             self.board["notes"] = [n for n in self.board["notes"] if n["id"] != op["id"]]
         elif kind == "participant":
             self.board["participants"] = with_person(self.board["participants"], op["person"])
-        elif kind in ("counts", "voting", "reflections", "scale"):
+        elif kind == "counts":
+            self.board["counts"], self.board["writers"] = op["counts"], op["writers"]
+        elif kind in ("voting", "reflections", "scale"):
             self.board[kind] = op[kind]
         elif kind == "reflection":
             self.board["reflections"] = with_reflection(self.board["reflections"], op)

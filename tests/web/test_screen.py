@@ -196,12 +196,15 @@ def test_a_whole_meeting_on_the_shared_screen(
         join_phone(phones[name], live_server, code, name)
     expect(audience(screen).get_by_text("3 online")).to_be_visible()
 
+    counts = screen.get_by_role("region", name="Geschreven")
     for name, texts in INNER.items():
         for text in texts:
             write(phones[name], "inner", text)
-    counts = screen.get_by_role("region", name="Geschreven")
+        if name == "Ann":  # how many have written, not who
+            expect(counts).to_contain_text("door 1 van de 3 deelnemers")
     expect(counts).to_contain_text("4")
     expect(counts).to_contain_text("in de binnencirkel")
+    expect(counts).to_contain_text("door 3 van de 3 deelnemers")
     expect(board_svg(screen)).to_contain_text("4 notities")
     for text in INNER["Ann"]:
         expect(screen.get_by_text(text)).to_have_count(0)

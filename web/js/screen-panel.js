@@ -48,8 +48,10 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
   const countOuter = el('span', {class: 'count-number'});
   const countInnerLabel = el('span', {class: 'count-label'});
   const countOuterLabel = el('span', {class: 'count-label'});
-  const rowInner = el('li', {class: 'count-row', 'data-circle': 'inner'}, pinIcon('inner'), countInner, countInnerLabel);
-  const rowOuter = el('li', {class: 'count-row', 'data-circle': 'outer'}, pinIcon('outer'), countOuter, countOuterLabel);
+  const writersInner = el('span', {class: 'count-writers'});
+  const writersOuter = el('span', {class: 'count-writers'});
+  const rowInner = el('li', {class: 'count-row', 'data-circle': 'inner'}, pinIcon('inner'), countInner, countInnerLabel, writersInner);
+  const rowOuter = el('li', {class: 'count-row', 'data-circle': 'outer'}, pinIcon('outer'), countOuter, countOuterLabel, writersOuter);
   countsList.append(rowInner, rowOuter);
   const countsHint = el('p', {class: 'panel-hint'});
   countsCard.append(countsTitle, countsList, countsHint);
@@ -181,6 +183,14 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     rowInner.classList.toggle('is-current', writing === 'inner');
     rowOuter.classList.toggle('is-current', writing === 'outer');
     rowOuter.hidden = board.phase === 'inner_writing' && !counts.outer;
+    // How many have written in the circle being written, not who: the facilitator sees when
+    // the room is done.
+    const total = (board.participants || []).length;
+    for (const [circle, node] of [['inner', writersInner], ['outer', writersOuter]]) {
+      const writers = board.writers?.[circle];
+      node.hidden = circle !== writing || typeof writers !== 'number' || !total;
+      if (!node.hidden) setText(node, t('screen.counts.writers', {n: writers, total}));
+    }
     setText(countsHint, t('screen.counts.hidden'));
   }
 

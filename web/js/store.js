@@ -141,7 +141,7 @@ export function applyOp(board, op) {
     case 'note_removed':
       return {...board, notes: board.notes.filter((n) => n.id !== op.id)};
     case 'counts':
-      return {...board, counts: op.counts};
+      return {...board, counts: op.counts, writers: op.writers};
     case 'participant':
       return {...board, participants: replaceOrAppend(board.participants, op.person)};
     case 'voting':
