@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Route, ViewportSize, expect
+from playwright.sync_api import Browser, FloatRect, Locator, Page, Route, ViewportSize, expect
 
 from tests.support.server import ServerProcess
 from tests.web.conftest import Facilitator, Message, PhoneFactory, watched_page
@@ -100,6 +100,32 @@ def test_a_board_that_does_not_exist_is_not_tried_again(
     expect(laptop.get_by_role("alert")).to_contain_text("Dit bord bestaat niet (meer)")
     laptop.wait_for_timeout(1500)  # longer than the first wait before trying again
     assert len(lookups) == 1, lookups
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1440, 900)])
+def test_the_panel_keeps_its_width_beside_the_controls_on_a_small_screen(
+    live_server: ServerProcess, browser: Browser, board: Message, size: tuple[int, int]
+) -> None:
+    """A projector at 1024x768 squeezed the panel between the circles and the controls to a
+    few pixels; the circles give up width first."""
+    width, height = size
+    options = {"viewport": {"width": width, "height": height}, "locale": "nl-NL"}
+    with watched_page(browser, **options) as page:
+        page.goto(board["facilitator_url"])
+        expect(controls(page).get_by_role("region", name="Bord")).to_be_visible()
+        stage, audience, aside = (
+            box(page, f"#{part}") for part in ("stage", "audience", "controls")
+        )
+        assert audience["width"] >= 300 and stage["width"] >= 300, (stage, audience)
+        assert aside["x"] + aside["width"] <= width + 1, aside
+        code = box(page, ".join-code-value")
+        assert code["x"] + code["width"] <= audience["x"] + audience["width"] + 1, code
+
+
+def box(page: Page, selector: str) -> FloatRect:
+    found = page.locator(selector).bounding_box()
+    assert found is not None, f"{selector} is not shown"
+    return found
 
 
 # -- deleting the board ----------------------------------------------------------------------
