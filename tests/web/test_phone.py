@@ -48,6 +48,11 @@ def my_note(page: Page, text: str) -> Locator:
     return page.get_by_role("listitem").filter(has=page.get_by_text(text, exact=True))
 
 
+def expect_note(page: Page, text: str, status: str) -> None:
+    """One of my notes shows with `status` (SAVED or SENDING)."""
+    expect(my_note(page, text).get_by_text(status, exact=True)).to_be_visible()
+
+
 def assert_no_horizontal_scroll(page: Page) -> None:
     widths = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
@@ -72,7 +77,7 @@ def test_join_and_write_two_inner_notes(
     write_note(page, "inner", "De overdracht begint op tijd")
 
     for text in ("We helpen elkaar als het druk is", "De overdracht begint op tijd"):
-        expect(my_note(page, text).get_by_text(SAVED, exact=True)).to_be_visible()
+        expect_note(page, text, SAVED)
     facilitator.wait_for(lambda b: b["counts"]["inner"] == 2)
     screenshot(page, "phone-inner-writing")
 
@@ -88,14 +93,14 @@ def test_notes_written_offline_are_saved_exactly_once(
     page = context.new_page()
     join(page, live_server, board)
     write_note(page, "inner", "Eerst al opgeslagen")
-    expect(my_note(page, "Eerst al opgeslagen").get_by_text(SAVED, exact=True)).to_be_visible()
+    expect_note(page, "Eerst al opgeslagen", SAVED)
 
     context.set_offline(True)
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
     write_note(page, "inner", "Geschreven in de tunnel")
     write_note(page, "inner", "Nog een vanuit de lift")
     for text in ("Geschreven in de tunnel", "Nog een vanuit de lift"):
-        expect(my_note(page, text).get_by_text(SENDING, exact=True)).to_be_visible()
+        expect_note(page, text, SENDING)
     screenshot(page, "phone-offline")
     page.wait_for_timeout(1500)  # let the reconnect attempts fail a few times
     assert facilitator.settle()["counts"]["inner"] == 1
@@ -103,7 +108,7 @@ def test_notes_written_offline_are_saved_exactly_once(
     context.set_offline(False)
     expect(page.get_by_text("Weer verbonden")).to_be_visible()
     for text in ("Geschreven in de tunnel", "Nog een vanuit de lift"):
-        expect(my_note(page, text).get_by_text(SAVED, exact=True)).to_be_visible()
+        expect_note(page, text, SAVED)
     expect(page.get_by_role("heading", name="Mijn notities (3)")).to_be_visible()
 
     facilitator.change_phase("inner_writing", "inner_reading")
@@ -125,22 +130,22 @@ def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_la
     page = context.new_page()
     join(page, fresh_server, board)
     write_note(page, "inner", "Voor de storing")
-    expect(my_note(page, "Voor de storing").get_by_text(SAVED, exact=True)).to_be_visible()
+    expect_note(page, "Voor de storing", SAVED)
     assert page.evaluate(WORKER_ACTIVE, TIMEOUT_MS), "no active service worker for /j/"
 
     fresh_server.stop()
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
     write_note(page, "inner", "Tijdens de storing")
-    expect(my_note(page, "Tijdens de storing").get_by_text(SENDING, exact=True)).to_be_visible()
+    expect_note(page, "Tijdens de storing", SENDING)
     page.wait_for_timeout(1200)  # the kept board is copied at most once a second
     page.reload()  # the kept page: without it the browser shows its own error page
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
     # The board as the phone last saw it, with the note still to be sent, and writing goes on.
     expect(page.get_by_role("heading", name="Mijn notities (2)")).to_be_visible()
-    expect(my_note(page, "Voor de storing").get_by_text(SAVED, exact=True)).to_be_visible()
-    expect(my_note(page, "Tijdens de storing").get_by_text(SENDING, exact=True)).to_be_visible()
+    expect_note(page, "Voor de storing", SAVED)
+    expect_note(page, "Tijdens de storing", SENDING)
     write_note(page, "inner", "Na het herladen")
-    expect(my_note(page, "Na het herladen").get_by_text(SENDING, exact=True)).to_be_visible()
+    expect_note(page, "Na het herladen", SENDING)
     page.locator('button[data-lang="en"]').click()  # the other catalogue is kept too
     expect(page.get_by_text("Connection lost")).to_be_visible()
     page.locator('button[data-lang="nl"]').click()
@@ -152,7 +157,7 @@ def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_la
 
     fresh_server.start()
     for text in ("Tijdens de storing", "Na het herladen"):
-        expect(my_note(page, text).get_by_text(SAVED, exact=True)).to_be_visible()
+        expect_note(page, text, SAVED)
     expect(page.get_by_role("heading", name="Mijn notities (3)")).to_be_visible()
     with Facilitator(fresh_server, board["room_id"], board["facilitator_token"]) as facilitator:
         assert facilitator.settle()["counts"]["inner"] == 3
@@ -269,16 +274,12 @@ def test_reload_keeps_the_same_participant(
     page = phone_context().new_page()
     join(page, live_server, board, name="Bram")
     write_note(page, "inner", "Wij lossen dingen snel op")
-    expect(
-        my_note(page, "Wij lossen dingen snel op").get_by_text(SAVED, exact=True)
-    ).to_be_visible()
+    expect_note(page, "Wij lossen dingen snel op", SAVED)
     facilitator.wait_for(lambda b: len(b["participants"]) == 1)
 
     page.reload()
     expect(page.get_by_role("heading", name="Stap 2. Vul de binnencirkel")).to_be_visible()
-    expect(
-        my_note(page, "Wij lossen dingen snel op").get_by_text(SAVED, exact=True)
-    ).to_be_visible()
+    expect_note(page, "Wij lossen dingen snel op", SAVED)
     page.goto(f"{live_server.url}/j/{board['join_code']}")
     expect(page.get_by_role("heading", name="Mijn notities (1)")).to_be_visible()
     assert [p["name"] for p in facilitator.settle()["participants"]] == ["Bram"]
@@ -307,7 +308,7 @@ def test_negation_nudge_in_outer_writing_does_not_block(
     send = page.get_by_role("button", name="Plak in de buitencirkel")
     expect(send).to_be_enabled()
     send.click()
-    expect(my_note(page, "we komen niet te laat").get_by_text(SAVED, exact=True)).to_be_visible()
+    expect_note(page, "we komen niet te laat", SAVED)
     expect(nudge).to_be_hidden()
     field.fill("Nietig is geen ontkenning")  # "geen" is
     expect(nudge).to_contain_text("„geen”")
@@ -324,7 +325,7 @@ def test_markup_in_a_note_stays_literal_text(
     join(page, live_server, board)
     text = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2"><b>vet</b>'
     write_note(page, "inner", text)
-    expect(my_note(page, text).get_by_text(SAVED, exact=True)).to_be_visible()
+    expect_note(page, text, SAVED)
     facilitator.change_phase("inner_writing", "inner_reading")
     expect(page.get_by_role("heading", level=1)).to_contain_text("binnencirkel staat")
     expect(page.locator(".note-text:visible").filter(has_text="<script>")).to_have_text(text)

@@ -29,7 +29,7 @@ const LOOKUP_RETRY_MS = 1000; // the board's lookup after a network error: first
 const MAX_LOOKUP_RETRY_MS = 10000; // ... doubling up to this
 
 /** Whether a failed lookup may work when tried again: no answer, a busy or an absent server. */
-function passing(error) {
+function transient(error) {
   return Boolean(error) && (error.status === undefined || error.status === 429 || error.status >= 500);
 }
 
@@ -188,13 +188,13 @@ async function main() {
     }
   }
   let lookupError = await lookUp();
-  if (passing(lookupError)) {
+  if (transient(lookupError)) {
     // The network or the server is away for a moment (a restart behind the proxy): say so and
     // keep trying, so a screen opened meanwhile comes up by itself.
     await loadCatalogue(initialLanguage(null));
     applyI18n(document);
     showFatal(fatal, t('screen.fatal.retrying'), false);
-    for (let waitMs = LOOKUP_RETRY_MS; passing(lookupError); waitMs = Math.min(2 * waitMs, MAX_LOOKUP_RETRY_MS)) {
+    for (let waitMs = LOOKUP_RETRY_MS; transient(lookupError); waitMs = Math.min(2 * waitMs, MAX_LOOKUP_RETRY_MS)) {
       await new Promise((resolve) => setTimeout(resolve, waitMs));
       lookupError = await lookUp();
     }
