@@ -5,6 +5,10 @@ user text that stays text."""
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -161,6 +165,63 @@ def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_la
     expect(page.get_by_role("heading", name="Mijn notities (3)")).to_be_visible()
     with Facilitator(fresh_server, board["room_id"], board["facilitator_token"]) as facilitator:
         assert facilitator.settle()["counts"]["inner"] == 3
+
+
+class BadGateway(BaseHTTPRequestHandler):
+    """What a reverse proxy answers while the server behind it restarts."""
+
+    def do_GET(self) -> None:
+        body = b"502 Bad Gateway"
+        self.send_response(502)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def proxy_without_server(port: int) -> Iterator[None]:
+    """Answer 502 to everything on `port` until the block ends."""
+    proxy = ThreadingHTTPServer(("127.0.0.1", port), BadGateway)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+        thread.join()
+
+
+def test_a_phone_opens_its_kept_page_while_the_proxy_says_the_server_is_away(
+    fresh_server: ServerProcess, phone_context: PhoneFactory
+) -> None:
+    fresh_server.start()
+    board = create_board(fresh_server)
+    with Facilitator(fresh_server, board["room_id"], board["facilitator_token"]) as facilitator:
+        facilitator.change_phase("topic", "inner_writing")
+    page = phone_context().new_page()
+    join(page, fresh_server, board)
+    write_note(page, "inner", "Voor de herstart")
+    expect_note(page, "Voor de herstart", SAVED)
+    assert page.evaluate(WORKER_ACTIVE, TIMEOUT_MS), "no active service worker for /j/"
+    page.wait_for_timeout(1200)  # the kept board is copied at most once a second
+
+    fresh_server.stop()
+    with proxy_without_server(fresh_server.port):
+        page.reload()  # without the kept page: the proxy's "502 Bad Gateway"
+        expect(page.get_by_text("502 Bad Gateway")).to_have_count(0)
+        expect(page.get_by_role("heading", name="Mijn notities (1)")).to_be_visible()
+        expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
+        write_note(page, "inner", "Tijdens de herstart")
+        expect_note(page, "Tijdens de herstart", SENDING)
+
+    fresh_server.start()
+    expect_note(page, "Tijdens de herstart", SAVED)
+    expect(page.get_by_role("heading", name="Mijn notities (2)")).to_be_visible()
 
 
 def test_the_code_in_the_address_is_looked_up_once_while_the_name_is_typed(
