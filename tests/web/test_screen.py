@@ -184,6 +184,8 @@ def test_a_whole_meeting_on_the_shared_screen(
     join_card = screen.get_by_role("region", name="Doe mee met je telefoon")
     code = join_card.locator(".join-code-value").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{4,16}", code), code
+    groups = join_card.locator(".join-code-group")  # read across the room in groups of five
+    expect(groups).to_have_text([code[i : i + 5] for i in range(0, len(code), 5)])
     expect(join_card.get_by_role("img", name=re.compile(code))).to_be_visible()
 
     next_step(screen, "Binnencirkel schrijven")

@@ -212,7 +212,13 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
       joinSteps.append(el('li', {}, t('screen.join.scan')), el('li', {}, t('screen.join.or_go', {host: location.host})));
     }
     setText(joinCodeLabel, `${t('screen.join.code_label')} `);
-    setText(joinCodeValue, code);
+    if (joinCodeValue.dataset.code !== code) {
+      // Read from across the room and typed on a phone: in groups of five, like a licence
+      // key. The groups are spaced by the stylesheet, so the code's text has no space in it.
+      joinCodeValue.dataset.code = code;
+      const groups = code.match(/.{1,5}/g) || [];
+      joinCodeValue.replaceChildren(...groups.map((group) => el('span', {class: 'join-code-group'}, group)));
+    }
     setText(joinUrl, joinLink(code));
   }
 
