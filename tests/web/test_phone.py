@@ -57,6 +57,17 @@ def expect_note(page: Page, text: str, status: str) -> None:
     expect(my_note(page, text).get_by_text(status, exact=True)).to_be_visible()
 
 
+def wait_for_kept_board(page: Page, board: Message, notes: int) -> None:
+    """Until the tab keeps a copy of the board holding `notes` of mine (copied at most once a
+    second)."""
+    key = f"cirkelbord.board.{board['room_id']}"
+    page.wait_for_function(
+        "([key, notes]) => (JSON.parse(sessionStorage.getItem(key) || 'null')"
+        "?.board?.me?.notes?.length ?? 0) >= notes",
+        arg=[key, notes],
+    )
+
+
 def assert_no_horizontal_scroll(page: Page) -> None:
     widths = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
@@ -141,7 +152,7 @@ def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_la
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
     write_note(page, "inner", "Tijdens de storing")
     expect_note(page, "Tijdens de storing", SENDING)
-    page.wait_for_timeout(1200)  # the kept board is copied at most once a second
+    wait_for_kept_board(page, board, 1)
     page.reload()  # the kept page: without it the browser shows its own error page
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
     # The board as the phone last saw it, with the note still to be sent, and writing goes on.
@@ -208,7 +219,7 @@ def test_a_phone_opens_its_kept_page_while_the_proxy_says_the_server_is_away(
     write_note(page, "inner", "Voor de herstart")
     expect_note(page, "Voor de herstart", SAVED)
     assert page.evaluate(WORKER_ACTIVE, TIMEOUT_MS), "no active service worker for /j/"
-    page.wait_for_timeout(1200)  # the kept board is copied at most once a second
+    wait_for_kept_board(page, board, 1)
 
     fresh_server.stop()
     with proxy_without_server(fresh_server.port):
