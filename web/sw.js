@@ -1,25 +1,38 @@
-// The phone page's service worker: it keeps the page and its files, so that a phone can open
-// its board without a network (a reload in a tunnel, or a browser that dropped the tab while
-// the phone was offline). The page then shows that it is offline, keeps the notes written
-// meanwhile in its outbox and sends them once it is back online.
+// The service worker of the phone page and of the shared screen: it keeps the page and its
+// files, so that the page opens without a network (a phone reloading in a tunnel, a tab the
+// browser dropped, a projector's screen reloading during a Wi-Fi drop, a server restarting
+// behind its proxy). The page then shows that it is offline and carries on once it is back:
+// the phone with the board it kept and its outbox, the screen by asking for the board again.
 //
-// Theory of operation: the server sends this file at /sw.js with the marks below filled in:
-// the web app's version, the phone page's address and the files that page needs (every file it
-// names, and every catalogue of texts, all under the version). The phone page registers it for
-// /j/ only. Installing keeps all of them in a cache of that version. A phone page is asked for
+// Theory of operation: the server sends this file at /sw.js?for=<kind> with the marks below
+// filled in: the web app's version, the kind of page, the address to fetch it from, the
+// prefixes it is served under (each /j/<code> is the same phone page; each /f/<room> and
+// /s/<code> the same screen), which are also the worker's scopes, and the files the page needs
+// (every file it names and every catalogue of texts, all under the version). Installing keeps
+// all of them in a cache of that kind and version. A page at one of the prefixes is asked for
 // on the network first, and only when the network fails (or a proxy answers that the server is
-// away) the kept page is shown; each /j/<code> is the same page. A file under the version comes
-// from the cache. Nothing else goes through this worker: not the board's data, not the
-// WebSocket. A new version of the web app is a new version of this file: the browser installs
-// it on its next visit, and the caches of other versions are removed.
+// away) the kept page is shown. A file under the version comes from the cache. Nothing else
+// is kept: not the history pages, not the board's data; the WebSocket never passes here. A
+// new version of the web app is a new version of this file: the browser installs it on its
+// next visit, and the caches of other versions are removed.
 
 const VERSION = '{{version}}';
+const KIND = '{{kind}}';
 const PAGE = '{{page}}';
+const PREFIXES = '{{prefixes}}'.split(' ');
 const FILES = '{{files}}'.split(' ');
-const CACHE = `cirkelbord-${VERSION}`;
+const CACHE = `cirkelbord-${KIND}-${VERSION}`;
 const FILE_PREFIX = `/static/v/${VERSION}/`;
 /** What a proxy answers while the server behind it is away: show the kept page instead. */
 const SERVER_AWAY = new Set([502, 503, 504]);
+
+/** Whether `path` is the kept page: one segment below one of the prefixes. */
+function isPage(path) {
+  return PREFIXES.some((prefix) => {
+    const rest = path.slice(prefix.length);
+    return path.startsWith(prefix) && rest !== '' && !rest.includes('/');
+  });
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -28,7 +41,7 @@ self.addEventListener('install', (event) => {
       const page = await fetch(PAGE, {cache: 'no-cache'});
       // A page of another version (the server was upgraded meanwhile) would name other files.
       if (!page.ok || !(await page.clone().text()).includes(FILE_PREFIX)) {
-        throw new Error(`the phone page is not of version ${VERSION}`);
+        throw new Error(`the ${KIND} page is not of version ${VERSION}`);
       }
       await cache.addAll(FILES);
       await cache.put(PAGE, page);
@@ -41,7 +54,7 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
-        if (name.startsWith('cirkelbord-') && name !== CACHE) await caches.delete(name);
+        if (name.startsWith(`cirkelbord-${KIND}-`) && name !== CACHE) await caches.delete(name);
       }
       if (self.registration.navigationPreload) await self.registration.navigationPreload.enable();
     })(),
@@ -54,7 +67,7 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
-    event.respondWith(openPage(event));
+    event.respondWith(isPage(url.pathname) ? openPage(event) : fromNetwork(event));
   } else if (url.pathname.startsWith(FILE_PREFIX)) {
     event.respondWith(keptFile(request));
   }
@@ -71,6 +84,11 @@ async function openPage(event) {
     if (kept) return kept;
     throw error;
   }
+}
+
+/** Another page in scope (a history page): the network only, taking the preloaded answer. */
+async function fromNetwork(event) {
+  return (await event.preloadResponse) || fetch(event.request);
 }
 
 /** A file of this version from the cache (it never changes under its name), else fetched. */

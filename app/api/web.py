@@ -27,10 +27,11 @@ The pages themselves are sent with ``no-cache``, so a browser learns of a new ve
 The version is worked out again when a file in the web folder changed (its size or modification
 time; checked in a thread at most once a second), so editing a file shows on the next load.
 
-A phone must also open its board when it has no network at that moment (a reload in a tunnel,
-or a browser that dropped the tab meanwhile): the phone page registers a service worker
-(``web/sw.js``, sent at `SERVICE_WORKER_PATH` with the version, the phone page and that page's
-files filled in) that keeps them, and shows the kept page when the network fails.
+A page must also open when there is no network at that moment (a phone reloading in a tunnel,
+a projector's screen reloading during a Wi-Fi drop, a server restarting behind its proxy): the
+phone page and the shared screen register a service worker (``web/sw.js``, sent at
+`SERVICE_WORKER_PATH` with the version, the page and its files filled in, see `OFFLINE_PAGES`)
+that keeps them, and shows the kept page when the network fails.
 """
 
 from __future__ import annotations
@@ -42,12 +43,14 @@ import os
 import re
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, PathLike, StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -99,8 +102,24 @@ SERVICE_WORKER_PATH: Final = "/sw.js"
 """Where the service worker is sent from: the root, so that it may serve the phone's /j/ pages."""
 
 SERVICE_WORKER_FILE: Final = "sw.js"
-PHONE_PAGE: Final = "/join"
-"""The phone page at an address without a board: the same page as every /j/<code>."""
+
+
+@dataclass(frozen=True)
+class OfflinePage:
+    """A page a service worker keeps: the page `file`, fetched at `address`; the same page is
+    served at every address one segment below each of `prefixes`, the worker's scopes."""
+
+    file: str
+    address: str
+    prefixes: tuple[str, ...]
+
+
+OFFLINE_PAGES: Final = {
+    "phone": OfflinePage("phone.html", "/join", ("/j/",)),
+    "screen": OfflinePage("screen.html", "/s/-", ("/f/", "/s/")),
+}
+"""Per kind (`/sw.js?for=<kind>`): the phone's page, and the shared screen's (the facilitator's
+and the read-only one are the same page)."""
 
 CATALOGUES: Final = "i18n"
 """The folder of the catalogues of texts, every one of which a phone may load."""
@@ -260,32 +279,38 @@ def _page(
     return serve
 
 
-def offline_files(web: Path, version: str) -> list[str]:
-    """The files the phone needs to open without a network, under `version`: every file its
-    page names, and every catalogue of texts (a phone may switch language)."""
-    page = (web / PAGES[PHONE_PAGE]).read_text(encoding="utf-8")
-    named = dict.fromkeys(_NAMED_FILE.findall(page))
+def offline_files(web: Path, page: OfflinePage, version: str) -> list[str]:
+    """The files `page` needs to open without a network, under `version`: every file it
+    names, and every catalogue of texts (a page may switch language)."""
+    html = (web / page.file).read_text(encoding="utf-8")
+    named = dict.fromkeys(_NAMED_FILE.findall(html))
     for catalogue in sorted((web / CATALOGUES).glob("*.json")):
         named.setdefault(catalogue.relative_to(web).as_posix())
     return [f"{VERSIONED_PREFIX}{version}/{name}" for name in named]
 
 
-def service_worker(web: Path, version: str) -> str:
-    """The service worker's script with its version, page and files filled in."""
+def service_worker(web: Path, kind: str, version: str) -> str:
+    """The service worker's script for `kind` (a key of `OFFLINE_PAGES`), filled in."""
+    page = OFFLINE_PAGES[kind]
     script = (web / SERVICE_WORKER_FILE).read_text(encoding="utf-8")
     fills = {
         "{{version}}": version,
-        "{{page}}": PHONE_PAGE,
-        "{{files}}": " ".join(offline_files(web, version)),
+        "{{kind}}": kind,
+        "{{page}}": page.address,
+        "{{prefixes}}": " ".join(page.prefixes),
+        "{{files}}": " ".join(offline_files(web, page, version)),
     }
     for mark, value in fills.items():
         script = script.replace(mark, value)
     return script
 
 
-def _service_worker(web: Path, version: WebVersion) -> Callable[[], Awaitable[Response]]:
-    async def serve() -> Response:
-        script = await asyncio.to_thread(lambda: service_worker(web, version.refresh()))
+def _service_worker(web: Path, version: WebVersion) -> Callable[..., Awaitable[Response]]:
+    async def serve(request: Request) -> Response:
+        kind = request.query_params.get("for", "")
+        if kind not in OFFLINE_PAGES:
+            return Response("no such service worker", status_code=404, media_type="text/plain")
+        script = await asyncio.to_thread(lambda: service_worker(web, kind, version.refresh()))
         return Response(
             script,
             media_type="text/javascript",

@@ -1,5 +1,5 @@
 """The web app's pages and files: versioned names, caching, gzip, the preloads, and the
-service worker that keeps the phone page for opening without a network."""
+service workers that keep the phone page and the shared screen for opening without a network."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from app.api import web
 from app.api.web import (
     FILE_CACHE_CONTROL,
     MIN_COMPRESSED_BYTES,
+    OFFLINE_PAGES,
     PAGE_CACHE_CONTROL,
     PAGES,
-    PHONE_PAGE,
     PRIVACY_PAGE,
     SERVICE_WORKER_PATH,
     VERSIONED_CACHE_CONTROL,
@@ -248,29 +248,52 @@ def worker_constant(script: str, name: str) -> str:
     return match.group(1)
 
 
-async def test_the_service_worker_keeps_the_phone_page_and_every_file_it_needs(
-    http: httpx.AsyncClient,
+@pytest.mark.parametrize("kind", sorted(OFFLINE_PAGES))
+async def test_the_service_worker_keeps_its_page_and_every_file_it_needs(
+    http: httpx.AsyncClient, kind: str
 ) -> None:
-    response = await http.get(SERVICE_WORKER_PATH)
+    response = await http.get(SERVICE_WORKER_PATH, params={"for": kind})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/javascript")
     assert response.headers["cache-control"] == PAGE_CACHE_CONTROL
     script = response.text
     assert "{{" not in script, "a mark left unfilled"
 
-    page = (await http.get(PHONE_PAGE)).text
+    offline = OFFLINE_PAGES[kind]
+    page = (await http.get(offline.address)).text
     version = version_in(page)
     assert worker_constant(script, "VERSION") == version
-    assert worker_constant(script, "PAGE") == PHONE_PAGE
-    assert PAGES[PHONE_PAGE] == PAGES["/j/{code}"], "the kept page stands for every /j/<code>"
+    assert worker_constant(script, "KIND") == kind
+    assert worker_constant(script, "PAGE") == offline.address
+    assert worker_constant(script, "PREFIXES").split(" ") == list(offline.prefixes)
+    assert page == (WEB_DIR / offline.file).read_text().replace(
+        '"/static/', f'"/static/v/{version}/'
+    )
+    for prefix in offline.prefixes:  # the kept page stands for every address below a prefix
+        assert (await http.get(f"{prefix}ABCDE12345")).text == page
     files = worker_constant(script, "FILES").split(" ")
     named = {f"/static/{name}" for name in STATIC_NAME.findall(page)}
     catalogues = {f"/static/v/{version}/i18n/{path.name}" for path in WEB_DIR.glob("i18n/*.json")}
-    assert named <= set(files), f"not kept: {sorted(named - set(files))}"
     assert set(files) == named | catalogues
     assert len(files) == len(set(files))
     for file in files:  # installing fails if any of them does
         assert (await http.get(file, headers=PLAIN)).status_code == 200, file
+
+
+@pytest.mark.parametrize("query", [{}, {"for": "history"}])
+async def test_there_is_no_service_worker_for_other_pages(
+    http: httpx.AsyncClient, query: dict[str, str]
+) -> None:
+    assert (await http.get(SERVICE_WORKER_PATH, params=query)).status_code == 404
+
+
+def test_the_pages_register_their_worker_for_the_prefixes_it_keeps() -> None:
+    offline = (WEB_DIR / "js" / "offline.js").read_text(encoding="utf-8")
+    for kind, page in OFFLINE_PAGES.items():
+        scopes = ", ".join(f"'{prefix}'" for prefix in page.prefixes)
+        assert f"{kind}: [{scopes}]" in offline, f"offline.js registers {kind} elsewhere"
+        entry = re.findall(r'src="/static/js/([\w.-]+)"', (WEB_DIR / page.file).read_text())[0]
+        assert f"keepForOffline('{kind}')" in (WEB_DIR / "js" / entry).read_text()
 
 
 async def test_a_new_version_of_the_web_app_is_a_new_service_worker(
@@ -280,13 +303,14 @@ async def test_a_new_version_of_the_web_app_is_a_new_service_worker(
     a new version, and a file added to the phone page is kept too."""
     monkeypatch.setattr(web, "VERSION_CHECK_SECONDS", 0.0)
     async with await client_for(web_copy, tmp_path) as http:
-        before = (await http.get(SERVICE_WORKER_PATH)).text
-        assert (await http.get(SERVICE_WORKER_PATH)).text == before
+        worker = (SERVICE_WORKER_PATH, {"for": "phone"})
+        before = (await http.get(worker[0], params=worker[1])).text
+        assert (await http.get(worker[0], params=worker[1])).text == before
         (web_copy / "js" / "extra.js").write_text("export const x = 1;\n", encoding="utf-8")
-        phone = web_copy / PAGES[PHONE_PAGE]
+        phone = web_copy / OFFLINE_PAGES["phone"].file
         link = '<link rel="modulepreload" href="/static/js/extra.js">'
         phone.write_text(phone.read_text().replace("</head>", f"  {link}\n</head>"))
-        after = (await http.get(SERVICE_WORKER_PATH)).text
+        after = (await http.get(worker[0], params=worker[1])).text
         version = worker_constant(after, "VERSION")
         assert version != worker_constant(before, "VERSION")
         assert f"/static/v/{version}/js/extra.js" in worker_constant(after, "FILES").split(" ")

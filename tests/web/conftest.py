@@ -254,6 +254,24 @@ def watched_page(browser: Browser, **context_options: Any) -> Iterator[Page]:
     assert not errors, f"errors in the page: {errors}"
 
 
+WORKER_ACTIVE = """([scope, timeoutMs]) => new Promise((resolve) => {
+  const deadline = Date.now() + timeoutMs;
+  const check = async () => {
+    const registration = await navigator.serviceWorker.getRegistration(scope);
+    if (registration?.active?.state === 'activated') resolve(true);
+    else if (Date.now() > deadline) resolve(false);
+    else setTimeout(check, 50);
+  };
+  check();
+})"""
+
+
+def worker_active(page: Page, scope: str) -> bool:
+    """Whether a service worker for `scope` is (or becomes, within the timeout) active."""
+    active: bool = page.evaluate(WORKER_ACTIVE, [scope, TIMEOUT_MS])
+    return active
+
+
 def join_with_name(page: Page, name: str) -> None:
     """On the join form with its code filled in: give a name and join."""
     page.get_by_label("Je naam (mag leeg blijven)").fill(name)

@@ -15,7 +15,6 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
-    TIMEOUT_MS,
     Facilitator,
     Message,
     PhoneFactory,
@@ -23,6 +22,7 @@ from tests.web.conftest import (
     join_with_name,
     screenshot,
     watched_page,
+    worker_active,
     write_note,
 )
 
@@ -30,16 +30,6 @@ pytestmark = pytest.mark.browser
 
 SAVED = "Opgeslagen"
 SENDING = "Versturen…"
-WORKER_ACTIVE = """(timeoutMs) => new Promise((resolve) => {
-  const deadline = Date.now() + timeoutMs;
-  const check = async () => {
-    const registration = await navigator.serviceWorker.getRegistration('/j/');
-    if (registration?.active?.state === 'activated') resolve(true);
-    else if (Date.now() > deadline) resolve(false);
-    else setTimeout(check, 50);
-  };
-  check();
-})"""
 
 
 def join(page: Page, server: ServerProcess, board: Message, name: str = "Ann") -> None:
@@ -146,7 +136,7 @@ def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_la
     join(page, fresh_server, board)
     write_note(page, "inner", "Voor de storing")
     expect_note(page, "Voor de storing", SAVED)
-    assert page.evaluate(WORKER_ACTIVE, TIMEOUT_MS), "no active service worker for /j/"
+    assert worker_active(page, "/j/"), "no active service worker for /j/"
 
     fresh_server.stop()
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
@@ -218,7 +208,7 @@ def test_a_phone_opens_its_kept_page_while_the_proxy_says_the_server_is_away(
     join(page, fresh_server, board)
     write_note(page, "inner", "Voor de herstart")
     expect_note(page, "Voor de herstart", SAVED)
-    assert page.evaluate(WORKER_ACTIVE, TIMEOUT_MS), "no active service worker for /j/"
+    assert worker_active(page, "/j/"), "no active service worker for /j/"
     wait_for_kept_board(page, board, 1)
 
     fresh_server.stop()

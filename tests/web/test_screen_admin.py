@@ -17,7 +17,14 @@ import pytest
 from playwright.sync_api import Browser, FloatRect, Locator, Page, Route, ViewportSize, expect
 
 from tests.support.server import ServerProcess
-from tests.web.conftest import Facilitator, Message, PhoneFactory, watched_page
+from tests.web.conftest import (
+    Facilitator,
+    Message,
+    PhoneFactory,
+    create_board,
+    watched_page,
+    worker_active,
+)
 from tests.web.test_screen import (
     Participant,
     board_svg,
@@ -89,6 +96,22 @@ def test_the_board_opens_by_itself_once_the_server_is_back(
     expect(controls(laptop).get_by_role("region", name="Bord")).to_be_visible()
     expect(waiting).to_be_hidden()
     assert next(answers, None) is None
+
+
+def test_the_screen_opens_while_the_server_is_away_and_loads_the_board_once_it_is_back(
+    fresh_server: ServerProcess, laptop: Page
+) -> None:
+    fresh_server.start()
+    board = create_board(fresh_server)
+    laptop.goto(board["facilitator_url"])
+    expect(controls(laptop).get_by_role("region", name="Bord")).to_be_visible()
+    assert worker_active(laptop, "/f/"), "no active service worker for /f/"
+
+    fresh_server.stop()
+    laptop.reload()  # the kept page: without it the browser shows its own error page
+    expect(laptop.get_by_role("alert")).to_contain_text("We blijven het proberen")
+    fresh_server.start()
+    expect(controls(laptop).get_by_role("region", name="Bord")).to_be_visible(timeout=20_000)
 
 
 def test_a_board_that_does_not_exist_is_not_tried_again(

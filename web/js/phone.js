@@ -432,7 +432,7 @@ function createWait({actions}) {
 }
 
 async function main() {
-  keepForOffline();
+  keepForOffline('phone');
   const code = codeFromUrl();
   const known = code ? storage.get(KEY.room(code)) : null;
   await loadCatalogue(initialLanguage(known?.language));

@@ -19,6 +19,7 @@ import {createAgendaControls, createAgendaStage, createAgendaStrip} from './agen
 import {downloadExport, downloadPng} from './screen-export.js';
 import {READING_CIRCLE, circleNotes, faceDown, mergedCounts, readingPosition} from './screen-model.js';
 import {errorText} from './screen-ui.js';
+import {keepForOffline} from './offline.js';
 
 const PROJECTOR_KEY = 'cirkelbord.projector';
 const CONTROLS_KEY = 'cirkelbord.controls-hidden';
@@ -159,6 +160,7 @@ function boardModel(board) {
 }
 
 async function main() {
+  keepForOffline('screen');
   const route = parseRoute();
   const app = document.getElementById('app');
   const fatal = document.getElementById('fatal');
