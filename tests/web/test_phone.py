@@ -124,19 +124,28 @@ def test_notes_written_offline_are_saved_exactly_once(
     assert facilitator.board["counts"]["inner"] == 3
 
 
+def phone_with_a_saved_note(
+    server: ServerProcess, phone_context: PhoneFactory, text: str
+) -> tuple[Message, Page]:
+    """Start `server`, open a board in its writing phase and a phone on it with `text` saved
+    and the phone's service worker active."""
+    server.start()
+    board = create_board(server)
+    with Facilitator(server, board["room_id"], board["facilitator_token"]) as facilitator:
+        facilitator.change_phase("topic", "inner_writing")
+    page = phone_context().new_page()
+    join(page, server, board)
+    write_note(page, "inner", text)
+    expect_note(page, text, SAVED)
+    assert worker_active(page, "/j/"), "no active service worker for /j/"
+    return board, page
+
+
 def test_a_phone_opens_its_board_while_the_server_is_away_and_sends_its_notes_later(
     fresh_server: ServerProcess, phone_context: PhoneFactory
 ) -> None:
-    fresh_server.start()
-    board = create_board(fresh_server)
-    with Facilitator(fresh_server, board["room_id"], board["facilitator_token"]) as facilitator:
-        facilitator.change_phase("topic", "inner_writing")
-    context = phone_context()
-    page = context.new_page()
-    join(page, fresh_server, board)
-    write_note(page, "inner", "Voor de storing")
-    expect_note(page, "Voor de storing", SAVED)
-    assert worker_active(page, "/j/"), "no active service worker for /j/"
+    board, page = phone_with_a_saved_note(fresh_server, phone_context, "Voor de storing")
+    context = page.context
 
     fresh_server.stop()
     expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
@@ -200,15 +209,7 @@ def proxy_without_server(port: int) -> Iterator[None]:
 def test_a_phone_opens_its_kept_page_while_the_proxy_says_the_server_is_away(
     fresh_server: ServerProcess, phone_context: PhoneFactory
 ) -> None:
-    fresh_server.start()
-    board = create_board(fresh_server)
-    with Facilitator(fresh_server, board["room_id"], board["facilitator_token"]) as facilitator:
-        facilitator.change_phase("topic", "inner_writing")
-    page = phone_context().new_page()
-    join(page, fresh_server, board)
-    write_note(page, "inner", "Voor de herstart")
-    expect_note(page, "Voor de herstart", SAVED)
-    assert worker_active(page, "/j/"), "no active service worker for /j/"
+    board, page = phone_with_a_saved_note(fresh_server, phone_context, "Voor de herstart")
     wait_for_kept_board(page, board, 1)
 
     fresh_server.stop()
