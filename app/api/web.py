@@ -37,6 +37,7 @@ that keeps them, and shows the kept page when the network fails.
 from __future__ import annotations
 
 import asyncio
+import functools
 import gzip
 import hashlib
 import os
@@ -289,8 +290,11 @@ def offline_files(web: Path, page: OfflinePage, version: str) -> list[str]:
     return [f"{VERSIONED_PREFIX}{version}/{name}" for name in named]
 
 
+@functools.lru_cache(maxsize=16)
 def service_worker(web: Path, kind: str, version: str) -> str:
-    """The service worker's script for `kind` (a key of `OFFLINE_PAGES`), filled in."""
+    """The service worker's script for `kind` (a key of `OFFLINE_PAGES`), filled in. Browsers
+    ask for it at every visit to a page it keeps; the version names every file's contents, so
+    the script is made once per version."""
     page = OFFLINE_PAGES[kind]
     script = (web / SERVICE_WORKER_FILE).read_text(encoding="utf-8")
     fills = {
