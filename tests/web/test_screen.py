@@ -328,6 +328,52 @@ def test_150_notes_fit_on_one_screen(
     assert_fits_the_window(wall)
 
 
+# The room's column shows all it holds without scrolling; how much smaller it is drawn for that.
+COLUMN_FITS = (
+    "() => { const p = document.getElementById('panel');"
+    " return p.scrollHeight <= p.clientHeight + 1; }"
+)
+COLUMN_ZOOM = (
+    "() => Number(document.getElementById('panel').style.getPropertyValue('--fit-zoom') || 1)"
+)
+
+
+def test_the_whole_column_shows_on_a_small_projector(
+    live_server: ServerProcess, browser: Browser, facilitator: Facilitator, board: Message
+) -> None:
+    """At 1280x720 the writing step's column (how to join, the questions, how many wrote) was
+    taller than the window, and how many had written was cut off where nobody scrolls. It is
+    drawn smaller until it fits, and at full size again when the window has the room."""
+    facilitator.change_phase("topic", "inner_writing")
+    with ExitStack() as stack:
+        people = [
+            stack.enter_context(Participant(live_server, board, name))
+            for name in ("Ann", "Bram", "Cem", "Dirk")
+        ]
+        for i, person in enumerate(people):
+            person.command(type="add_note", id=f"in-{i}", circle="inner", text=f"Notitie {i}")
+        for width, height in ((1280, 720), (1024, 768)):
+            viewport: ViewportSize = {"width": width, "height": height}
+            page = stack.enter_context(watched_page(browser, viewport=viewport, locale="nl-NL"))
+            page.goto(board["screen_url"])
+            counts = page.get_by_role("region", name="Geschreven")
+            expect(counts).to_contain_text("door 4 van de 4 deelnemers")
+            expect(page.get_by_role("region", name="Doe mee met je telefoon")).to_be_visible()
+            page.wait_for_function(COLUMN_FITS)
+            zoom = page.evaluate(COLUMN_ZOOM)
+            assert 0.6 <= zoom < 1, zoom
+            found = counts.bounding_box()
+            assert found is not None and found["y"] + found["height"] <= height, found
+            assert_fits_the_window(page)
+        # The same page on a larger screen: larger again, and at full size when it all fits.
+        page.set_viewport_size(WALL)
+        page.wait_for_function(f"(before) => ({COLUMN_ZOOM})() > before", arg=zoom)
+        assert page.evaluate(COLUMN_FITS)
+        page.set_viewport_size({"width": 1920, "height": 1440})
+        page.wait_for_function(f"() => ({COLUMN_ZOOM})() === 1")
+        assert page.evaluate(COLUMN_FITS)
+
+
 # -- 3. pictures for the documentation -------------------------------------------------------
 
 

@@ -127,7 +127,11 @@ def test_a_board_that_does_not_exist_is_not_tried_again(
 
 @pytest.mark.parametrize("size", [(1024, 768), (1280, 720), (1440, 900)])
 def test_the_panel_keeps_its_width_beside_the_controls_on_a_small_screen(
-    live_server: ServerProcess, browser: Browser, board: Message, size: tuple[int, int]
+    live_server: ServerProcess,
+    browser: Browser,
+    board: Message,
+    facilitator: Facilitator,
+    size: tuple[int, int],
 ) -> None:
     """A projector at 1024x768 squeezed the panel between the circles and the controls to a
     few pixels; the circles give up width first."""
@@ -143,6 +147,46 @@ def test_the_panel_keeps_its_width_beside_the_controls_on_a_small_screen(
         assert aside["x"] + aside["width"] <= width + 1, aside
         code = box(page, ".join-code-value")
         assert code["x"] + code["width"] <= audience["x"] + audience["width"] + 1, code
+
+        # The step's name broke inside its words ("Binnenci / rkel / schrijven") beside the
+        # timer; it gets the column's width, and the timer the line below.
+        facilitator.change_phase("topic", "inner_writing")
+        facilitator.command(type="start_timer", seconds=300, lock_writing=False)
+        name = page.get_by_role("heading", level=1, name="Binnencirkel schrijven")
+        expect(name).to_be_visible()
+        expect(page.locator("#status").get_by_role("timer")).to_be_visible()
+        lines = name.evaluate(
+            """(heading) => {
+                const range = document.createRange();
+                range.selectNodeContents(heading);
+                return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+            }"""
+        )
+        assert lines <= 2, lines
+
+        # While a circle is read the join line is in the footer: the address may break, the
+        # code in it must not ("95TEN24W / 7P" could not be typed).
+        facilitator.change_phase("inner_writing", "inner_reading")
+        footer = page.locator(".footer-join")
+        expect(footer).to_contain_text(board["join_code"])
+        code_lines = footer.evaluate(
+            """(line, code) => {
+                const start = line.textContent.indexOf(code);
+                const stop = start + code.length;
+                const range = document.createRange();
+                const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+                let offset = 0;
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    const end = offset + node.data.length;
+                    if (start >= offset && start < end) range.setStart(node, start - offset);
+                    if (stop > offset && stop <= end) range.setEnd(node, stop - offset);
+                    offset = end;
+                }
+                return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+            }""",
+            board["join_code"],
+        )
+        assert code_lines == 1, code_lines
 
 
 def box(page: Page, selector: str) -> FloatRect:

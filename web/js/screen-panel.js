@@ -3,7 +3,7 @@
 // (never their text before the reveal), the voting, the chosen item and its plans, and the
 // closing. The read-aloud card (reader.js) takes this place while something is being read.
 
-import {el, clear} from './dom.js';
+import {el, clear, replaceChildren} from './dom.js';
 import {language, t} from './i18n.js';
 import {formatClock, remainingMs} from './clock.js';
 import {PHASES, REVIEW_STEP, STEPS, phasesOf, stepOf} from './method.js';
@@ -333,8 +333,17 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     }
   }
 
+  let footerShown = '';
   function renderFooter(code) {
-    setText(footerJoin, code ? t('screen.join.line', {url: joinLink(code), code}) : '');
+    const line = code ? t('screen.join.line', {url: joinLink(code), code}) : '';
+    if (line !== footerShown) {
+      footerShown = line;
+      // A narrow column breaks the address after /j/ and never inside the code.
+      const [before, after = ''] = t('screen.join.line', {url: '\u0000', code}).split('\u0000');
+      const address = el('span', {}, `${location.origin}/j/`, el('wbr'), el('span', {class: 'join-code-whole'}, code));
+      if (code) replaceChildren(footerJoin, before, address, after);
+      else clear(footerJoin);
+    }
     footerJoin.hidden = !code;
     setText(footerCredit, t('method.credit'));
   }

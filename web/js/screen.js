@@ -20,6 +20,7 @@ import {downloadExport, downloadPng} from './screen-export.js';
 import {READING_CIRCLE, circleNotes, faceDown, mergedCounts, readingPosition} from './screen-model.js';
 import {errorText} from './screen-ui.js';
 import {keepForOffline} from './offline.js';
+import {createFitter} from './fit.js';
 
 const PROJECTOR_KEY = 'cirkelbord.projector';
 const CONTROLS_KEY = 'cirkelbord.controls-hidden';
@@ -249,6 +250,7 @@ async function main() {
   document.getElementById('status').append(agendaStrip.root);
   const agendaStage = createAgendaStage();
   document.getElementById('panel').prepend(agendaStage.root);
+  const panelFit = createFitter(document.getElementById('panel'));
   const controlsBox = document.getElementById('controls');
   const controls = facilitator ? createControls(controlsBox, {act}) : null;
   const agendaControls = facilitator ? createAgendaControls(controlsBox, {act}) : null;
@@ -385,6 +387,7 @@ async function main() {
     panel.render(s);
     agendaStrip.render(s);
     agendaStage.render(s);
+    panelFit.fit();
     if (controls) controls.render(s);
     if (followUp) followUp.render(s);
     if (agendaControls) agendaControls.render(s);
