@@ -87,6 +87,16 @@ def test_join_and_write_two_inner_notes(
     screenshot(page, "phone-inner-writing")
 
 
+def test_the_waiting_phone_counts_the_people_in_words(
+    live_server: ServerProcess, board: Message, phone_context: PhoneFactory
+) -> None:
+    first = phone_context().new_page()
+    join(first, live_server, board, name="Ann")
+    expect(first.get_by_text("1 deelnemer · 1 online", exact=True)).to_be_visible()
+    join(phone_context().new_page(), live_server, board, name="Bram")
+    expect(first.get_by_text("2 deelnemers · 2 online", exact=True)).to_be_visible()
+
+
 def test_notes_written_offline_are_saved_exactly_once(
     live_server: ServerProcess,
     board: Message,

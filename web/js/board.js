@@ -7,7 +7,7 @@
 // number. All text is SVG text, so it stays sharp and readable by assistive technology.
 
 import {svg, clear} from './dom.js';
-import {t} from './i18n.js';
+import {plural, t} from './i18n.js';
 import {
   CENTER,
   FONT_FAMILY,
@@ -33,11 +33,6 @@ const MAX_DOTS_DRAWN = 8;
  *   highlightCircle: 'inner'|'outer'|null,
  * }} BoardModel
  */
-
-/** Plural helper: key.one / key.other with {n}. */
-export function plural(key, n) {
-  return t(`${key}.${n === 1 ? 'one' : 'other'}`, {n});
-}
 
 /**
  * @param {Element} container where the SVG goes

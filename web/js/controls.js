@@ -7,11 +7,10 @@
 // never overwritten by updates from the room.
 
 import {el, clear} from './dom.js';
-import {language, t} from './i18n.js';
+import {language, plural, t} from './i18n.js';
 import {formatClock, remainingMs} from './clock.js';
 import {newId} from './socket.js';
 import {PHASES, STEPS, phasesOf, stepOf} from './method.js';
-import {plural} from './board.js';
 import {
   DEFAULT_MINUTES,
   READING_CIRCLE,

@@ -6,8 +6,7 @@
 // app/room/history.py for how it is derived). User text only ever as text nodes.
 
 import {el, svg, clear} from './dom.js';
-import {plural} from './board.js';
-import {applyI18n, initialLanguage, language, loadCatalogue, t} from './i18n.js';
+import {applyI18n, initialLanguage, language, loadCatalogue, plural, t} from './i18n.js';
 
 /** Where this page is, and how to ask for the history. */
 function parseRoute() {

@@ -120,6 +120,11 @@ export function t(key, vars) {
   );
 }
 
+/** A text with a number: `key.one` for 1, else `key.other`, with {n}. */
+export function plural(key, n) {
+  return t(`${key}.${n === 1 ? 'one' : 'other'}`, {n});
+}
+
 /**
  * Fill static markup: `data-i18n="key"` sets textContent, `data-i18n-aria="key"` sets
  * aria-label, `data-i18n-placeholder` the placeholder, `data-i18n-title` the title.

@@ -2,7 +2,7 @@
 // views touch the DOM; this module decides which of them show in which phase and turns their
 // intents into commands.
 import {el} from './dom.js';
-import {applyI18n, initialLanguage, loadCatalogue, onLanguageChange, setLanguage, storedLanguage, t} from './i18n.js';
+import {applyI18n, initialLanguage, loadCatalogue, onLanguageChange, plural, setLanguage, storedLanguage, t} from './i18n.js';
 import {createStore} from './store.js';
 import {newId, openRoom} from './socket.js';
 import {writingLocked} from './clock.js';
@@ -425,8 +425,8 @@ function createWait({actions}) {
       save.textContent = t('phone.name.save');
       const count = (board.participants || []).length;
       people.textContent = state.presence === null
-        ? t('people.count', {count})
-        : `${t('people.count', {count})} · ${t('people.online', {count: state.presence})}`;
+        ? plural('people.count', count)
+        : `${plural('people.count', count)} · ${t('people.online', {count: state.presence})}`;
     },
   };
 }

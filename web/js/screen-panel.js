@@ -4,10 +4,9 @@
 // closing. The read-aloud card (reader.js) takes this place while something is being read.
 
 import {el, clear, replaceChildren} from './dom.js';
-import {language, t} from './i18n.js';
+import {language, plural, t} from './i18n.js';
 import {formatClock, remainingMs} from './clock.js';
 import {PHASES, REVIEW_STEP, STEPS, phasesOf, stepOf} from './method.js';
-import {plural} from './board.js';
 import {READING_CIRCLE, noteById, plansInOrder, rankedOuter, readingPosition} from './screen-model.js';
 import {pinIcon, scaleChart, setAttr, setText} from './screen-ui.js';
 import {createReviewCard} from './followup.js';
@@ -128,7 +127,7 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
       setText(progress, t('phase.progress', {n: index + 1, total: phases.length}));
       setText(phaseName, t(stepOf(board) === REVIEW_STEP ? 'phase.review' : `phase.${board.phase}`));
     }
-    const who = s.presence === null ? t('people.count', {count: (board.participants || []).length}) : t('people.online', {count: s.presence});
+    const who = s.presence === null ? plural('people.count', (board.participants || []).length) : t('people.online', {count: s.presence});
     setText(people.lastChild, `${who} · ${t(`conn.${s.status}`)}`);
     dot.dataset.status = s.status;
     tick(s);
