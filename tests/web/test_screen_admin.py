@@ -1,6 +1,7 @@
 """The facilitator's board controls in a real browser: opening the board while the server is
 away for a moment, deleting the board behind a confirmation, the date the server deletes it by
-itself, undoing a merge, the timer's writing lock, and putting participants together in duos."""
+itself, undoing a merge, the timer's writing lock and its chime, and putting participants
+together in duos."""
 
 from __future__ import annotations
 
@@ -294,6 +295,57 @@ def test_the_writing_lock_changes_without_restarting_the_timer(
     assert after["duration_ms"] == before["duration_ms"]
     lock.uncheck()
     facilitator.wait_for(lambda b: not b["timer"]["lock_writing"])
+
+
+# Counts the tones the page starts (the chime is two); the page's own code is untouched.
+COUNT_TONES = """
+window.tonesStarted = 0;
+const start = OscillatorNode.prototype.start;
+OscillatorNode.prototype.start = function (...args) {
+    window.tonesStarted += 1;
+    return start.apply(this, args);
+};
+"""
+
+
+def test_a_chime_sounds_once_when_the_time_is_up_unless_switched_off(
+    browser: Browser, laptop: Page, facilitator: Facilitator, board: Message
+) -> None:
+    walk_to(facilitator, "inner_writing")
+    with watched_page(browser, viewport=LAPTOP, locale="nl-NL") as wall:
+        for page, url in ((laptop, "facilitator_url"), (wall, "screen_url")):
+            page.add_init_script(COUNT_TONES)
+            page.clock.install()
+            page.goto(board[url])
+        sound = controls(laptop).get_by_role("checkbox", name="Geluid als de tijd om is")
+        expect(sound).to_be_checked()  # on unless this device switched it off
+        for page in (laptop, wall):  # browsers let a page sound once someone clicked on it
+            page.locator("#status").click()
+        time_up = controls(laptop).get_by_role("alert").filter(has_text="De tijd is om")
+
+        facilitator.command(type="start_timer", seconds=10, lock_writing=False)
+        expect(laptop.locator("#status").get_by_role("timer")).to_be_visible()
+        assert laptop.evaluate("window.tonesStarted") == 0
+        for page in (laptop, wall):
+            page.clock.fast_forward(11_000)
+        expect(time_up).to_be_visible()
+        laptop.wait_for_function("window.tonesStarted === 2")
+        laptop.clock.run_for(2_000)  # the clock ticks on at zero: no second chime
+        assert laptop.evaluate("window.tonesStarted") == 2
+        # The shared screen beside it stays silent: the room hears one chime.
+        expect(wall.locator("#status").get_by_role("timer")).to_contain_text("De tijd is om")
+        assert wall.evaluate("window.tonesStarted") == 0
+
+    sound.uncheck()
+    facilitator.command(type="start_timer", seconds=10, lock_writing=False)
+    expect(time_up).to_be_hidden()
+    laptop.clock.fast_forward(11_000)
+    expect(time_up).to_be_visible()
+    laptop.clock.run_for(2_000)
+    assert laptop.evaluate("window.tonesStarted") == 2
+
+    laptop.reload()  # the choice stays with this device
+    expect(sound).not_to_be_checked()
 
 
 # -- duos --------------------------------------------------------------------------------------

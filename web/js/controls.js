@@ -29,6 +29,7 @@ import {
   stepReading,
 } from './screen-model.js';
 import {button, errorText, keyedList, pinIcon, scaleChart, section, setAttr, setText} from './screen-ui.js';
+import {chimeWanted, setChimeWanted} from './chime.js';
 
 const MINUTES_KEY = 'cirkelbord.timer-minutes';
 const EXTEND_SECONDS = 60;
@@ -186,10 +187,15 @@ export function createControls(container, {act}) {
     timeUp.hidden = true;
   }, {variant: 'quiet'});
   timeUp.append(timeUpText, el('div', {class: 'row'}, timeUpExtend, timeUpNext, timeUpClose));
+  const chimeBox = el('input', {type: 'checkbox', id: fieldId('chime')});
+  const chimeLabel = el('label', {class: 'choice', for: chimeBox.id}, chimeBox, el('span'));
+  chimeBox.checked = chimeWanted();
+  chimeBox.addEventListener('change', () => setChimeWanted(chimeBox.checked));
   timer.body.append(
     el('div', {class: 'timer-row'}, clock, el('div', {class: 'minutes-field'}, minutesField.wrap)),
     el('div', {class: 'row'}, start, pause, extend, clearTimer),
     lockLabel,
+    chimeLabel,
   );
 
   // -- reading aloud -----------------------------------------------------------------------
@@ -798,6 +804,7 @@ export function createControls(container, {act}) {
     setText(clearTimer, t('screen.timer.clear'));
     if (tm && document.activeElement !== lockBox) lockBox.checked = Boolean(tm.lock_writing);
     setText(lockLabel.lastChild, t('screen.timer.lock'));
+    setText(chimeLabel.lastChild, t('screen.timer.chime'));
     lockLabel.hidden = !['inner_writing', 'outer_writing'].includes(board.phase);
     tick(s);
   }

@@ -18,9 +18,10 @@ const TOP_ITEMS = 3;
 
 /**
  * @param {{status: Element, body: Element, reader: Element, footer: Element}} parts
- * @param {{joinCode: () => string|null, qrSource: () => string|null, isFacilitator: boolean}} options
+ * @param {{joinCode: () => string|null, qrSource: () => string|null, isFacilitator: boolean, onTimeUp?: () => void}} options
+ *   onTimeUp: called once when the big clock's time runs out (each deadline once)
  */
-export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
+export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}) {
   // -- status bar: step, timer, people -----------------------------------------------------
   const progress = el('p', {class: 'status-progress'});
   const phaseName = el('h1', {class: 'status-phase'});
@@ -155,6 +156,7 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator}) {
     if (up && lastTimeUp !== key) {
       lastTimeUp = key;
       setText(timeUpLive, t('timer.done'));
+      onTimeUp?.();
     }
   }
 

@@ -21,6 +21,7 @@ import {READING_CIRCLE, circleNotes, faceDown, mergedCounts, readingPosition} fr
 import {errorText} from './screen-ui.js';
 import {keepForOffline} from './offline.js';
 import {createFitter} from './fit.js';
+import {chime} from './chime.js';
 
 const PROJECTOR_KEY = 'cirkelbord.projector';
 const CONTROLS_KEY = 'cirkelbord.controls-hidden';
@@ -244,7 +245,7 @@ async function main() {
       reader: document.getElementById('reader'),
       footer: document.getElementById('footer'),
     },
-    {joinCode: () => joinCode, qrSource: () => qrSource, isFacilitator: facilitator},
+    {joinCode: () => joinCode, qrSource: () => qrSource, isFacilitator: facilitator, onTimeUp: facilitator ? chime : undefined},
   );
   const agendaStrip = createAgendaStrip();
   document.getElementById('status').append(agendaStrip.root);
