@@ -43,9 +43,17 @@ def test_the_screen_shows_the_agenda_the_current_part_and_the_pause_countdown(
     for part in ("Start", "Ronde I", "Pauze", "Ronde II", "Afronding"):
         expect(strip.get_by_role("listitem").filter(has_text=part).first).to_be_visible()
 
+    pause_minutes = controls.get_by_role("spinbutton", name="Minuten voor Pauze")
+    expect(pause_minutes).to_be_visible()  # planned before the meeting ...
+
     controls.get_by_role("button", name="Bijeenkomst beginnen").click()
     current = strip.locator("[aria-current=step]")
     expect(current).to_contain_text("Start")
+    # ... and folded away once it runs, so the step's controls come into view.
+    expect(pause_minutes).to_be_hidden()
+    step = wall.get_by_role("complementary").get_by_role("region", name="Stap")
+    found = step.get_by_role("button", name=re.compile("^Volgende stap")).bounding_box()
+    assert found is not None and found["y"] + found["height"] <= 768, found  # a laptop's height
     expect(wall.get_by_role("heading", name="Startoefening in duo's")).to_be_visible()
     expect(wall.get_by_text("Een moment dat je energie gaf")).to_be_visible()
     expect(wall.locator(".status-timer")).to_contain_text(re.compile(r"^(10:00|9:\d\d)"))
@@ -69,9 +77,9 @@ def test_the_screen_shows_the_agenda_the_current_part_and_the_pause_countdown(
         expect(screen_strip.locator("[aria-current=step]")).to_contain_text("Pauze")
         expect(screen.locator(".agenda-stage").get_by_role("timer")).to_have_text(NEAR_FIVE_MINUTES)
         # The facilitator lengthens the pause: the countdown on the projector follows.
-        minutes = controls.get_by_role("spinbutton", name="Minuten voor Pauze")
-        minutes.fill("7")
-        minutes.press("Tab")
+        controls.get_by_text("Planning: 85 minuten").click()
+        pause_minutes.fill("7")
+        pause_minutes.press("Tab")
         expect(screen.locator(".agenda-stage").get_by_role("timer")).to_have_text(
             NEAR_SEVEN_MINUTES
         )

@@ -225,10 +225,14 @@ export function createAgendaControls(container, {act}) {
     inputs.set(part, {input, label});
     minutesList.append(el('li', {class: 'agenda-minutes-row'}, label, input));
   }
-  const total = el('p', {class: 'hint'});
   const clockHint = el('p', {class: 'hint'});
   const credit = el('p', {class: 'credit'});
-  const body = el('div', {class: 'ctl-body'}, now, clock, el('div', {class: 'row'}, back, next), hint, roundTwoLabel, roundTwoHint, minutesTitle, minutesList, total, clockHint, credit);
+  // The planning (round II or not, minutes per part) is set before the meeting; once it runs,
+  // it folds away so that the step's controls below come into view without scrolling.
+  const planSummary = el('summary');
+  const plan = el('details', {class: 'agenda-plan'}, planSummary, roundTwoLabel, roundTwoHint, minutesTitle, minutesList, clockHint);
+  let planFoldedFor = null; // whether the meeting had started when the planning was last folded
+  const body = el('div', {class: 'ctl-body'}, now, clock, el('div', {class: 'row'}, back, next), hint, plan, credit);
   const root = el('section', {id: 'ctl-agenda', class: 'ctl-section ctl-agenda', 'aria-labelledby': heading.id}, heading, body);
   container.prepend(root);
 
@@ -282,7 +286,12 @@ export function createAgendaControls(container, {act}) {
       view.input.closest('li').classList.toggle('is-skipped', !entry.included);
       if (entry.included) sum += entry.minutes;
     }
-    total.textContent = t('agenda.controls.total', {n: sum});
+    planSummary.textContent = t('agenda.controls.plan', {n: sum});
+    const running = agenda.part !== null || (board.round || 1) > 1;
+    if (planFoldedFor !== running) {
+      planFoldedFor = running;
+      plan.open = !running;
+    }
     clockHint.textContent = t('agenda.controls.clock_hint');
     credit.textContent = t('agenda.credit');
     tick(s);
