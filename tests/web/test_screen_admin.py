@@ -190,6 +190,40 @@ def test_the_panel_keeps_its_width_beside_the_controls_on_a_small_screen(
         assert code_lines == 1, code_lines
 
 
+def test_the_shared_screen_opens_in_a_window_of_its_own_and_goes_full_screen(
+    live_server: ServerProcess, laptop: Page, board: Message
+) -> None:
+    """A laptop with the projector as a second display: the controls stay on the laptop, the
+    read-only screen goes to a window for the projector."""
+    laptop.goto(board["facilitator_url"])
+    # Both buttons are the facilitator's, with the controls: not in the toolbar the room sees.
+    expect(controls(laptop).get_by_role("button", name="Volledig scherm")).to_be_visible()
+    expect(laptop.get_by_role("group", name="Weergave")).to_be_visible()
+    expect(
+        laptop.get_by_role("group", name="Weergave").get_by_role("button", name="Volledig scherm")
+    ).to_have_count(0)
+    open_screen = controls(laptop).get_by_role("button", name="Scherm in nieuw venster")
+    with laptop.context.expect_page() as opened:
+        open_screen.click()
+    screen = opened.value
+    expect(screen.get_by_role("heading", level=1, name="Onderwerp")).to_be_visible()
+    assert screen.url == f"{live_server.url}/s/{board['join_code']}"
+    expect(controls(screen)).to_be_hidden()
+    expect(screen.get_by_role("button", name="Scherm in nieuw venster")).to_be_hidden()
+    # A second click brings the same window back instead of opening another.
+    open_screen.click()
+    screen.wait_for_timeout(300)
+    assert len(laptop.context.pages) == 2
+
+    full_screen = screen.get_by_role("button", name="Volledig scherm")
+    full_screen.click()
+    screen.wait_for_function("document.fullscreenElement !== null")
+    expect(full_screen).to_have_attribute("aria-pressed", "true")
+    full_screen.click()
+    screen.wait_for_function("document.fullscreenElement === null")
+    expect(full_screen).to_have_attribute("aria-pressed", "false")
+
+
 def box(page: Page, selector: str) -> FloatRect:
     found = page.locator(selector).bounding_box()
     assert found is not None, f"{selector} is not shown"

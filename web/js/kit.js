@@ -138,7 +138,9 @@ export function createKit(container, {roomId, token}) {
     status,
     credit,
   );
-  const root = el('div', {class: 'kit'}, toggle, panel);
+  // The bar at the top of the controls: the kit's toggle, and what the page adds beside it.
+  const bar = el('div', {class: 'controls-bar'}, toggle);
+  const root = el('div', {class: 'kit'}, bar, panel);
   container.prepend(root);
   select(selected);
 
@@ -225,5 +227,5 @@ export function createKit(container, {roomId, token}) {
   translate();
   onLanguageChange(translate);
 
-  return {root, open: () => setOpen(true), close: () => setOpen(false)};
+  return {root, bar, open: () => setOpen(true), close: () => setOpen(false)};
 }

@@ -1,6 +1,7 @@
-// The frame around the screen's views: the toolbar (language, projector mode, showing or hiding
-// the controls), the connection banner, the page title and the message shown when the board
-// cannot be opened at all.
+// The frame around the screen's views: the toolbar (language, projector mode, and full screen or,
+// for the facilitator, showing or hiding the controls), the facilitator's full-screen button and
+// the one that opens the shared screen in a window of its own, the connection banner, the page
+// title and the message shown when the board cannot be opened at all.
 
 import {el} from './dom.js';
 import {t} from './i18n.js';
@@ -50,13 +51,36 @@ export function createChrome(parts, {facilitator, act}) {
     'aria-controls': 'controls',
     on: {click: () => act({type: 'controls', hidden: !body.classList.contains('controls-hidden')})},
   });
+  // Full screen: a projector shows the board without the browser's bars (F11 does the same,
+  // where people know it). Browsers without the Fullscreen API go without the button.
+  const fullScreen = el('button', {
+    type: 'button',
+    class: 'btn btn-small tool-button',
+    hidden: !document.fullscreenEnabled,
+    on: {click: () => act({type: 'full-screen', on: !document.fullscreenElement})},
+  });
+  document.addEventListener('fullscreenchange', () => translate());
+  // A laptop with the projector as a second display: the read-only screen goes to a window of
+  // its own for the projector, the controls stay on the laptop.
+  const secondScreen = el('button', {
+    type: 'button',
+    class: 'btn btn-small',
+    on: {click: () => act({type: 'second-screen'})},
+  });
+  // On the facilitator's page these two go with the controls (the page puts them there): the
+  // toolbar the room sees keeps to one line.
   parts.toolbar.append(createLanguageSwitch(), projector);
   if (facilitator) parts.toolbar.append(controlsToggle);
+  else parts.toolbar.append(fullScreen);
 
   function translate() {
     document.title = t('screen.title');
     setText(projector, t('screen.projector'));
     setAttr(projector, 'aria-pressed', String(body.classList.contains('projector')));
+    setText(fullScreen, t('screen.full_screen'));
+    setAttr(fullScreen, 'aria-pressed', String(Boolean(document.fullscreenElement)));
+    setText(secondScreen, t('screen.second_screen'));
+    setAttr(secondScreen, 'title', t('screen.second_screen.hint'));
     const hidden = body.classList.contains('controls-hidden');
     setText(controlsToggle, hidden ? t('screen.controls.show') : t('screen.controls.hide'));
     setAttr(controlsToggle, 'aria-expanded', String(!hidden));
@@ -84,6 +108,9 @@ export function createChrome(parts, {facilitator, act}) {
       body.classList.toggle('projector', on);
       translate();
     },
+    /** For the facilitator's controls: full screen, and the shared screen in a window of its
+     * own (only where the page knows the board's join code). */
+    controlButtons: (withSecondScreen) => (withSecondScreen ? [fullScreen, secondScreen] : [fullScreen]),
     setControlsHidden(hidden) {
       body.classList.toggle('controls-hidden', facilitator && hidden);
       translate();

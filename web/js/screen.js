@@ -27,6 +27,7 @@ const PROJECTOR_KEY = 'cirkelbord.projector';
 const CONTROLS_KEY = 'cirkelbord.controls-hidden';
 const RECENT_KEY = 'cirkelbord.recent'; // kept by the start page: boards made on this device
 const TICK_MS = 250;
+const SECOND_SCREEN_WINDOW = 'cirkelbord-screen'; // one window, brought back by a second click
 const SUMMARY_REFRESH_MS = 60000; // how often, at most, the deletion date is asked for again
 const LOOKUP_RETRY_MS = 1000; // the board's lookup after a network error: first wait ...
 const MAX_LOOKUP_RETRY_MS = 10000; // ... doubling up to this
@@ -255,7 +256,7 @@ async function main() {
   const controlsBox = document.getElementById('controls');
   const controls = facilitator ? createControls(controlsBox, {act}) : null;
   const agendaControls = facilitator ? createAgendaControls(controlsBox, {act}) : null;
-  if (facilitator) createKit(controlsBox, {roomId, token: route.token});
+  const kit = facilitator ? createKit(controlsBox, {roomId, token: route.token}) : null;
   const followUp = facilitator ? createFollowUp(controlsBox, {act, roomId, token: route.token, root: controlsBox.querySelector('.controls-inner')}) : null;
   const chrome = createChrome(
     {
@@ -297,6 +298,13 @@ async function main() {
         chrome.setControlsHidden(intent.hidden);
         writeFlag(CONTROLS_KEY, intent.hidden);
         scheduleRender(true);
+        break;
+      case 'full-screen':
+        if (intent.on) document.documentElement.requestFullscreen().catch((error) => console.warn('full screen:', error));
+        else document.exitFullscreen().catch(() => {});
+        break;
+      case 'second-screen':
+        if (joinCode) window.open(`/s/${encodeURIComponent(joinCode)}`, SECOND_SCREEN_WINDOW, 'popup,width=1280,height=720');
         break;
       default:
         throw new Error(`unknown intent: ${intent.type}`);
@@ -426,6 +434,7 @@ async function main() {
 
   chrome.setProjector(readFlag(PROJECTOR_KEY));
   chrome.setControlsHidden(readFlag(CONTROLS_KEY));
+  if (kit) kit.bar.append(...chrome.controlButtons(Boolean(joinCode)));
   scheduleRender();
   // Errors from the server without a command (for example a refused hello) go to the console;
   // the controls show the ones that belong to a command.
