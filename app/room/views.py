@@ -86,20 +86,27 @@ def author_name(state: RoomState, note_or_plan: Note | Plan) -> str | None:
 
 
 def note_view(state: RoomState, note: Note) -> View:
-    return {
+    """A note as the pages see it. Fields at their default are left out (no author, not hidden,
+    not merged, not moved inward): most notes have them, and a board of 500 notes is a fifth
+    smaller without them. A note is always sent whole, so a missing field is its default."""
+    view: View = {
         "id": note.nid,
         "circle": note.circle.value,
         "text": note.text,
-        "author": author_name(state, note) if note.revealed else None,
         "revealed": note.revealed,
-        "hidden": note.hidden,
-        "merged_into": note.merged_into,
         "order": note.order,
         "meeting": note.meeting,
-        "inward": None
-        if note.inward_meeting is None
-        else {"meeting": note.inward_meeting, "at_ms": note.inward_ms},
     }
+    author = author_name(state, note) if note.revealed else None
+    if author is not None:
+        view["author"] = author
+    if note.hidden:
+        view["hidden"] = True
+    if note.merged_into is not None:
+        view["merged_into"] = note.merged_into
+    if note.inward_meeting is not None:
+        view["inward"] = {"meeting": note.inward_meeting, "at_ms": note.inward_ms}
+    return view
 
 
 def may_see(note: Note, pid: str | None) -> bool:

@@ -303,7 +303,7 @@ def test_undo_merge_puts_the_note_back_on_the_circles(
     expect(notes.get_by_text("samengevoegd met: Elke maandag")).to_be_visible()
     notes.get_by_role("button", name=f"Samenvoegen ongedaan maken: {merged}").click()
 
-    facilitator.wait_for(lambda b: all(n["merged_into"] is None for n in b["notes"]))
+    facilitator.wait_for(lambda b: all(n.get("merged_into") is None for n in b["notes"]))
     for page in (laptop, screen):
         expect(board_svg(page).get_by_role("listitem")).to_have_count(3)
         expect(board_svg(page).get_by_role("listitem", name=re.compile(merged))).to_be_visible()

@@ -17,7 +17,7 @@ MERGE_AND_ONE_BY_ONE = """
 async (count) => {
   const {applyServerMessage, applyOp, initialState} = await import('/static/js/store.js');
   const note = (i, text) => ({id: `n${i}`, circle: 'inner', text, order: i, revealed: true,
-    hidden: false, merged_into: null, inward: null, author: null});
+    meeting: 1});
   const snapshot = {type: 'snapshot', seq: 1, epoch: 'e',
     board: {notes: [note(count + 5, 'last'), note(3, 'old')], plans: []}};
   const ops = [];
@@ -56,7 +56,7 @@ RESTORE = """
 async () => {
   const {applyLocal, applyServerMessage, initialState} = await import('/static/js/store.js');
   const note = (id, text) => ({id, circle: 'inner', text, order: 1, revealed: false,
-    hidden: false, merged_into: null, inward: null, author: null});
+    meeting: 1});
   const kept = {board: {notes: [note('n1', 'kept')], plans: []}, seq: 7, epoch: 'e1',
     serverOffsetMs: 42};
   const restored = applyLocal(initialState(), {type: 'client/restore', ...kept});

@@ -3,8 +3,10 @@
 
 import {PHASES} from './method.js';
 
-/** @typedef {{id: string, circle: 'inner'|'outer', text: string, author: string|null,
- *             revealed: boolean, hidden: boolean, merged_into: string|null, order: number}} Note */
+/** A note; the optional fields are left out at their default (docs/protocol.md).
+ * @typedef {{id: string, circle: 'inner'|'outer', text: string, revealed: boolean, order: number,
+ *            meeting: number, author?: string, hidden?: true, merged_into?: string,
+ *            inward?: {meeting: number, at_ms: number}}} Note */
 /** @typedef {{id: string, note: string, what: string, who: string, when: string,
  *             author: string|null, pair: string|null, order: number}} Plan */
 
