@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import secrets
 import time
 import weakref
 from collections.abc import Callable, Sequence
@@ -37,6 +38,7 @@ from app.hub.ports import (
     RoomStore,
     Viewer,
 )
+from app.hub.presence import PRESENCE_REFRESH_SECONDS, Heard, presence_poke, read_presence
 from app.ops import metrics
 from app.room import FACILITATOR, Actor, ErrorCode, Rejected, Role, decide, fold
 from app.room import commands as cmd
@@ -96,6 +98,7 @@ class RoomHub:
         self._evictions: dict[str, asyncio.TimerHandle] = {}
         self._poll_seconds = poll_seconds
         self.shared = poll_seconds is not None  # other processes may write to our rooms
+        self.process = secrets.token_hex(8)  # names this process in presence pokes
         # Rooms closed by close_room(), by id(room): a command or a join still waiting for
         # such a room's lock is refused. Weak, so a closed room is forgotten once unused.
         self._closed: weakref.WeakValueDictionary[int, LiveRoom] = weakref.WeakValueDictionary()
@@ -173,10 +176,11 @@ class RoomHub:
         self._refuse_closed(room)
         if len(room.viewers) >= MAX_CONNECTIONS_PER_ROOM:
             raise Rejected(ErrorCode.ROOM_FULL, "too many connections")
-        had = room.presence()
+        had, had_here = room.presence(), room.here()
         room.viewers.add(viewer)
         self._cancel_eviction(room_id)
         room.catch_up(viewer, last_seq, epoch)
+        self._tell_presence(room, had_here)
         if room.presence() != had:
             room.presence_changed()
         else:
@@ -187,8 +191,9 @@ class RoomHub:
         room = self.rooms.get(room_id)
         if room is None:
             return
-        had = room.presence()
+        had, had_here = room.presence(), room.here()
         room.viewers.discard(viewer)
+        self._tell_presence(room, had_here)
         if room.presence() != had:
             room.presence_changed()
         if not room.viewers:
@@ -446,6 +451,40 @@ class RoomHub:
         except Exception:  # the poke is a hint; the safety poll and the next poke cover a loss
             log.warning("broadcast publish failed", extra={"room": room_id}, exc_info=True)
 
+    def _tell_presence(self, room: LiveRoom, had_here: set[str] | None, ask: bool = False) -> None:
+        """Tell the other processes who is connected here, if that changed from `had_here`
+        (None: tell them anyway). Like a poke, without waiting."""
+        if not self.shared:
+            return
+        here = room.here()
+        if had_here is not None and here == had_here:
+            return
+        message = presence_poke(room.room_id, self.process, here, ask=ask)
+        try:
+            self.broadcast.publish_nowait(channel(room.room_id), message)
+        except Exception:  # presence is a hint; the next refresh tells again
+            log.warning("broadcast publish failed", extra={"room": room.room_id}, exc_info=True)
+
+    def _hear_presence(self, room: LiveRoom, heard: Heard) -> None:
+        """Another process said who is connected to it: count them, answer an ask."""
+        if heard.process == self.process:
+            return  # our own word, back from the channel
+        had = room.presence()
+        room.others.hear(heard, time.monotonic())
+        if heard.ask:
+            self._tell_presence(room, None)
+        if room.presence() != had:
+            room.presence_changed()
+
+    def _refresh_presence(self, room: LiveRoom) -> None:
+        """Every PRESENCE_REFRESH_SECONDS: say again who is here, forget who went quiet."""
+        had = room.presence()
+        if room.here():
+            self._tell_presence(room, None)
+        room.others.forget_stale(time.monotonic())
+        if room.presence() != had:
+            room.presence_changed()
+
     async def _publish(self, room_id: str, poke: dict[str, object]) -> None:
         message = orjson.dumps(poke)
         try:
@@ -458,8 +497,13 @@ class RoomHub:
         try:
             async with self.broadcast.subscribe(channel(room.room_id)) as subscription:
                 await self._catch_up(room)  # anything committed before we subscribed
+                self._tell_presence(room, None, ask=True)  # and who is online elsewhere
+                refresh_at = time.monotonic() + PRESENCE_REFRESH_SECONDS
                 iterator = aiter(subscription)
                 while True:
+                    if time.monotonic() >= refresh_at:
+                        self._refresh_presence(room)
+                        refresh_at = time.monotonic() + PRESENCE_REFRESH_SECONDS
                     # asyncio.timeout, not wait_for: on Python 3.11 wait_for may swallow the
                     # cancellation that close() sends when a message arrives at that moment.
                     try:
@@ -467,6 +511,10 @@ class RoomHub:
                             raw = await anext(iterator)
                     except TimeoutError:
                         await self._catch_up(room)
+                        continue
+                    heard = read_presence(raw) if b'"presence"' in raw else None
+                    if heard is not None:
+                        self._hear_presence(room, heard)
                         continue
                     closed = closed_by(raw) if b'"closed"' in raw else None
                     if closed is not None:  # another process closed the room (deleted it)

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from app.hub.ports import BoardInfo, Viewer
+from app.hub.presence import OtherProcesses
 from app.realtime.codec import Message, encode, encode_ending_with
 from app.room import Actor, Delivery, RoomState, apply, render
 from app.room.commands import Command
@@ -63,6 +64,8 @@ class LiveRoom:
     """Pulsed whenever `exclusive()` lets the lock go: wakes every waiting submitter at once."""
     waiting: list[Job] = field(default_factory=list)
     _presence_soon: bool = False
+    others: OtherProcesses = field(default_factory=OtherProcesses)
+    """Who the other processes serving this room have online (with the Redis backplane)."""
     _snapshots: dict[str | None, Message] = field(default_factory=dict)
     _snapshot_seq: int = -1
     _board: dict[str, Any] | None = None
@@ -163,9 +166,13 @@ class LiveRoom:
                 return
         viewer.deliver(self.snapshot_message(viewer.pid))
 
+    def here(self) -> set[str]:
+        """The participants connected to this process (not the facilitator, not screens)."""
+        return {v.pid for v in self.viewers if v.pid}
+
     def presence(self) -> int:
-        """Connected participants (not the facilitator, not screens)."""
-        return len({v.pid for v in self.viewers if v.pid})
+        """Participants online: here, or connected to another process serving the room."""
+        return self.others.online(self.here())
 
     def presence_message(self) -> bytes:
         return encode({"type": "presence", "online": self.presence()})

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -16,41 +14,14 @@ from app.broadcast.memory import MemoryBroadcast
 from app.hub import hub as hub_module
 from app.hub import live_room as live_room_module
 from app.hub.hub import RoomHub
-from app.realtime.codec import Message, message_bytes
+from app.realtime.codec import message_bytes
 from app.room import FACILITATOR, Delivery, ErrorCode, Rejected, RoomState, limits, render
 from app.room import commands as cmd
 from app.room.events import Event, NoteEdited
 from app.room.state import Circle, Language, Phase, Role, participant
 from app.room.views import board_snapshot, extend_for
-from app.store.database import migrate
 from app.store.room_store import SqlRoomStore
-
-
-@dataclass(eq=False)
-class ListViewer:
-    pid: str | None = None
-    messages: list[dict[str, Any]] = field(default_factory=list)
-
-    def deliver(self, message: Message) -> None:
-        self.messages.append(orjson.loads(message_bytes(message)))
-
-    def durable(self) -> list[dict[str, Any]]:
-        """What carries a sequence number (presence does not)."""
-        return [m for m in self.messages if m["type"] in ("event", "snapshot")]
-
-    def kinds(self) -> list[str]:
-        return [m["type"] for m in self.durable()]
-
-    def seqs(self) -> list[int]:
-        return [m["seq"] for m in self.durable()]
-
-
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqlRoomStore]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'hub.sqlite3'}"
-    await migrate(url)
-    async with SqlRoomStore(url) as s:
-        yield s
+from tests.support.viewer import ListViewer
 
 
 @pytest.fixture

@@ -74,3 +74,19 @@ async def test_sigkill_one_process_and_resume_on_the_other(
     acked = set().union(*(w.acked for w in writers))
     assert acked <= set(ids), f"lost: {sorted(acked - set(ids))}"
     assert len(ids) <= len(writers) * NOTES_EACH
+
+
+async def test_a_screen_counts_the_phones_online_on_both_processes(
+    two_servers: tuple[ServerProcess, ServerProcess],
+) -> None:
+    a, b = two_servers
+    board = create_board(a.url, "Wie is er?")
+    room, code = board["room_id"], board["join_code"]
+    screen = await RoomClient.screen(b.ws_url, room, code)
+    phones = [await RoomClient.join(a.ws_url, room, code, f"A{i}") for i in range(2)]
+    phones.append(await RoomClient.join(b.ws_url, room, code, "B0"))
+    facilitator = await RoomClient.facilitator(a.ws_url, room, board["facilitator_token"])
+    for viewer in (screen, facilitator, *phones):
+        await viewer.wait_for(lambda c: c.presence == 3)
+    await phones[0].close()
+    await screen.wait_for(lambda c: c.presence == 2)
