@@ -99,6 +99,7 @@ class RoomHub:
         self._poll_seconds = poll_seconds
         self.shared = poll_seconds is not None  # other processes may write to our rooms
         self.process = secrets.token_hex(8)  # names this process in presence pokes
+        self._presence_due: set[str] = set()  # rooms whose presence poke waits for the turn
         # Rooms closed by close_room(), by id(room): a command or a join still waiting for
         # such a room's lock is refused. Weak, so a closed room is forgotten once unused.
         self._closed: weakref.WeakValueDictionary[int, LiveRoom] = weakref.WeakValueDictionary()
@@ -176,11 +177,11 @@ class RoomHub:
         self._refuse_closed(room)
         if len(room.viewers) >= MAX_CONNECTIONS_PER_ROOM:
             raise Rejected(ErrorCode.ROOM_FULL, "too many connections")
-        had, had_here = room.presence(), room.here()
+        had = room.presence()
         room.viewers.add(viewer)
         self._cancel_eviction(room_id)
         room.catch_up(viewer, last_seq, epoch)
-        self._tell_presence(room, had_here)
+        self._tell_presence_soon(room)
         if room.presence() != had:
             room.presence_changed()
         else:
@@ -191,9 +192,9 @@ class RoomHub:
         room = self.rooms.get(room_id)
         if room is None:
             return
-        had, had_here = room.presence(), room.here()
+        had = room.presence()
         room.viewers.discard(viewer)
-        self._tell_presence(room, had_here)
+        self._tell_presence_soon(room)
         if room.presence() != had:
             room.presence_changed()
         if not room.viewers:
@@ -451,14 +452,29 @@ class RoomHub:
         except Exception:  # the poke is a hint; the safety poll and the next poke cover a loss
             log.warning("broadcast publish failed", extra={"room": room_id}, exc_info=True)
 
-    def _tell_presence(self, room: LiveRoom, had_here: set[str] | None, ask: bool = False) -> None:
-        """Tell the other processes who is connected here, if that changed from `had_here`
-        (None: tell them anyway). Like a poke, without waiting."""
+    def _tell_presence_soon(self, room: LiveRoom) -> None:
+        """Tell the other processes who is connected here at the next turn of the event loop,
+        if that changed: once for everyone who came or went in this turn (sixty phones joining
+        at once are one poke, not sixty growing lists)."""
+        if self.shared and room.room_id not in self._presence_due:
+            self._presence_due.add(room.room_id)
+            asyncio.get_running_loop().call_soon(self._tell_presence_due, room)
+
+    def _tell_presence_due(self, room: LiveRoom) -> None:
+        self._presence_due.discard(room.room_id)
+        self._tell_presence(room, changed_only=True)
+
+    def _tell_presence(
+        self, room: LiveRoom, *, changed_only: bool = False, ask: bool = False
+    ) -> None:
+        """Tell the other processes who is connected here (with `changed_only`, only if that
+        changed since we last told them). Like a poke, without waiting."""
         if not self.shared:
             return
-        here = room.here()
-        if had_here is not None and here == had_here:
+        here = frozenset(room.here())
+        if changed_only and here == room.told:
             return
+        room.told = here
         message = presence_poke(room.room_id, self.process, here, ask=ask)
         try:
             self.broadcast.publish_nowait(channel(room.room_id), message)
@@ -472,7 +488,7 @@ class RoomHub:
         had = room.presence()
         room.others.hear(heard, time.monotonic())
         if heard.ask:
-            self._tell_presence(room, None)
+            self._tell_presence(room)
         if room.presence() != had:
             room.presence_changed()
 
@@ -480,7 +496,7 @@ class RoomHub:
         """Every PRESENCE_REFRESH_SECONDS: say again who is here, forget who went quiet."""
         had = room.presence()
         if room.here():
-            self._tell_presence(room, None)
+            self._tell_presence(room)
         room.others.forget_stale(time.monotonic())
         if room.presence() != had:
             room.presence_changed()
@@ -497,7 +513,7 @@ class RoomHub:
         try:
             async with self.broadcast.subscribe(channel(room.room_id)) as subscription:
                 await self._catch_up(room)  # anything committed before we subscribed
-                self._tell_presence(room, None, ask=True)  # and who is online elsewhere
+                self._tell_presence(room, ask=True)  # and who is online elsewhere
                 refresh_at = time.monotonic() + PRESENCE_REFRESH_SECONDS
                 iterator = aiter(subscription)
                 while True:

@@ -66,6 +66,8 @@ class LiveRoom:
     _presence_soon: bool = False
     others: OtherProcesses = field(default_factory=OtherProcesses)
     """Who the other processes serving this room have online (with the Redis backplane)."""
+    told: frozenset[str] = frozenset()
+    """Who we last told the other processes we have online (nobody, before we told them)."""
     _snapshots: dict[str | None, Message] = field(default_factory=dict)
     _snapshot_seq: int = -1
     _board: dict[str, Any] | None = None

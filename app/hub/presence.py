@@ -57,7 +57,9 @@ class OtherProcesses:
                 del self.said[process]
 
 
-def presence_poke(room_id: str, process: str, pids: set[str], *, ask: bool = False) -> bytes:
+def presence_poke(
+    room_id: str, process: str, pids: frozenset[str] | set[str], *, ask: bool = False
+) -> bytes:
     word = {"process": process, "pids": sorted(pids), "ask": ask}
     return orjson.dumps({"room": room_id, "presence": word})
 

@@ -10,7 +10,7 @@ import orjson
 import pytest
 
 from app.broadcast.memory import MemoryBroadcast
-from app.hub.hub import RoomHub
+from app.hub.hub import RoomHub, channel
 from app.hub.presence import (
     PRESENCE_STALE_SECONDS,
     Heard,
@@ -25,6 +25,7 @@ from app.store.room_store import SqlRoomStore
 from tests.support.viewer import ListViewer
 
 HUBS = 2
+CROWD = 30
 
 
 def online(viewer: ListViewer) -> int | None:
@@ -82,6 +83,31 @@ async def test_a_screen_on_one_process_counts_the_phones_on_both(
     assert online(screen) == 2
     await b.detach(room, second_tab)
     await until(lambda: online(screen) == 1)
+
+
+async def test_a_crowd_joining_together_is_one_presence_poke(
+    two_hubs: tuple[RoomHub, RoomHub],
+) -> None:
+    a, b = two_hubs
+    room, pids = await people(a, *(f"P{i}" for i in range(CROWD)))
+    async with a.broadcast.subscribe(channel(room)) as subscription:
+        words = aiter(subscription)
+
+        async def next_word() -> Heard:
+            while True:
+                word = read_presence(await anext(words))
+                if word is not None:
+                    return word
+
+        screen = ListViewer()
+        await b.attach(room, screen, None, None)
+        async with asyncio.timeout(5):  # b starts following the room: it asks, a answers
+            assert await next_word() == Heard(b.process, frozenset(), ask=True)
+            assert await next_word() == Heard(a.process, frozenset(), ask=False)
+            await asyncio.gather(*(a.attach(room, ListViewer(pid=p), None, None) for p in pids))
+            await until(lambda: online(screen) == CROWD)
+        assert await next_word() == Heard(a.process, frozenset(pids), ask=False)
+        assert subscription.pending == 0  # and nothing more
 
 
 async def test_a_process_that_starts_following_a_room_hears_who_is_online_elsewhere(
