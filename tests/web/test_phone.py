@@ -97,6 +97,35 @@ def test_the_waiting_phone_counts_the_people_in_words(
     expect(first.get_by_text("2 deelnemers · 2 online", exact=True)).to_be_visible()
 
 
+def test_a_note_still_typed_when_its_circle_closes_is_shown_and_kept(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    """The facilitator moved on while Ann was typing: the form went with the step, and her text
+    with it, without a word."""
+    facilitator.change_phase("topic", "inner_writing")
+    page = phone_context().new_page()
+    join(page, live_server, board)
+    field = page.get_by_role("textbox", name="Wat gaat er al goed?")
+    field.fill("Half geschreven notitie")
+    facilitator.change_phase("inner_writing", "inner_reading")
+    unsent = page.get_by_role("region", name="Niet geplakt")
+    expect(unsent).to_contain_text("Half geschreven notitie")
+    expect(unsent).to_contain_text("De binnencirkel ging dicht voordat je deze notitie plakte.")
+
+    # The circle opens again: the text waits in the field, and the card goes.
+    facilitator.change_phase("inner_reading", "inner_writing")
+    expect(field).to_have_value("Half geschreven notitie")
+    expect(unsent).to_be_hidden()
+    facilitator.change_phase("inner_writing", "inner_reading")
+    unsent.get_by_role("button", name="Weggooien").click()
+    expect(unsent).to_be_hidden()
+    facilitator.change_phase("inner_reading", "inner_writing")
+    expect(field).to_have_value("")
+
+
 def test_notes_written_offline_are_saved_exactly_once(
     live_server: ServerProcess,
     board: Message,

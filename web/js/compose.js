@@ -100,6 +100,11 @@ export function createCompose({onSubmit, draftKey}) {
 
   return {
     root: form,
+    /** The form goes with its step; the next step that opens a circle reads its draft again
+     * (it may have been thrown away meanwhile, phone-unsent.js). */
+    close() {
+      circle = null;
+    },
     /** @param {string|null} openCircle @param {{maxLength: number, locked: boolean}} options */
     update(openCircle, options) {
       if (openCircle !== circle) {

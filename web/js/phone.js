@@ -19,6 +19,7 @@ import {createAgreements, createReflection, createScale} from './phone-closing.j
 import {createJoin} from './phone-join.js';
 import {createPhoneAgenda, currentPart, isAside} from './agenda.js';
 import {createDuo} from './phone-duo.js';
+import {createUnsent} from './phone-unsent.js';
 import {keepForOffline} from './offline.js';
 import {keepBoard} from './kept-board.js';
 
@@ -197,7 +198,9 @@ function startRoom(roomId, code, name) {
   const step = createStepCard();
   const scale = createScale({actions});
   const wait = createWait({actions});
-  const compose = createCompose({onSubmit: actions.addNote, draftKey: (circle) => KEY.draft(roomId, circle)});
+  const draftKey = (circle) => KEY.draft(roomId, circle);
+  const compose = createCompose({onSubmit: actions.addNote, draftKey});
+  const unsent = createUnsent({draftKey});
   const mine = {inner: createMineSection('inner'), outer: createMineSection('outer')};
   const revealed = {inner: createCircleSection('inner'), outer: createCircleSection('outer')};
   const voting = createVoting({actions});
@@ -247,9 +250,9 @@ function startRoom(roomId, code, name) {
 
   // -- which views show when, and in which order -------------------------------------------
   const ORDER = {
-    default: [loading, agenda.root, step.root, scale.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
+    default: [loading, agenda.root, step.root, unsent.root, scale.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
       revealed.outer.root, voting.root, pair.root, duo.root, plans.root, reflection.root, agreements.root, revealed.inner.root],
-    closing: [loading, agenda.root, step.root, reflection.root, duo.root, scale.root, agreements.root, plans.root,
+    closing: [loading, agenda.root, step.root, unsent.root, reflection.root, duo.root, scale.root, agreements.root, plans.root,
       revealed.outer.root, revealed.inner.root, wait.root, compose.root, mine.inner.root, mine.outer.root,
       voting.root, pair.root],
   };
@@ -275,7 +278,7 @@ function startRoom(roomId, code, name) {
     loading.textContent = waiting
       ? `${t('conn.connecting')} ${t(waiting === 1 ? 'conn.to_send.one' : 'conn.to_send.other', {count: waiting})}`
       : t('conn.connecting');
-    const all = [agenda, step, scale, wait, compose, mine.inner, mine.outer, revealed.inner, revealed.outer, voting, pair, plans, reflection, agreements, duo];
+    const all = [agenda, step, unsent, scale, wait, compose, mine.inner, mine.outer, revealed.inner, revealed.outer, voting, pair, plans, reflection, agreements, duo];
     if (!board) {
       for (const view of all) view.root.hidden = true;
       return;
@@ -336,6 +339,9 @@ function startRoom(roomId, code, name) {
     if (show.scale) scale.update(state);
     if (show.wait) wait.update(state);
     if (show.compose) compose.update(circle, {maxLength: state.limits.MAX_NOTE_LENGTH || 280, locked});
+    else compose.close();
+    if (duoBoard) unsent.root.hidden = true;
+    else unsent.update(circle);
     if (show.mineInner) mine.inner.update(state);
     if (show.mineOuter) mine.outer.update(state);
     if (show.revealedInner) revealed.inner.update(state, {expanded: phaseChanged ? phase === 'inner_reading' : undefined});
