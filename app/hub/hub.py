@@ -38,12 +38,19 @@ from app.hub.ports import (
     RoomStore,
     Viewer,
 )
-from app.hub.presence import PRESENCE_REFRESH_SECONDS, Heard, presence_poke, read_presence
+from app.hub.presence import (
+    PRESENCE_REFRESH_SECONDS,
+    WRITING_FRESH_SECONDS,
+    Heard,
+    presence_poke,
+    read_presence,
+)
 from app.ops import metrics
 from app.room import FACILITATOR, Actor, ErrorCode, Rejected, Role, decide, fold
 from app.room import commands as cmd
 from app.room.events import Event
 from app.room.limits import MAX_CONNECTIONS_PER_ROOM, MAX_LIVE_ROOMS_PER_PROCESS
+from app.room.phases import WRITING_CIRCLE
 from app.room.state import Language, Variant
 from app.room.views import forget_people
 from app.store.event_codec import decode_event, encode_event  # pure: Event <-> JSON, no SQL
@@ -471,34 +478,66 @@ class RoomHub:
         changed since we last told them). Like a poke, without waiting."""
         if not self.shared:
             return
-        here = frozenset(room.here())
-        if changed_only and here == room.told:
+        said = (frozenset(room.here()), frozenset(room.typing))
+        if changed_only and said == room.told:
             return
-        room.told = here
-        message = presence_poke(room.room_id, self.process, here, ask=ask)
+        room.told = said
+        message = presence_poke(room.room_id, self.process, said[0], writing=said[1], ask=ask)
         try:
             self.broadcast.publish_nowait(channel(room.room_id), message)
         except Exception:  # presence is a hint; the next refresh tells again
             log.warning("broadcast publish failed", extra={"room": room.room_id}, exc_info=True)
 
+    def writing(self, room_id: str, actor: Actor) -> None:
+        """A participant's phone says they are typing a note (volatile: nothing is stored).
+        Counts in a writing step only; ends with their note, the step, or silence."""
+        room = self.rooms.get(room_id)
+        if room is None or actor.pid is None or room.state.phase not in WRITING_CIRCLE:
+            return
+        started = actor.pid not in room.typing
+        room.typing[actor.pid] = time.monotonic()
+        if started:
+            room.presence_changed()
+            self._tell_presence_soon(room)
+            if room.typing_check is None:
+                self._check_typing_later(room, WRITING_FRESH_SECONDS)
+
+    def _check_typing_later(self, room: LiveRoom, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        room.typing_check = loop.call_later(seconds, self._check_typing, room)
+
+    def _check_typing(self, room: LiveRoom) -> None:
+        """Forget who went quiet for WRITING_FRESH_SECONDS; look again when the next might."""
+        room.typing_check = None
+        now = time.monotonic()
+        quiet = [pid for pid, at in room.typing.items() if now - at >= WRITING_FRESH_SECONDS]
+        for pid in quiet:
+            del room.typing[pid]
+        if quiet:
+            room.presence_changed()
+            self._tell_presence_soon(room)
+        if room.typing:
+            first = min(room.typing.values())
+            self._check_typing_later(room, max(0.05, first + WRITING_FRESH_SECONDS - now))
+
     def _hear_presence(self, room: LiveRoom, heard: Heard) -> None:
         """Another process said who is connected to it: count them, answer an ask."""
         if heard.process == self.process:
             return  # our own word, back from the channel
-        had = room.presence()
+        had = (room.presence(), room.writing())
         room.others.hear(heard, time.monotonic())
         if heard.ask:
             self._tell_presence(room)
-        if room.presence() != had:
+        if (room.presence(), room.writing()) != had:
             room.presence_changed()
 
     def _refresh_presence(self, room: LiveRoom) -> None:
         """Every PRESENCE_REFRESH_SECONDS: say again who is here, forget who went quiet."""
-        had = room.presence()
+        had = (room.presence(), room.writing())
         if room.here():
             self._tell_presence(room)
         room.others.forget_stale(time.monotonic())
-        if room.presence() != had:
+        if (room.presence(), room.writing()) != had:
             room.presence_changed()
 
     async def _publish(self, room_id: str, poke: dict[str, object]) -> None:

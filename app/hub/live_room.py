@@ -16,7 +16,7 @@ from app.hub.presence import OtherProcesses
 from app.realtime.codec import Message, encode, encode_ending_with
 from app.room import Actor, Delivery, RoomState, apply, render
 from app.room.commands import Command
-from app.room.events import Event, ParticipantJoined
+from app.room.events import Event, NoteAdded, ParticipantJoined, PhaseChanged
 from app.room.limits import REPLAY_LIMIT
 from app.room.views import board_snapshot, extend_for
 
@@ -66,8 +66,11 @@ class LiveRoom:
     _presence_soon: bool = False
     others: OtherProcesses = field(default_factory=OtherProcesses)
     """Who the other processes serving this room have online (with the Redis backplane)."""
-    told: frozenset[str] = frozenset()
-    """Who we last told the other processes we have online (nobody, before we told them)."""
+    told: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
+    """Who we last told the other processes we have online, and typing (nobody, at first)."""
+    typing: dict[str, float] = field(default_factory=dict)
+    """Participants here typing a note, and when their phone last said so (time.monotonic)."""
+    typing_check: asyncio.TimerHandle | None = None
     _snapshots: dict[str | None, Message] = field(default_factory=dict)
     _snapshot_seq: int = -1
     _board: dict[str, Any] | None = None
@@ -90,6 +93,7 @@ class LiveRoom:
 
     def advance(self, event: Event) -> None:
         """Apply one committed event and hand it to every local viewer."""
+        self._stop_typing(event)
         self._apply(event)
         delivery = render(self.state, event)
         self.recent.append((self.state.seq, delivery))
@@ -101,7 +105,22 @@ class LiveRoom:
         if self.viewers:
             raise RuntimeError("a watched room renders every event")
         self.recent.clear()
+        self._stop_typing(event)
         self._apply(event)
+
+    def _stop_typing(self, event: Event) -> None:
+        """Whoever adds a note has stopped typing it, and a new step ends all typing; every
+        process applies the same events, so each forgets the same people without a word."""
+        if isinstance(event, NoteAdded):
+            changed = self.typing.pop(event.author, None) is not None
+            changed = self.others.stopped_writing(event.author) or changed
+        elif isinstance(event, PhaseChanged):
+            changed = bool(self.typing) or self.others.stopped_writing()
+            self.typing.clear()
+        else:
+            return
+        if changed:
+            self.presence_changed()
 
     def _apply(self, event: Event) -> None:
         if type(event) is not ParticipantJoined:  # a newcomer has no notes yet
@@ -176,8 +195,12 @@ class LiveRoom:
         """Participants online: here, or connected to another process serving the room."""
         return self.others.online(self.here())
 
+    def writing(self) -> int:
+        """Participants typing a note now, here or elsewhere."""
+        return self.others.typing(set(self.typing))
+
     def presence_message(self) -> bytes:
-        return encode({"type": "presence", "online": self.presence()})
+        return encode({"type": "presence", "online": self.presence(), "writing": self.writing()})
 
     def presence_changed(self) -> None:
         """Announce the number online at the next turn of the event loop: once for everyone

@@ -164,6 +164,9 @@ async def serve(websocket: WebSocket, room_id: str, hub: RoomHub, settings: Sett
             if isinstance(message, p.Ping):
                 connection.deliver(encode({"type": "pong", "now": hub.clock()}))
                 continue
+            if isinstance(message, p.Writing):
+                hub.writing(room_id, actor)
+                continue
             if isinstance(message, p.Hello):
                 connection.deliver(error(ErrorCode.BAD_MESSAGE, "hello was already sent"))
                 continue

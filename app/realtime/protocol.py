@@ -44,6 +44,12 @@ class Ping(_Message):
     seq: Annotated[int, Field(ge=0)] | None = None
 
 
+class Writing(_Message):
+    """A participant is typing a note: volatile, not stored, not acknowledged."""
+
+    type: Literal["writing"]
+
+
 class _Command(_Message):
     cid: Cid
 
@@ -365,16 +371,18 @@ CommandMessage = (
     | ShareSheet
 )
 
-ClientMessage = Annotated[Hello | Ping | CommandMessage, Field(discriminator="type")]
+ClientMessage = Annotated[Hello | Ping | Writing | CommandMessage, Field(discriminator="type")]
 
-CLIENT_MESSAGE: Final[TypeAdapter[Hello | Ping | CommandMessage]] = TypeAdapter(ClientMessage)
+CLIENT_MESSAGE: Final[TypeAdapter[Hello | Ping | Writing | CommandMessage]] = TypeAdapter(
+    ClientMessage
+)
 
 COMMAND_TYPES: Final[tuple[str, ...]] = tuple(
     model.model_fields["type"].annotation.__args__[0] for model in CommandMessage.__args__
 )
 
 
-def parse_client(raw: str | bytes) -> Hello | Ping | CommandMessage:
+def parse_client(raw: str | bytes) -> Hello | Ping | Writing | CommandMessage:
     """Validate one frame. Raises pydantic.ValidationError."""
     return CLIENT_MESSAGE.validate_json(raw)
 

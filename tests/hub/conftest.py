@@ -1,4 +1,4 @@
-"""The hub's tests run on a real SQLite store."""
+"""The hub's tests run on a real SQLite store, with the in-process broadcast."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from app.broadcast.memory import MemoryBroadcast
+from app.hub.hub import RoomHub
 from app.store.database import migrate
 from app.store.room_store import SqlRoomStore
 
@@ -17,3 +19,11 @@ async def store(tmp_path: Path) -> AsyncIterator[SqlRoomStore]:
     await migrate(url)
     async with SqlRoomStore(url) as s:
         yield s
+
+
+@pytest.fixture
+async def hub(store: SqlRoomStore) -> AsyncIterator[RoomHub]:
+    async with MemoryBroadcast() as broadcast:
+        h = RoomHub(store, broadcast)
+        yield h
+        await h.close()

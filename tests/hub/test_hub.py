@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -22,14 +21,6 @@ from app.room.state import Circle, Language, Phase, Role, participant
 from app.room.views import board_snapshot, extend_for
 from app.store.room_store import SqlRoomStore
 from tests.support.viewer import ListViewer
-
-
-@pytest.fixture
-async def hub(store: SqlRoomStore) -> AsyncIterator[RoomHub]:
-    async with MemoryBroadcast() as broadcast:
-        h = RoomHub(store, broadcast)
-        yield h
-        await h.close()
 
 
 async def writing_room(hub: RoomHub) -> tuple[str, str]:
@@ -59,7 +50,7 @@ async def test_resume_replays_what_was_missed_or_sends_a_snapshot(hub: RoomHub) 
     viewer = ListViewer()
     await hub.attach(room, viewer, None, None)
     assert viewer.kinds() == ["snapshot"]
-    assert viewer.messages[-1] == {"type": "presence", "online": 0}
+    assert viewer.messages[-1] == {"type": "presence", "online": 0, "writing": 0}
     seen = live.state.seq
     await hub.detach(room, viewer)
     for i in range(3):
@@ -440,12 +431,12 @@ async def test_presence_is_announced_once_for_everyone_who_came_in_one_turn(
     await asyncio.gather(*(hub.attach(room, phone, None, None) for phone in phones))
     await asyncio.sleep(0)  # the announcement goes out at the next turn
     presence = [m for m in screen.messages[seen:] if m["type"] == "presence"]
-    assert presence == [{"type": "presence", "online": 10}]
+    assert presence == [{"type": "presence", "online": 10, "writing": 0}]
     assert all(
         [m for m in phone.messages if m["type"] == "presence"] == presence for phone in phones
     )
     for phone in phones[:4]:
         await hub.detach(room, phone)
     await asyncio.sleep(0)
-    assert screen.messages[-1] == {"type": "presence", "online": 6}
+    assert screen.messages[-1] == {"type": "presence", "online": 6, "writing": 0}
     assert [m["type"] for m in screen.messages].count("presence") == 3  # attach, +10, -4

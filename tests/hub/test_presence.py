@@ -10,6 +10,7 @@ import orjson
 import pytest
 
 from app.broadcast.memory import MemoryBroadcast
+from app.hub import hub as hub_module
 from app.hub.hub import RoomHub, channel
 from app.hub.presence import (
     PRESENCE_STALE_SECONDS,
@@ -25,12 +26,19 @@ from app.store.room_store import SqlRoomStore
 from tests.support.viewer import ListViewer
 
 HUBS = 2
+READING = Phase.INNER_READING
 CROWD = 30
 
 
 def online(viewer: ListViewer) -> int | None:
     """The last number online the viewer was told."""
     counts = [m["online"] for m in viewer.messages if m["type"] == "presence"]
+    return counts[-1] if counts else None
+
+
+def typing(viewer: ListViewer) -> int | None:
+    """The last number typing a note the viewer was told."""
+    counts = [m["writing"] for m in viewer.messages if m["type"] == "presence"]
     return counts[-1] if counts else None
 
 
@@ -148,6 +156,72 @@ async def test_presence_stays_out_of_the_notes(two_hubs: tuple[RoomHub, RoomHub]
     seq = await a.submit(room, participant(ann), "n1", cmd.AddNote("n1", Circle.INNER, "presence"))
     await until(lambda: b.rooms[room].state.seq == seq)
     assert watcher.seqs()[-1] == seq
+
+
+async def writing_step(hub: RoomHub, room: str) -> None:
+    await hub.submit(room, FACILITATOR, "phase", cmd.ChangePhase(Phase.TOPIC, Phase.INNER_WRITING))
+
+
+async def test_typing_counts_until_the_note_is_added(hub: RoomHub) -> None:
+    room, (ann, bram) = await people(hub, "Ann", "Bram")
+    await writing_step(hub, room)
+    screen = ListViewer()
+    await hub.attach(room, screen, None, None)
+    hub.writing(room, participant(ann))
+    hub.writing(room, participant(bram))
+    hub.writing(room, participant(ann))  # her next word: still one person
+    await until(lambda: typing(screen) == 2)
+    await hub.submit(room, participant(ann), "n1", cmd.AddNote("n1", Circle.INNER, "Klaar"))
+    await until(lambda: typing(screen) == 1)
+    await hub.submit(
+        room, FACILITATOR, "p2", cmd.ChangePhase(Phase.INNER_WRITING, Phase.INNER_READING)
+    )
+    await until(lambda: typing(screen) == 0)
+
+
+async def test_typing_ends_after_silence(hub: RoomHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hub_module, "WRITING_FRESH_SECONDS", 0.2)
+    room, (ann,) = await people(hub, "Ann")
+    await writing_step(hub, room)
+    screen = ListViewer()
+    await hub.attach(room, screen, None, None)
+    hub.writing(room, participant(ann))
+    await until(lambda: typing(screen) == 1)
+    await until(lambda: typing(screen) == 0)
+
+
+async def test_typing_counts_only_participants_in_a_writing_step(hub: RoomHub) -> None:
+    room, (ann,) = await people(hub, "Ann")
+    screen = ListViewer()
+    await hub.attach(room, screen, None, None)
+    hub.writing(room, participant(ann))  # the topic step: nothing to write yet
+    await writing_step(hub, room)
+    hub.writing(room, FACILITATOR)
+    hub.writing("no-such-room", participant(ann))
+    await asyncio.sleep(0.05)
+    assert typing(screen) == 0
+    assert hub.rooms[room].typing == {}
+
+
+async def test_typing_on_one_process_is_counted_on_the_other(
+    two_hubs: tuple[RoomHub, RoomHub],
+) -> None:
+    a, b = two_hubs
+    room, (ann, bram) = await people(a, "Ann", "Bram")
+    await writing_step(a, room)
+    screen = ListViewer()
+    await b.attach(room, screen, None, None)
+    await a.attach(room, ListViewer(pid=ann), None, None)
+    await b.attach(room, ListViewer(pid=bram), None, None)
+    a.writing(room, participant(ann))
+    b.writing(room, participant(bram))
+    await until(lambda: typing(screen) == 2)
+    await a.submit(room, participant(ann), "n1", cmd.AddNote("n1", Circle.INNER, "Klaar"))
+    await until(lambda: typing(screen) == 1)  # b applies her note and stops counting her
+    await a.submit(
+        room, FACILITATOR, "p2", cmd.ChangePhase(Phase.INNER_WRITING, Phase.INNER_READING)
+    )
+    await until(lambda: typing(screen) == 0)
 
 
 def test_other_processes_count_people_once_and_forget_the_stale() -> None:

@@ -79,6 +79,7 @@ class RoomClient:
         self.errors: dict[str, Message] = {}
         self.seen_seqs: list[int] = []
         self.presence = 0
+        self.writing = 0  # how many are typing a note, as the server last said
         self.closed: tuple[int, str] | None = None
         self._reader: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
@@ -200,6 +201,7 @@ class RoomClient:
                 self.errors[f"_{len(self.errors)}"] = message
         elif kind == "presence":
             self.presence = message["online"]
+            self.writing = message["writing"]
         elif kind == "pong":
             pass
         else:

@@ -374,6 +374,33 @@ def test_the_whole_column_shows_on_a_small_projector(
         assert page.evaluate(COLUMN_FITS)
 
 
+def test_the_screen_shows_how_many_are_still_typing_never_who(
+    live_server: ServerProcess,
+    wall: Page,
+    facilitator: Facilitator,
+    board: Message,
+    phone_context: PhoneFactory,
+) -> None:
+    facilitator.change_phase("topic", "inner_writing")
+    wall.goto(board["screen_url"])
+    counts = wall.get_by_role("region", name="Geschreven")
+    phones = [phone_context().new_page() for _ in range(2)]
+    for phone, name in zip(phones, ("Ann", "Bram"), strict=True):
+        join_phone(phone, live_server, board["join_code"], name)
+    expect(counts).to_be_visible()
+    typing = counts.locator(".counts-typing")
+    expect(typing).to_be_hidden()
+
+    for phone in phones:
+        phone.get_by_role("textbox", name="Wat gaat er al goed?").fill("We helpen")
+    expect(typing).to_have_text("✎ 2 mensen schrijven nog")
+    write(phones[0], "inner", "We helpen elkaar")
+    expect(typing).to_have_text("✎ 1 persoon schrijft nog")
+    facilitator.change_phase("inner_writing", "inner_reading")
+    facilitator.change_phase("inner_reading", "inner_writing")
+    expect(typing).to_be_hidden()  # a new step ends the typing
+
+
 # -- 3. pictures for the documentation -------------------------------------------------------
 
 

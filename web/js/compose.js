@@ -5,10 +5,16 @@ import {el} from './dom.js';
 import {t} from './i18n.js';
 import {findNegation, noteLength} from './phone-derive.js';
 
+/** How often, at most, a phone says its person is typing (the server's WRITING_SIGNAL_SECONDS). */
+const TYPING_SIGNAL_MS = 3000;
+
 /**
- * @param {{onSubmit: (circle: string, text: string) => void, draftKey: (circle: string) => string}} options
+ * @param {{onSubmit: (circle: string, text: string) => void, draftKey: (circle: string) => string,
+ *          onTyping?: () => void}} options onTyping: someone is typing a note (at most every
+ *          TYPING_SIGNAL_MS; the room sees how many, never who)
  */
-export function createCompose({onSubmit, draftKey}) {
+export function createCompose({onSubmit, draftKey, onTyping}) {
+  let lastTypingSignal = 0;
   const label = el('label', {for: 'note-text', id: 'note-label'});
   const privacy = el('p', {class: 'hint', id: 'note-hint'});
   const area = el('textarea', {
@@ -80,6 +86,11 @@ export function createCompose({onSubmit, draftKey}) {
   area.addEventListener('input', () => {
     saveDraft();
     refresh();
+    const now = Date.now();
+    if (onTyping && area.value.trim() && !isLocked && now - lastTypingSignal >= TYPING_SIGNAL_MS) {
+      lastTypingSignal = now;
+      onTyping();
+    }
   });
   area.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -92,6 +103,7 @@ export function createCompose({onSubmit, draftKey}) {
     const text = area.value.trim();
     if (!circle || isLocked || !text || noteLength(text) > maxLength) return;
     onSubmit(circle, text);
+    lastTypingSignal = 0; // the next note's first key says so again at once
     area.value = '';
     saveDraft();
     refresh();

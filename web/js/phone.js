@@ -199,7 +199,7 @@ function startRoom(roomId, code, name) {
   const scale = createScale({actions});
   const wait = createWait({actions});
   const draftKey = (circle) => KEY.draft(roomId, circle);
-  const compose = createCompose({onSubmit: actions.addNote, draftKey});
+  const compose = createCompose({onSubmit: actions.addNote, draftKey, onTyping: () => socket.signal({type: 'writing'})});
   const unsent = createUnsent({draftKey});
   const mine = {inner: createMineSection('inner'), outer: createMineSection('outer')};
   const revealed = {inner: createCircleSection('inner'), outer: createCircleSection('outer')};

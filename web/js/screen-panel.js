@@ -53,8 +53,9 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}
   const rowInner = el('li', {class: 'count-row', 'data-circle': 'inner'}, pinIcon('inner'), countInner, countInnerLabel, writersInner);
   const rowOuter = el('li', {class: 'count-row', 'data-circle': 'outer'}, pinIcon('outer'), countOuter, countOuterLabel, writersOuter);
   countsList.append(rowInner, rowOuter);
+  const countsTyping = el('p', {class: 'counts-typing'});
   const countsHint = el('p', {class: 'panel-hint'});
-  countsCard.append(countsTitle, countsList, countsHint);
+  countsCard.append(countsTitle, countsList, countsTyping, countsHint);
 
   const joinCard = el('section', {class: 'card panel-card join-card', 'aria-labelledby': 'panel-join-title'});
   const joinTitle = el('h2', {id: 'panel-join-title', class: 'panel-title'});
@@ -173,7 +174,8 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}
     questionsIntro.hidden = !intro;
   }
 
-  function renderCounts(board) {
+  /** @param {number} typing how many are typing a note now (the server's count, never who) */
+  function renderCounts(board, typing) {
     const counts = board.counts || {inner: 0, outer: 0};
     const writing = READING_CIRCLE[board.phase.replace('writing', 'reading')] || null;
     setText(countsTitle, t('screen.counts.title'));
@@ -192,6 +194,9 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}
       node.hidden = circle !== writing || typeof writers !== 'number' || !total;
       if (!node.hidden) setText(node, t('screen.counts.writers', {n: writers, total}));
     }
+    // Who is still typing, as a number: the facilitator waits for them before moving on.
+    countsTyping.hidden = !writing || !typing;
+    if (!countsTyping.hidden) setText(countsTyping, plural('screen.counts.typing', typing));
     setText(countsHint, t('screen.counts.hidden'));
   }
 
@@ -382,7 +387,7 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}
     questionsCard.hidden = !cards.questions;
     if (cards.questions) renderQuestions(board);
     countsCard.hidden = !cards.counts;
-    if (cards.counts) renderCounts(board);
+    if (cards.counts) renderCounts(board, s.writingNow);
     readyCard.hidden = !cards.ready;
     if (cards.ready) renderReady(board);
     voteCard.hidden = !cards.vote;

@@ -305,6 +305,11 @@ export function openRoom({roomId, makeHello, store, storageKey = null, url = roo
       stopped = false;
       reconnectNow();
     },
+    /** Send a volatile message (it is not kept, not resent, not answered): dropped when the
+     * socket is not open. */
+    signal(message) {
+      if (welcomed && ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+    },
     /** Whether a welcome arrived on the current socket. */
     isOpen() {
       return welcomed;

@@ -13,7 +13,7 @@
  * @typedef {{
  *   status: 'connecting'|'online'|'offline',
  *   seq: number|null, epoch: string|null, board: Record<string, any>|null,
- *   presence: number|null, me: null|{role: string, pid?: string, token?: string},
+ *   presence: number|null, writingNow: number, me: null|{role: string, pid?: string, token?: string},
  *   limits: Record<string, number>, serverOffsetMs: number, outbox: OutboxEntry[],
  *   lastError: null|{code: string, detail?: string, cid?: string, at: number},
  *   gap: null|{expected: number, got: number}, awaitingSnapshot: boolean,
@@ -31,6 +31,7 @@ export function initialState() {
     epoch: null,
     board: null,
     presence: null,
+    writingNow: 0, // how many participants are typing a note (a number, never who)
     me: null,
     limits: {},
     serverOffsetMs: 0,
@@ -89,7 +90,7 @@ export function applyServerMessage(state, msg, receivedAt = Date.now()) {
       }));
     }
     case 'presence':
-      return {...state, presence: msg.online};
+      return {...state, presence: msg.online, writingNow: msg.writing ?? 0};
     case 'pong':
       return typeof msg.now === 'number' ? {...state, serverOffsetMs: msg.now - receivedAt} : state;
     case 'bye':
