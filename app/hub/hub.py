@@ -38,18 +38,16 @@ from app.hub.ports import (
     RoomStore,
     Viewer,
 )
-from app.hub.presence import (
-    PRESENCE_REFRESH_SECONDS,
-    WRITING_FRESH_SECONDS,
-    Heard,
-    presence_poke,
-    read_presence,
-)
+from app.hub.presence import PRESENCE_REFRESH_SECONDS, Heard, presence_poke, read_presence
 from app.ops import metrics
 from app.room import FACILITATOR, Actor, ErrorCode, Rejected, Role, decide, fold
 from app.room import commands as cmd
 from app.room.events import Event
-from app.room.limits import MAX_CONNECTIONS_PER_ROOM, MAX_LIVE_ROOMS_PER_PROCESS
+from app.room.limits import (
+    MAX_CONNECTIONS_PER_ROOM,
+    MAX_LIVE_ROOMS_PER_PROCESS,
+    WRITING_FRESH_SECONDS,
+)
 from app.room.phases import WRITING_CIRCLE
 from app.room.state import Language, Variant
 from app.room.views import forget_people

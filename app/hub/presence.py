@@ -10,8 +10,8 @@ and are counted there. People are counted, not connections: a participant with a
 two processes counts once. Participant ids travel between the processes only, never to a page.
 
 Who is typing works the same way: a phone says "writing" at most every
-``WRITING_SIGNAL_SECONDS`` while someone types a note, and counts as typing until
-``WRITING_FRESH_SECONDS`` after its last word, until it adds a note, or until the step changes
+``WRITING_SIGNAL_SECONDS`` (app/room/limits.py) while someone types a note, and counts as typing
+until ``WRITING_FRESH_SECONDS`` after its last word, until it adds a note, or until the step changes
 (every process applies those events itself, so they need no word from the others). The pages
 get a number, never who.
 """
@@ -25,8 +25,6 @@ import orjson
 
 PRESENCE_REFRESH_SECONDS: Final = 10.0
 PRESENCE_STALE_SECONDS: Final = 3 * PRESENCE_REFRESH_SECONDS
-WRITING_SIGNAL_SECONDS: Final = 3.0  # how often a typing phone says so (web/js/compose.js)
-WRITING_FRESH_SECONDS: Final = 8.0  # how long after its last word a phone counts as typing
 
 
 @dataclass(frozen=True, slots=True)

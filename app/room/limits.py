@@ -52,6 +52,12 @@ SEND_QUEUE_LIMIT: Final = 256
 RECEIVED_BEFORE_PAUSE: Final = 8  # messages waiting for the app before a socket stops being read
 REPLAY_LIMIT: Final = 500
 
+# Typing a note (volatile, app/hub/presence.py): a phone says so at most this often, and counts
+# as typing this long after its last word. A page sends the signal only to a server whose
+# welcome names WRITING_SIGNAL_SECONDS among its limits.
+WRITING_SIGNAL_SECONDS: Final = 3
+WRITING_FRESH_SECONDS: Final = 8
+
 # Join codes: JOIN_CODE_LENGTH characters from JOIN_CODE_ALPHABET; see docs/architecture.md for
 # why guessing one at CODE_GUESSES_PER_MINUTE is hopeless.
 JOIN_CODE_ALPHABET: Final = "ABCDEFGHJKMNPQRSTVWXYZ23456789"

@@ -4,6 +4,7 @@ user text that stays text."""
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -11,8 +12,9 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
 
+from tests.support.client import messages_of
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
     Facilitator,
@@ -124,6 +126,46 @@ def test_a_note_still_typed_when_its_circle_closes_is_shown_and_kept(
     expect(unsent).to_be_hidden()
     facilitator.change_phase("inner_reading", "inner_writing")
     expect(field).to_have_value("")
+
+
+@pytest.mark.parametrize("server_takes_it", [True, False])
+def test_a_phone_says_it_is_writing_only_to_a_server_that_takes_it(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+    server_takes_it: bool,
+) -> None:
+    """An older server (during a rolling upgrade) would answer the signal with an error on
+    every few keys: the page sends it only when the welcome names its interval."""
+    facilitator.change_phase("topic", "inner_writing")
+    page = phone_context().new_page()
+    sent: list[str] = []
+
+    def relay(route: WebSocketRoute) -> None:
+        server = route.connect_to_server()
+
+        def from_page(message: str | bytes) -> None:
+            sent.append(str(message))
+            server.send(message)
+
+        def from_server(message: str | bytes) -> None:
+            if not server_takes_it:
+                found = messages_of(message)
+                for each in found:
+                    each.get("limits", {}).pop("WRITING_SIGNAL_SECONDS", None)
+                message = json.dumps(found if len(found) > 1 else found[0])
+            route.send(message)
+
+        route.on_message(from_page)
+        server.on_message(from_server)
+
+    page.route_web_socket(re.compile(r"/ws/"), relay)
+    join(page, live_server, board)
+    page.get_by_role("textbox", name="Wat gaat er al goed?").fill("We helpen")
+    page.wait_for_timeout(500)
+    writing = [m for m in sent if '"writing"' in m]
+    assert len(writing) == (1 if server_takes_it else 0), writing
 
 
 def test_notes_written_offline_are_saved_exactly_once(

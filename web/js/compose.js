@@ -5,13 +5,10 @@ import {el} from './dom.js';
 import {t} from './i18n.js';
 import {findNegation, noteLength} from './phone-derive.js';
 
-/** How often, at most, a phone says its person is typing (the server's WRITING_SIGNAL_SECONDS). */
-const TYPING_SIGNAL_MS = 3000;
-
 /**
  * @param {{onSubmit: (circle: string, text: string) => void, draftKey: (circle: string) => string,
  *          onTyping?: () => void}} options onTyping: someone is typing a note (at most every
- *          TYPING_SIGNAL_MS; the room sees how many, never who)
+ *          `typingEveryMs` of update(); the room sees how many, never who)
  */
 export function createCompose({onSubmit, draftKey, onTyping}) {
   let lastTypingSignal = 0;
@@ -36,6 +33,7 @@ export function createCompose({onSubmit, draftKey, onTyping}) {
   let circle = null;
   let maxLength = 280;
   let isLocked = false;
+  let typingEveryMs = 0; // 0: the server does not take the signal
 
   function draftStorageKey() {
     return circle ? draftKey(circle) : null;
@@ -87,7 +85,7 @@ export function createCompose({onSubmit, draftKey, onTyping}) {
     saveDraft();
     refresh();
     const now = Date.now();
-    if (onTyping && area.value.trim() && !isLocked && now - lastTypingSignal >= TYPING_SIGNAL_MS) {
+    if (onTyping && typingEveryMs && area.value.trim() && !isLocked && now - lastTypingSignal >= typingEveryMs) {
       lastTypingSignal = now;
       onTyping();
     }
@@ -117,7 +115,8 @@ export function createCompose({onSubmit, draftKey, onTyping}) {
     close() {
       circle = null;
     },
-    /** @param {string|null} openCircle @param {{maxLength: number, locked: boolean}} options */
+    /** @param {string|null} openCircle
+     * @param {{maxLength: number, locked: boolean, typingEveryMs?: number}} options */
     update(openCircle, options) {
       if (openCircle !== circle) {
         circle = openCircle;
@@ -125,6 +124,7 @@ export function createCompose({onSubmit, draftKey, onTyping}) {
       }
       maxLength = options.maxLength;
       isLocked = options.locked;
+      typingEveryMs = options.typingEveryMs || 0;
       form.dataset.circle = circle || '';
       label.textContent = circle ? t(`phone.compose.label.${circle}`) : '';
       privacy.textContent = `${t('phone.compose.private')} ${t('phone.compose.one_per_note')}`;

@@ -338,7 +338,11 @@ function startRoom(roomId, code, name) {
     if (step.update(state) && phaseChanged) announce(t(stepOf(board).title));
     if (show.scale) scale.update(state);
     if (show.wait) wait.update(state);
-    if (show.compose) compose.update(circle, {maxLength: state.limits.MAX_NOTE_LENGTH || 280, locked});
+    if (show.compose) {
+      // The typing signal goes only to a server that names its interval (an older one refuses it).
+      const typingEveryMs = (state.limits.WRITING_SIGNAL_SECONDS || 0) * 1000;
+      compose.update(circle, {maxLength: state.limits.MAX_NOTE_LENGTH || 280, locked, typingEveryMs});
+    }
     else compose.close();
     if (duoBoard) unsent.root.hidden = true;
     else unsent.update(circle);
