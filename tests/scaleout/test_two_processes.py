@@ -76,7 +76,7 @@ async def test_sigkill_one_process_and_resume_on_the_other(
     assert len(ids) <= len(writers) * NOTES_EACH
 
 
-async def test_a_screen_counts_the_phones_online_on_both_processes(
+async def test_a_screen_counts_the_phones_online_and_typing_on_both_processes(
     two_servers: tuple[ServerProcess, ServerProcess],
 ) -> None:
     a, b = two_servers
@@ -90,3 +90,10 @@ async def test_a_screen_counts_the_phones_online_on_both_processes(
         await viewer.wait_for(lambda c: c.presence == 3)
     await phones[0].close()
     await screen.wait_for(lambda c: c.presence == 2)
+
+    # Who is typing a note, too: a phone on A, the screen on B.
+    await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
+    await phones[1].send_raw('{"type": "writing"}')
+    await screen.wait_for(lambda c: c.writing == 1)
+    await phones[1].do("add_note", id="n1", circle="inner", text="Klaar")
+    await screen.wait_for(lambda c: c.writing == 0)
