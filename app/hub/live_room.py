@@ -114,11 +114,15 @@ class LiveRoom:
         if isinstance(event, NoteAdded):
             changed = self.typing.pop(event.author, None) is not None
             changed = self.others.stopped_writing(event.author) or changed
+            stopped = frozenset({event.author})
         elif isinstance(event, PhaseChanged):
-            changed = bool(self.typing) or self.others.stopped_writing()
+            changed = self.others.stopped_writing() or bool(self.typing)
             self.typing.clear()
+            stopped = self.told[1]
         else:
             return
+        # The others forget them as well: what we told them stays what they believe.
+        self.told = (self.told[0], self.told[1] - stopped)
         if changed:
             self.presence_changed()
 

@@ -218,10 +218,13 @@ async def test_typing_on_one_process_is_counted_on_the_other(
     await until(lambda: typing(screen) == 2)
     await a.submit(room, participant(ann), "n1", cmd.AddNote("n1", Circle.INNER, "Klaar"))
     await until(lambda: typing(screen) == 1)  # b applies her note and stops counting her
+    a.writing(room, participant(ann))  # her next note
+    await until(lambda: typing(screen) == 2)
     await a.submit(
         room, FACILITATOR, "p2", cmd.ChangePhase(Phase.INNER_WRITING, Phase.INNER_READING)
     )
-    await until(lambda: typing(screen) == 0)
+    await until(lambda: typing(screen) == 0)  # each process forgets all, its own and the other's
+    assert a.rooms[room].writing() == 0
 
 
 def test_other_processes_count_people_once_and_forget_the_stale() -> None:
