@@ -72,7 +72,7 @@ class OtherProcesses:
             self.writing.pop(heard.process, None)
 
     def stopped_writing(self, pid: str | None = None) -> bool:
-        """`pid` added a note, or (None) the step changed; returns whether anyone was typing."""
+        """`pid` added a note, or (None) the step changed; returns whether that changed a count."""
         changed = False
         for pids in self.writing.values():
             if pid is None:

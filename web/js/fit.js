@@ -8,12 +8,12 @@
 // largest zoom at which the box's content fits its height. It runs after every render and
 // whenever the box changes size, all before the browser paints, so nothing flickers.
 
-export const MIN_ZOOM = 0.6;
+const MIN_ZOOM = 0.6;
 const STEPS = 6; // (1 - MIN_ZOOM) / 2 ** STEPS < 0.01
 const ZOOM_PROPERTY = '--fit-zoom';
 
 /** @param {HTMLElement} box a scroll container whose children take the zoom */
-export function createFitter(box, {min = MIN_ZOOM} = {}) {
+export function createFitter(box) {
   let zoom = 1;
 
   function set(value) {
@@ -26,7 +26,7 @@ export function createFitter(box, {min = MIN_ZOOM} = {}) {
     return box.scrollHeight > box.clientHeight + 1;
   }
 
-  /** Draw the content as large as fits, and no smaller than `min`. */
+  /** Draw the content as large as fits, and no smaller than MIN_ZOOM. */
   function fit() {
     if (box.clientHeight === 0) return; // not shown (the read-aloud card has its place)
     // At full size and fitting, nothing to do: one layout the page needed anyway. Once made
@@ -34,7 +34,7 @@ export function createFitter(box, {min = MIN_ZOOM} = {}) {
     if (zoom === 1 && !overflows()) return;
     set(1);
     if (!overflows()) return;
-    let fits = min;
+    let fits = MIN_ZOOM;
     let tooBig = 1;
     for (let i = 0; i < STEPS; i += 1) {
       const middle = (fits + tooBig) / 2;
@@ -46,5 +46,5 @@ export function createFitter(box, {min = MIN_ZOOM} = {}) {
   }
 
   new ResizeObserver(fit).observe(box);
-  return {fit, zoom: () => zoom};
+  return {fit};
 }
