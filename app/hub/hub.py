@@ -197,10 +197,12 @@ class RoomHub:
         room = self.rooms.get(room_id)
         if room is None:
             return
-        had = room.presence()
+        had = (room.presence(), room.writing())
         room.viewers.discard(viewer)
+        if viewer.pid and viewer.pid not in room.here():
+            room.typing.pop(viewer.pid, None)  # gone offline mid-note: no longer typing here
         self._tell_presence_soon(room)
-        if room.presence() != had:
+        if (room.presence(), room.writing()) != had:
             room.presence_changed()
         if not room.viewers:
             self._schedule_eviction(room_id)

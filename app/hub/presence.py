@@ -12,7 +12,8 @@ two processes counts once. Participant ids travel between the processes only, ne
 Who is typing works the same way: a phone says "writing" at most every
 ``WRITING_SIGNAL_SECONDS`` (app/room/limits.py) while someone types a note, and counts as typing
 until ``WRITING_FRESH_SECONDS`` after its last word, until it adds a note, or until the step changes
-(every process applies those events itself, so they need no word from the others). The pages
+(every process applies those events itself, so they need no word from the others), or until its
+last connection to that process closes (the process then tells the others). The pages
 get a number, never who.
 """
 

@@ -190,6 +190,26 @@ async def test_typing_ends_after_silence(hub: RoomHub, monkeypatch: pytest.Monke
     await until(lambda: typing(screen) == 0)
 
 
+async def test_a_typist_who_goes_offline_stops_counting(hub: RoomHub) -> None:
+    room, (ann, bram) = await people(hub, "Ann", "Bram")
+    await writing_step(hub, room)
+    screen = ListViewer()
+    await hub.attach(room, screen, None, None)
+    ann_tabs = [ListViewer(pid=ann), ListViewer(pid=ann)]
+    bram_phone = ListViewer(pid=bram)
+    for viewer in (*ann_tabs, bram_phone):
+        await hub.attach(room, viewer, None, None)
+    hub.writing(room, participant(ann))
+    hub.writing(room, participant(bram))
+    await until(lambda: typing(screen) == 2)
+    await hub.detach(room, ann_tabs[0])  # her other tab is still here
+    await hub.detach(room, bram_phone)
+    await until(lambda: typing(screen) == 1)
+    assert set(hub.rooms[room].typing) == {ann}
+    await hub.detach(room, ann_tabs[1])
+    await until(lambda: typing(screen) == 0)
+
+
 async def test_typing_counts_only_participants_in_a_writing_step(hub: RoomHub) -> None:
     room, (ann,) = await people(hub, "Ann")
     screen = ListViewer()
