@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
@@ -126,6 +127,35 @@ def test_a_note_still_typed_when_its_circle_closes_is_shown_and_kept(
     expect(unsent).to_be_hidden()
     facilitator.change_phase("inner_reading", "inner_writing")
     expect(field).to_have_value("")
+
+
+def test_a_follow_up_meeting_starts_without_the_last_meetings_unsent_text(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    """Weeks later the board opens again: what Ann never added then is no note for now."""
+    facilitator.change_phase("topic", "inner_writing")
+    page = phone_context().new_page()
+    join(page, live_server, board)
+    field = page.get_by_role("textbox", name="Wat gaat er al goed?")
+    field.fill("Half geschreven notitie")
+    facilitator.change_phase("inner_writing", "inner_reading")
+    unsent = page.get_by_role("region", name="Niet geplakt")
+    expect(unsent).to_contain_text("Half geschreven notitie")
+    for source, target in pairwise(
+        ["inner_reading", "outer_writing", "outer_reading", "step_forward"]
+    ):
+        facilitator.change_phase(source, target)
+    facilitator.command(type="open_follow_up", meeting=2)
+    expect(page.get_by_role("heading", name=re.compile(r"^Stap 1\. Terugblik"))).to_be_visible()
+    expect(unsent).to_be_hidden()
+    facilitator.change_phase("topic", "inner_writing")
+    expect(field).to_be_visible()
+    expect(field).to_have_value("")
+    stored = page.evaluate("Object.keys(localStorage).filter((k) => k.includes('.draft.'))")
+    assert stored == [], stored
 
 
 @pytest.mark.parametrize("server_takes_it", [True, False])

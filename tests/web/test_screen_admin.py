@@ -279,6 +279,12 @@ def test_deleting_the_board_after_confirming_closes_it_for_everyone(
     expect(laptop.get_by_role("link", name="Naar de startpagina")).to_be_focused()
     expect(phone.get_by_text("Dit bord bestaat niet meer.")).to_be_visible()
     assert summary(live_server, board).status_code == 404
+    # The phone forgets the board too: its key, its place in the code book, its drafts.
+    kept = phone.evaluate(
+        "(room) => Object.entries(localStorage).filter(([k, v]) => (k + v).includes(room))",
+        board["room_id"],
+    )
+    assert kept == [], kept
 
 
 # -- undoing a merge -------------------------------------------------------------------------

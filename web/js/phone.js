@@ -27,7 +27,9 @@ const KEY = {
   room: (code) => `cirkelbord.code.${code}`,
   credentials: (roomId) => `cirkelbord.p.${roomId}`,
   outbox: (roomId) => `cirkelbord.outbox.${roomId}`,
-  draft: (roomId, circle) => `cirkelbord.draft.${roomId}.${circle}`,
+  /** A draft belongs to one meeting: a follow-up weeks later starts with an empty field. */
+  draft: (roomId, meeting, circle) => `cirkelbord.draft.${roomId}.${meeting}.${circle}`,
+  drafts: (roomId) => `cirkelbord.draft.${roomId}.`,
   board: (roomId) => `cirkelbord.board.${roomId}`,
 };
 const NOTE_COMMANDS = new Set(['add_note', 'edit_note', 'delete_note']);
@@ -56,6 +58,19 @@ const storage = {
   remove(key) {
     try {
       localStorage.removeItem(key);
+    } catch {
+      // nothing stored
+    }
+  },
+  /** Remove every key that starts with `prefix` (but not with `keep`, when given). */
+  prune(prefix, keep = null) {
+    try {
+      const gone = [];
+      for (let i = 0; i < localStorage.length; i += 1) {
+        const key = localStorage.key(i);
+        if (key?.startsWith(prefix) && !(keep && key.startsWith(keep))) gone.push(key);
+      }
+      for (const key of gone) localStorage.removeItem(key);
     } catch {
       // nothing stored
     }
@@ -198,7 +213,8 @@ function startRoom(roomId, code, name) {
   const step = createStepCard();
   const scale = createScale({actions});
   const wait = createWait({actions});
-  const draftKey = (circle) => KEY.draft(roomId, circle);
+  let draftMeeting = null; // the meeting whose drafts the form and the unsent card read
+  const draftKey = (circle) => KEY.draft(roomId, draftMeeting ?? 1, circle);
   const compose = createCompose({onSubmit: actions.addNote, draftKey, onTyping: () => socket.signal({type: 'writing'})});
   const unsent = createUnsent({draftKey});
   const mine = {inner: createMineSection('inner'), outer: createMineSection('outer')};
@@ -283,6 +299,12 @@ function startRoom(roomId, code, name) {
       for (const view of all) view.root.hidden = true;
       return;
     }
+    const meeting = board.meeting ?? 1;
+    if (meeting !== draftMeeting) {
+      // An earlier meeting's unsent text is no note for this one: throw it away.
+      draftMeeting = meeting;
+      storage.prune(KEY.drafts(roomId), KEY.draft(roomId, meeting, ''));
+    }
     // The warm-up and the pause step away from the circles: the phone shows the part only.
     if (isAside(board)) {
       if (!agenda.root.isConnected) arrange(board.phase);
@@ -358,7 +380,18 @@ function startRoom(roomId, code, name) {
     if (show.duo) duo.update(state);
   }
 
-  // Remember who we are as soon as the server tells us; forget it when it refuses us.
+  /** Everything this device keeps for the board (the tab's copy of it goes in kept-board.js). */
+  function forgetBoard() {
+    socket.close();
+    storage.remove(KEY.credentials(roomId));
+    storage.remove(KEY.outbox(roomId));
+    storage.prune(KEY.drafts(roomId));
+    storage.remove(KEY.room(code));
+  }
+
+  // Remember who we are as soon as the server tells us; forget it when it refuses us, and
+  // forget the board when it is deleted.
+  let forgotten = false;
   store.subscribe((state) => {
     const me = state.me;
     if (me?.pid && me?.token && credentials?.pid !== me.pid) {
@@ -367,14 +400,15 @@ function startRoom(roomId, code, name) {
     }
     if (state.fatal?.code === 4401) {
       const wasReturning = Boolean(credentials);
-      socket.close();
       clearInterval(ticker);
-      storage.remove(KEY.credentials(roomId));
-      storage.remove(KEY.outbox(roomId));
-      storage.remove(KEY.room(code));
+      forgetBoard();
       bannerArea.replaceChildren();
       showJoin(code, wasReturning ? 'conn.credentials' : 'phone.join.unknown');
       return;
+    }
+    if (state.fatal?.code === 4404 && !forgotten) {
+      forgotten = true;
+      forgetBoard();
     }
     // A refused vote, pairing, plan or answer is shown once and dropped; refused notes stay
     // on the note with "try again" and "discard".
