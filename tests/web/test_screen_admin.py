@@ -230,6 +230,37 @@ def box(page: Page, selector: str) -> FloatRect:
     return found
 
 
+# -- the way to the next step -----------------------------------------------------------------
+
+
+def test_the_next_step_stays_in_view_however_far_the_controls_scroll(
+    laptop: Page, board: Message, facilitator: Facilitator
+) -> None:
+    """Before the meeting begins the agenda's planning fills the top of the controls: on a
+    1366x768 laptop the next step's button sat 250 px below the window's edge."""
+    facilitator.change_phase("topic", "inner_writing")
+    laptop.set_viewport_size({"width": 1366, "height": 768})
+    laptop.goto(board["facilitator_url"])
+    expect(controls(laptop).get_by_text("De bijeenkomst is nog niet begonnen")).to_be_visible()
+    steps = laptop.get_by_role("navigation", name="Stappen")
+    nxt = steps.get_by_role("button", name="Volgende stap: Binnencirkel voorlezen →")
+    expect(steps.get_by_role("button", name="← Terug: Onderwerp")).to_be_visible()
+    expect(steps).to_contain_text("De volgende stap laat de binnencirkel aan iedereen zien.")
+    for where in ("0", "el.scrollHeight / 2", "el.scrollHeight"):
+        controls(laptop).evaluate(f"(el) => {{ el.scrollTop = {where}; }}")
+        found = nxt.bounding_box()
+        assert found is not None and 0 <= found["y"] and found["y"] + found["height"] <= 768, (
+            where,
+            found,
+        )
+    nxt.click(trial=True)  # nothing covers it
+    nxt.click()
+    facilitator.wait_for(lambda b: b["phase"] == "inner_reading")
+    expect(
+        steps.get_by_role("button", name="Volgende stap: Buitencirkel schrijven →")
+    ).to_be_visible()
+
+
 # -- deleting the board ----------------------------------------------------------------------
 
 

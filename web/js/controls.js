@@ -139,7 +139,12 @@ export function createControls(container, {act}) {
   const phaseHint = el('p', {class: 'hint'});
   const back = button(() => move(-1));
   const next = button(() => move(1), {variant: 'primary'});
-  phase.body.append(progress, stepTitle, questions, el('div', {class: 'row'}, back, next), phaseHint, credit);
+  phase.body.append(progress, stepTitle, questions, credit);
+  // The way to the next step stays at the bottom of the controls, however far they scroll
+  // (the agenda's planning, a step's own sections): a facilitator in front of the room
+  // never has to look for it.
+  const stepNav = el('nav', {class: 'ctl-step-nav'}, el('div', {class: 'row'}, back, next), phaseHint);
+  container.append(stepNav);
 
   function move(direction) {
     const board = state?.board;
@@ -762,6 +767,7 @@ export function createControls(container, {act}) {
     const after = neighbourPhase(board.phase, 1, phases);
     back.hidden = !before;
     next.hidden = !after;
+    stepNav.setAttribute('aria-label', t('screen.controls.step_nav'));
     if (before) {
       setText(back, t('screen.phase.back', {phase: t(`phase.${before}`)}));
     }
@@ -1014,7 +1020,7 @@ export function createControls(container, {act}) {
   function render(s) {
     state = s;
     const board = s?.board;
-    root.hidden = !board;
+    root.hidden = stepNav.hidden = !board;
     if (!board) return;
     renderMessages(s);
     renderPhase(board);
