@@ -100,6 +100,19 @@ def test_the_waiting_phone_counts_the_people_in_words(
     expect(first.get_by_text("2 deelnemers · 2 online", exact=True)).to_be_visible()
 
 
+def typing_when_the_circle_closes(
+    page: Page, server: ServerProcess, board: Message, facilitator: Facilitator
+) -> tuple[Locator, Locator]:
+    """Ann types a note in the inner circle's writing step and has not added it when the
+    facilitator closes the circle; returns the writing field and the card of notes not added."""
+    facilitator.change_phase("topic", "inner_writing")
+    join(page, server, board)
+    field = page.get_by_role("textbox", name="Wat gaat er al goed?")
+    field.fill("Half geschreven notitie")
+    facilitator.change_phase("inner_writing", "inner_reading")
+    return field, page.get_by_role("region", name="Niet geplakt")
+
+
 def test_a_note_still_typed_when_its_circle_closes_is_shown_and_kept(
     live_server: ServerProcess,
     board: Message,
@@ -108,13 +121,8 @@ def test_a_note_still_typed_when_its_circle_closes_is_shown_and_kept(
 ) -> None:
     """The facilitator moved on while Ann was typing: the form went with the step, and her text
     with it, without a word."""
-    facilitator.change_phase("topic", "inner_writing")
     page = phone_context().new_page()
-    join(page, live_server, board)
-    field = page.get_by_role("textbox", name="Wat gaat er al goed?")
-    field.fill("Half geschreven notitie")
-    facilitator.change_phase("inner_writing", "inner_reading")
-    unsent = page.get_by_role("region", name="Niet geplakt")
+    field, unsent = typing_when_the_circle_closes(page, live_server, board, facilitator)
     expect(unsent).to_contain_text("Half geschreven notitie")
     expect(unsent).to_contain_text("De binnencirkel ging dicht voordat je deze notitie plakte.")
 
@@ -136,13 +144,8 @@ def test_a_follow_up_meeting_starts_without_the_last_meetings_unsent_text(
     phone_context: PhoneFactory,
 ) -> None:
     """Weeks later the board opens again: what Ann never added then is no note for now."""
-    facilitator.change_phase("topic", "inner_writing")
     page = phone_context().new_page()
-    join(page, live_server, board)
-    field = page.get_by_role("textbox", name="Wat gaat er al goed?")
-    field.fill("Half geschreven notitie")
-    facilitator.change_phase("inner_writing", "inner_reading")
-    unsent = page.get_by_role("region", name="Niet geplakt")
+    field, unsent = typing_when_the_circle_closes(page, live_server, board, facilitator)
     expect(unsent).to_contain_text("Half geschreven notitie")
     for source, target in pairwise(
         ["inner_reading", "outer_writing", "outer_reading", "step_forward"]
