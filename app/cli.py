@@ -56,7 +56,9 @@ def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
     """How uvicorn serves the app: requests and WebSocket upgrades parsed by httptools (its C
     parser costs the event loop about a tenth less per handshake than h11's), the sans-I/O
     WebSocket protocol without compression, so frames can go straight to the transport (see
-    `app.realtime.wire`)."""
+    `app.realtime.wire`); both freed by reference counting when a connection ends
+    (`app.realtime.uvicorn_protocols`)."""
+    from app.realtime.uvicorn_protocols import HttpToolsFreedProtocol, WebSocketsFreedProtocol
     from app.realtime.wire import with_wire
 
     return uvicorn.Config(
@@ -66,8 +68,8 @@ def server_config(app: ASGIApp, settings: Settings) -> uvicorn.Config:
         log_config=logs.log_config(settings.log_level),
         log_level=None,
         access_log=False,
-        http="httptools",
-        ws="websockets-sansio",
+        http=HttpToolsFreedProtocol,
+        ws=WebSocketsFreedProtocol,
         ws_per_message_deflate=False,
         ws_max_size=MAX_FRAME_BYTES,
         ws_ping_interval=20.0,

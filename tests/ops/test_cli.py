@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from app import cli
 from app.config import Settings
 from app.ops import gc_tuning, logs
+from app.realtime.uvicorn_protocols import HttpToolsFreedProtocol, WebSocketsFreedProtocol
 
 pytestmark = pytest.mark.usefixtures("restored_gc")
 
@@ -30,8 +33,10 @@ def test_serve_runs_uvicorn_with_a_graceful_shutdown_and_quiet_json_logs(
     cli.serve(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'x.sqlite3'}"))
     [config] = seen
     assert config.timeout_graceful_shutdown == cli.GRACEFUL_SHUTDOWN_SECONDS == 10
-    assert config.http == "httptools"
-    assert config.ws == "websockets-sansio"  # its shutdown sends 1012 to every client
+    assert config.http is HttpToolsFreedProtocol  # httptools, let go of when done
+    assert issubclass(HttpToolsFreedProtocol, HttpToolsProtocol)
+    assert config.ws is WebSocketsFreedProtocol  # its shutdown sends 1012 to every client
+    assert issubclass(WebSocketsFreedProtocol, WebSocketsSansIOProtocol)
     assert config.ws_per_message_deflate is False
     assert config.access_log is False
     assert config.log_config == logs.log_config("info")

@@ -20,6 +20,7 @@ import orjson
 import uvicorn
 import websockets
 from fastapi import FastAPI
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.typing import Origin
 
@@ -107,8 +108,20 @@ async def test_serve_configuration_writes_frames_straight_to_the_transport(tmp_p
 async def test_a_closed_connection_is_freed_without_the_garbage_collector(tmp_path: Path) -> None:
     """Phones come and go all meeting long: what a connection leaves in reference cycles waits
     for a collection, and a collection over a thousand connections' leftovers stops the
-    server for tens of milliseconds. Ours leave none (asyncio's transport keeps one of its own)."""
+    server for tens of milliseconds. Ours leave none: not the WebSocket protocol, not the HTTP
+    protocol that handed the connection over, not asyncio's transport."""
     async with serving(tmp_path) as (server, app, origin, board):
+
+        def handed_over() -> list[HttpToolsProtocol]:
+            """HTTP protocols no longer among the server's connections, yet not freed."""
+            connections = server.server_state.connections
+            return [
+                o
+                for o in gc.get_objects()
+                if isinstance(o, HttpToolsProtocol) and o not in connections
+            ]
+
+        gc.collect()
         gc.disable()
         try:
             async with _screen(origin, board) as ws:
@@ -122,11 +135,16 @@ async def test_a_closed_connection_is_freed_without_the_garbage_collector(tmp_pa
                 assert isinstance(viewer, Connection)
                 # The connection, its wire and its inbox all hold the protocol: it outlives
                 # none of them.
-                held = weakref.ref(protocol)
+                held: list[weakref.ref[Any]] = [
+                    weakref.ref(protocol),
+                    weakref.ref(protocol.transport),
+                ]
                 del viewer, protocol
+                assert handed_over() == []
             async with asyncio.timeout(5):
-                while held() is not None:  # noqa: ASYNC110 - nothing to wait on
+                while any(ref() is not None for ref in held):  # noqa: ASYNC110 - nothing to wait on
                     await asyncio.sleep(0.01)
+            assert handed_over() == []
         finally:
             gc.enable()
 
