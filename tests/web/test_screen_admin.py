@@ -254,9 +254,19 @@ def test_the_next_step_stays_in_view_however_far_the_controls_scroll(
     nxt.click(trial=True)  # nothing covers it
     nxt.click()
     facilitator.wait_for(lambda b: b["phase"] == "inner_reading")
-    expect(
-        steps.get_by_role("button", name="Volgende stap: Buitencirkel schrijven →")
-    ).to_be_visible()
+    nxt = steps.get_by_role("button", name="Volgende stap: Buitencirkel schrijven →")
+    expect(nxt).to_be_visible()
+
+    # On a tablet the controls come under the circles and the page scrolls: within the
+    # controls, the bar keeps to the window's bottom.
+    laptop.set_viewport_size({"width": 800, "height": 1024})
+    laptop.evaluate(
+        "() => window.scrollTo(0, document.getElementById('controls')"
+        ".getBoundingClientRect().top + window.scrollY + 500)"
+    )
+    found = nxt.bounding_box()
+    assert found is not None
+    assert 0 <= found["y"] <= 1024 - found["height"], found
 
 
 # -- deleting the board ----------------------------------------------------------------------
