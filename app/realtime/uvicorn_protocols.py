@@ -2,8 +2,8 @@
 
 Phones come and go all meeting long, and whatever a closed connection leaves in reference
 cycles waits for the garbage collector, which stops everything else while it walks it: after a
-thousand phones had left, a young collection took 4-5 ms instead of about 1, and the next
-middle one 11-12 ms, in the middle of a room's fan-out. Two cycles were left per connection:
+thousand phones had left, a collection of the middle generation took 30-42 ms and found 30,000
+objects (5-6 ms and none since). Two cycles were left per connection:
 
 - uvicorn's httptools protocol parses a request with `httptools.HttpRequestParser`, which holds
   the protocol's callbacks (bound methods, so the protocol itself). uvicorn breaks that cycle
