@@ -230,6 +230,33 @@ def box(page: Page, selector: str) -> FloatRect:
     return found
 
 
+def test_the_join_code_breaks_only_between_its_groups(
+    live_server: ServerProcess, browser: Browser
+) -> None:
+    """In English the join card's steps take more lines and leave the code less room: it broke
+    inside its second group ("7HSD9 K / 4EE2"), and the address under it inside the port."""
+    board = create_board(live_server, "Teamdag", variant="duo", language="en")
+    options = {"viewport": {"width": 1366, "height": 768}, "locale": "en-GB"}
+    with watched_page(browser, **options) as page:
+        page.goto(board["facilitator_url"])
+        card = page.get_by_role("region", name="Join with your phone")
+        expect(card).to_contain_text("type the code")
+        groups = card.locator(".join-code-group")
+        expect(groups).to_have_count(2)
+        shapes = groups.evaluate_all(
+            """(groups) => groups.map((group) => {
+                const rects = group.getClientRects();
+                return [rects.length, Math.round(rects[0].left), Math.round(rects[0].top)];
+            })"""
+        )
+        assert [lines for lines, _, _ in shapes] == [1, 1], shapes
+        (_, left1, top1), (_, left2, top2) = shapes
+        assert top2 == top1 or left2 == left1, shapes  # a second line starts under the first
+        address_code = card.locator(".join-url .join-code-whole")
+        expect(address_code).to_have_text(board["join_code"])
+        assert address_code.evaluate("(code) => code.getClientRects().length") == 1
+
+
 # -- the way to the next step -----------------------------------------------------------------
 
 

@@ -117,6 +117,11 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}
     return `${location.origin}/j/${code}`;
   }
 
+  /** The join address as shown: a narrow column breaks it after /j/, never inside the code. */
+  function joinAddress(code) {
+    return el('span', {}, `${location.origin}/j/`, el('wbr'), el('span', {class: 'join-code-whole'}, code));
+  }
+
   function renderStatus(s) {
     const board = s.board;
     const phases = phasesOf(board);
@@ -225,7 +230,10 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}
       const groups = code.match(/.{1,5}/g) || [];
       joinCodeValue.replaceChildren(...groups.map((group) => el('span', {class: 'join-code-group'}, group)));
     }
-    setText(joinUrl, joinLink(code));
+    if (joinUrl.dataset.code !== code) {
+      joinUrl.dataset.code = code;
+      joinUrl.replaceChildren(joinAddress(code));
+    }
   }
 
   function renderReady(board) {
@@ -344,10 +352,8 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}
     const line = code ? t('screen.join.line', {url: joinLink(code), code}) : '';
     if (line !== footerShown) {
       footerShown = line;
-      // A narrow column breaks the address after /j/ and never inside the code.
       const [before, after = ''] = t('screen.join.line', {url: '\u0000', code}).split('\u0000');
-      const address = el('span', {}, `${location.origin}/j/`, el('wbr'), el('span', {class: 'join-code-whole'}, code));
-      if (code) replaceChildren(footerJoin, before, address, after);
+      if (code) replaceChildren(footerJoin, before, joinAddress(code), after);
       else clear(footerJoin);
     }
     footerJoin.hidden = !code;
