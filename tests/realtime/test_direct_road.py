@@ -149,6 +149,33 @@ async def test_a_closed_connection_is_freed_without_the_garbage_collector(tmp_pa
             gc.enable()
 
 
+async def test_a_closed_http_connection_is_freed_without_the_garbage_collector(
+    tmp_path: Path,
+) -> None:
+    """A page's requests come and go too (files, the board's summary, exports): neither the
+    HTTP protocol nor asyncio's transport is left for a collection."""
+    async with serving(tmp_path) as (server, _app, origin, board):
+        gc.collect()
+        gc.disable()
+        try:
+            async with httpx.AsyncClient(base_url=origin) as http:
+                response = await http.get(f"/api/join/{board['join_code']}")
+                assert response.status_code == 200
+                [protocol] = [  # the connection stays open for the next request
+                    c for c in server.server_state.connections if isinstance(c, HttpToolsProtocol)
+                ]
+                held: list[weakref.ref[Any]] = [
+                    weakref.ref(protocol),
+                    weakref.ref(protocol.transport),
+                ]
+                del protocol
+            async with asyncio.timeout(5):
+                while any(ref() is not None for ref in held):  # noqa: ASYNC110 - nothing to wait on
+                    await asyncio.sleep(0.01)
+        finally:
+            gc.enable()
+
+
 async def test_with_compression_messages_take_the_asgi_road_and_arrive_the_same(
     tmp_path: Path,
 ) -> None:
