@@ -177,6 +177,11 @@ def test_a_whole_meeting_on_the_shared_screen(
     screen.goto(live_server.url)
     screen.get_by_label("Onderwerp").fill("Samenwerken in ons team")
     screen.get_by_role("button", name="Bord maken").click()
+    made = screen.get_by_role("region", name="Je bord is klaar")
+    code_made = made.locator(".join-code").inner_text()  # read aloud: in groups, copied whole
+    expect(made.locator(".join-code-group")).to_have_text(
+        [code_made[i : i + 5] for i in range(0, len(code_made), 5)]
+    )
     screen.get_by_role("link", name="Open het gedeelde scherm").click()
     expect(screen.get_by_role("heading", level=1, name="Onderwerp")).to_be_visible()
     expect(board_svg(screen)).to_contain_text("Samenwerken in ons team")
@@ -184,6 +189,7 @@ def test_a_whole_meeting_on_the_shared_screen(
     join_card = screen.get_by_role("region", name="Doe mee met je telefoon")
     code = join_card.locator(".join-code-value").inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{4,16}", code), code
+    assert code == code_made
     groups = join_card.locator(".join-code-group")  # read across the room in groups of five
     expect(groups).to_have_text([code[i : i + 5] for i in range(0, len(code), 5)])
     expect(join_card.get_by_role("img", name=re.compile(code))).to_be_visible()

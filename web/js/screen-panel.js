@@ -11,6 +11,7 @@ import {READING_CIRCLE, noteById, plansInOrder, rankedOuter, readingPosition} fr
 import {pinIcon, scaleChart, setAttr, setText} from './screen-ui.js';
 import {createReviewCard} from './followup.js';
 import {bigTimer, currentPart, isAside} from './agenda.js';
+import {joinCodeGroups} from './join-code.js';
 
 const WRITING = new Set(['inner_writing', 'outer_writing']);
 const LOW_TIME_MS = 60000;
@@ -224,11 +225,8 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}
     }
     setText(joinCodeLabel, `${t('screen.join.code_label')} `);
     if (joinCodeValue.dataset.code !== code) {
-      // Read from across the room and typed on a phone: in groups of five, like a licence
-      // key. The groups are spaced by the stylesheet, so the code's text has no space in it.
       joinCodeValue.dataset.code = code;
-      const groups = code.match(/.{1,5}/g) || [];
-      joinCodeValue.replaceChildren(...groups.map((group) => el('span', {class: 'join-code-group'}, group)));
+      joinCodeValue.replaceChildren(...joinCodeGroups(code));
     }
     if (joinUrl.dataset.code !== code) {
       joinUrl.dataset.code = code;

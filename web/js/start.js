@@ -2,6 +2,7 @@
 // landed on "/"). Composition root and its two small views in one module.
 import {el, clear} from './dom.js';
 import {applyI18n, initialLanguage, language, loadCatalogue, onLanguageChange, t} from './i18n.js';
+import {joinCodeGroups} from './join-code.js';
 import {createLanguageSwitch} from './language-switch.js';
 import {circlesIcon} from './phone-header.js';
 
@@ -128,7 +129,7 @@ function createResult(board, {onAgain}) {
     heading,
     el('div', {},
       el('h3', {'data-i18n': 'start.code.label'}, t('start.code.label')),
-      el('p', {class: 'join-code', 'aria-label': board.join_code.split('').join(' ')}, board.join_code),
+      el('p', {class: 'join-code', 'aria-label': board.join_code.split('').join(' ')}, ...joinCodeGroups(board.join_code)),
       el('p', {class: 'small'}, i18n('start.join_link.label'), ': ', el('a', {href: joinLink}, joinLink)),
       qr),
     el('div', {},
