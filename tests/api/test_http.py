@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from app.room import limits
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board, RoomClient, create_board
 from tests.support.server import ServerProcess
 
 
@@ -104,10 +104,9 @@ def test_health_and_readiness(live_server: ServerProcess) -> None:
 
 
 async def run_small_meeting(server: ServerProcess, anonymous: bool) -> dict[str, str]:
-    board = create_board(server.url, "Vergaderen *beter*", anonymous=anonymous)
-    ws, room, code = server.ws_url, board["room_id"], board["join_code"]
-    fac = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    ann = await RoomClient.join(ws, room, code, "Ann Jansen")
+    board = Board.create(server, "Vergaderen *beter*", anonymous=anonymous)
+    fac = await board.facilitator()
+    ann = await board.join("Ann Jansen")
     await fac.do("change_phase", **{"from": "topic", "to": "inner_writing"})
     await ann.do("add_note", id="i1", circle="inner", text="We beginnen op tijd")
     await fac.do("change_phase", **{"from": "inner_writing", "to": "inner_reading"})
@@ -128,7 +127,7 @@ async def run_small_meeting(server: ServerProcess, anonymous: bool) -> dict[str,
     await fac.do("change_phase", **{"from": "step_forward", "to": "closing"})
     await ann.do("submit_reflection", useful="yes", what="Rustig tempo", improve="")
     await fac.do("set_agreements", text="Over vier weken opnieuw")
-    return board
+    return board.created
 
 
 @pytest.mark.parametrize("anonymous", [False, True])
@@ -183,11 +182,10 @@ async def test_exports_after_a_follow_up_keep_the_step_with_its_status(
 async def test_a_duo_board_exports_only_the_shared_sheets(
     live_server: ServerProcess, anonymous: bool
 ) -> None:
-    board = create_board(live_server.url, "Teamdag", variant="duo", anonymous=anonymous)
-    ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
-    fac = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    ann = await RoomClient.join(ws, room, code, "Ann Jansen")
-    bram = await RoomClient.join(ws, room, code, "Bram")
+    board = Board.create(live_server, "Teamdag", variant="duo", anonymous=anonymous)
+    fac = await board.facilitator()
+    ann = await board.join("Ann Jansen")
+    bram = await board.join("Bram")
     await fac.do("pair_up", first=ann.pid, second=bram.pid, code="AB1")
     await fac.do("change_phase", **{"from": "pairing", "to": "duos"})
     sheet = ann.pid
@@ -201,8 +199,8 @@ async def test_a_duo_board_exports_only_the_shared_sheets(
     await ann.do("add_sheet_note", sheet=bram.pid, id="b1", circle="inner", text="Bram geheim")
     await ann.do("share_sheet", shared=True)
 
-    base = f"{live_server.url}/api/boards/{room}"
-    async with httpx.AsyncClient(headers=auth(board)) as http:
+    base = f"{live_server.url}/api/boards/{board.room}"
+    async with httpx.AsyncClient(headers=board.auth) as http:
         markdown = (await http.get(f"{base}/export.md")).text
         table = (await http.get(f"{base}/export.csv")).text
         data = (await http.get(f"{base}/export.json")).json()

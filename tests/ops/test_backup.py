@@ -13,7 +13,7 @@ import pytest
 
 from app.ops import backup
 from tests.conftest import sqlite_url
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board, create_board
 from tests.support.server import ROOT, ServerProcess
 from tests.support.writer import Writer, acknowledged, all_acked, unacknowledged
 
@@ -42,12 +42,11 @@ async def test_a_backup_taken_while_writing_serves_everything_acked_before_it(
     copy = tmp_path / "backups" / "cirkelbord-copy.sqlite3"
     copy.parent.mkdir()
     server = ServerProcess(sqlite_url(database), log_path=tmp_path / "live.log").start()
-    board = create_board(server.url)
-    ws, room, code = server.ws_url, board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
+    board = Board.create(server)
+    facilitator = await board.facilitator()
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
-    screen = await RoomClient.screen(ws, room, code)
-    writers = [Writer(await RoomClient.join(ws, room, code, f"W{i}"), i) for i in range(WRITERS)]
+    screen = await board.screen()
+    writers = [Writer(await board.join(f"W{i}"), i) for i in range(WRITERS)]
     stop = asyncio.Event()
     tasks = [asyncio.create_task(w.write(stop)) for w in writers]
     await screen.wait_for(
@@ -83,14 +82,14 @@ async def test_a_backup_taken_while_writing_serves_everything_acked_before_it(
     try:
         # The screen of the old server comes back to the restored one: a new epoch, so it
         # gets a fresh snapshot instead of a resume into a history that went another way.
-        screen.url = f"{restored.ws_url}/ws/{room}"
+        screen.url = f"{restored.ws_url}/ws/{board.room}"
         seen = len(screen.messages)
         await screen.connect(wait=False)
         await screen.wait_for(lambda c: any(m["type"] == "snapshot" for m in c.messages[seen:]))
         welcome, snapshot = (m for m in screen.messages[seen:] if m["type"] != "presence")
         assert welcome["type"] == "welcome" and snapshot["type"] == "snapshot"
         assert welcome["epoch"] == snapshot["epoch"] == screen.epoch != old_epoch
-        fac = await RoomClient.facilitator(restored.ws_url, room, board["facilitator_token"])
+        fac = await board.via(restored).facilitator()
         seq = await fac.do("change_phase", **{"from": "inner_writing", "to": "inner_reading"})
         await fac.wait_seq(seq)
         assert fac.board is not None

@@ -10,26 +10,22 @@ import httpx
 from app.realtime.protocol import PROTOCOL_VERSION, CloseCode
 from tests.conftest import sqlite_url
 from tests.ops.rows import rows_of
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board, RoomClient
 from tests.support.server import ServerProcess
 
 SCREEN_UPDATE_SECONDS = 1.0
 """"At once": a deleted note is off the shared screen within this time."""
 
 
-def auth(board: dict[str, str]) -> dict[str, str]:
-    return {"Authorization": f"Bearer {board['facilitator_token']}"}
-
-
 async def test_the_facilitator_deletes_a_board_and_everyone_is_told(tmp_path: Path) -> None:
     database = tmp_path / "cirkelbord.sqlite3"
     server = ServerProcess(sqlite_url(database), log_path=tmp_path / "server.log").start()
     try:
-        board, other = create_board(server.url), create_board(server.url)
-        ws, room, code = server.ws_url, board["room_id"], board["join_code"]
-        facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-        screen = await RoomClient.screen(ws, room, code)
-        phone = await RoomClient.join(ws, room, code, "Ann")
+        board, other = Board.create(server), Board.create(server)
+        room, code = board.room, board.code
+        facilitator = await board.facilitator()
+        screen = await board.screen()
+        phone = await board.join("Ann")
         await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
         await phone.do("add_note", id="n1", circle="inner", text="Geheim")
         url = f"{server.url}/api/boards/{room}"
@@ -40,24 +36,26 @@ async def test_the_facilitator_deletes_a_board_and_everyone_is_told(tmp_path: Pa
             assert (await http.delete(url)).status_code == 404
             wrong = {"Authorization": "Bearer nope"}
             assert (await http.delete(url, headers=wrong)).status_code == 404
-            assert (await http.delete(url, headers=auth(other))).status_code == 404
-            foreign = {**auth(board), "Origin": "https://evil.example"}
+            assert (await http.delete(url, headers=other.auth)).status_code == 404
+            foreign = {**board.auth, "Origin": "https://evil.example"}
             assert (await http.delete(url, headers=foreign)).status_code == 403
             assert rows_of(database, room)["boards"] == 1 and phone.closed is None
 
-            assert (await http.delete(url, headers=auth(board))).status_code == 204
+            assert (await http.delete(url, headers=board.auth)).status_code == 204
             for client in (facilitator, screen, phone):
                 await client.wait_for(lambda c: c.closed is not None)
                 assert client.closed == (CloseCode.UNKNOWN_ROOM, "board deleted")
             assert set(rows_of(database, room).values()) == {0}
-            assert rows_of(database, other["room_id"])["boards"] == 1
-            assert (await http.get(url, headers=auth(board))).status_code == 404
-            assert (await http.delete(url, headers=auth(board))).status_code == 404
+            assert rows_of(database, other.room)["boards"] == 1
+            assert (await http.get(url, headers=board.auth)).status_code == 404
+            assert (await http.delete(url, headers=board.auth)).status_code == 404
             assert (await http.get(f"{server.url}/api/join/{code}")).status_code == 404
 
         # Coming back finds no room.
         again = RoomClient(
-            ws, room, {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": code}
+            board.ws_url,
+            room,
+            {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": code},
         )
         await again.connect(wait=False)
         await again.wait_for(lambda c: c.closed is not None)
@@ -69,12 +67,11 @@ async def test_the_facilitator_deletes_a_board_and_everyone_is_told(tmp_path: Pa
 async def test_a_participant_deletes_a_revealed_note_and_the_screen_drops_it_at_once(
     live_server: ServerProcess,
 ) -> None:
-    board = create_board(live_server.url)
-    ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    screen = await RoomClient.screen(ws, room, code)
-    ann = await RoomClient.join(ws, room, code, "Ann")
-    bob = await RoomClient.join(ws, room, code, "Bob")
+    board = Board.create(live_server)
+    facilitator = await board.facilitator()
+    screen = await board.screen()
+    ann = await board.join("Ann")
+    bob = await board.join("Bob")
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
     await ann.do("add_note", id="a1", circle="inner", text="Spijt van deze")
     await ann.do("add_note", id="a2", circle="inner", text="Deze mag blijven")
@@ -97,5 +94,5 @@ async def test_a_participant_deletes_a_revealed_note_and_the_screen_drops_it_at_
         assert viewer.board is not None and viewer.board["counts"]["inner"] == 1
 
     # A screen that connects later never sees it either.
-    late = await RoomClient.screen(ws, room, code)
+    late = await board.screen()
     assert late.texts() == {"Deze mag blijven"}

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from app.realtime.protocol import PROTOCOL_VERSION, CloseCode
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board, RoomClient
 from tests.support.server import ServerProcess
 
 pytestmark = pytest.mark.services
@@ -16,26 +16,21 @@ async def test_deleting_on_one_process_disconnects_the_clients_of_the_other(
     two_servers: tuple[ServerProcess, ServerProcess],
 ) -> None:
     a, b = two_servers
-    board, other = create_board(a.url), create_board(a.url)
-    room, code = board["room_id"], board["join_code"]
-    on_a = await RoomClient.join(a.ws_url, room, code, "A")
-    on_b = [
-        await RoomClient.screen(b.ws_url, room, code),
-        await RoomClient.join(b.ws_url, room, code, "B"),
-    ]
-    bystander = await RoomClient.screen(b.ws_url, other["room_id"], other["join_code"])
+    board, other = Board.create(a), Board.create(a)
+    on_a = await board.join("A")
+    on_b = [await board.via(b).screen(), await board.via(b).join("B")]
+    bystander = await other.via(b).screen()
     async with httpx.AsyncClient() as http:
-        deleted = await http.delete(
-            f"{a.url}/api/boards/{room}",
-            headers={"Authorization": f"Bearer {board['facilitator_token']}"},
-        )
+        deleted = await http.delete(f"{a.url}/api/boards/{board.room}", headers=board.auth)
     assert deleted.status_code == 204
     for client in (on_a, *on_b):
         await client.wait_for(lambda c: c.closed is not None)
         assert client.closed == (CloseCode.UNKNOWN_ROOM, "board deleted")
     assert bystander.closed is None
     again = RoomClient(
-        b.ws_url, room, {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": code}
+        b.ws_url,
+        board.room,
+        {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": board.code},
     )
     await again.connect(wait=False)
     await again.wait_for(lambda c: c.closed is not None)

@@ -14,7 +14,7 @@ import pytest
 
 from app.ops import logs, metrics
 from tests.conftest import sqlite_url
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board
 from tests.support.server import ServerProcess
 
 MARK = "Qzx"  # in every text and name below; nothing else in a log line contains it
@@ -33,11 +33,10 @@ def log_lines(path: Path) -> list[dict[str, Any]]:
 
 
 async def hold_meeting(server: ServerProcess, anonymous: bool) -> dict[str, str]:
-    board = create_board(server.url, TOPIC, anonymous=anonymous)
-    ws, room, code = server.ws_url, board["room_id"], board["join_code"]
-    fac = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    ann = await RoomClient.join(ws, room, code, NAMES[0])
-    bob = await RoomClient.join(ws, room, code, NAMES[1])
+    board = Board.create(server, TOPIC, anonymous=anonymous)
+    fac = await board.facilitator()
+    ann = await board.join(NAMES[0])
+    bob = await board.join(NAMES[1])
     await fac.do("set_topic", topic=f"{TOPIC} 2")
     await fac.do("change_phase", **{"from": "topic", "to": "inner_writing"})
     await ann.do("add_note", id="i1", circle="inner", text=f"Goed {MARK}-inner")
@@ -65,7 +64,7 @@ async def hold_meeting(server: ServerProcess, anonymous: bool) -> dict[str, str]
     await ann.do("delete_note", id="i1")
     for client in (fac, ann, bob):
         await client.close()
-    return board
+    return board.created
 
 
 async def test_a_meeting_leaves_json_events_without_any_text_or_name(tmp_path: Path) -> None:

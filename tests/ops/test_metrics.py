@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from app.ops import metrics
 from app.realtime.codec import Message
 from tests.conftest import sqlite_url
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board
 from tests.support.server import ServerProcess
 
 TOKEN = "metrics-token-for-tests"
@@ -68,11 +68,10 @@ async def test_metrics_move_when_clients_act(server: ServerProcess) -> None:
     assert value(before, "cirkelbord_connected_clients") == 0
     assert value(before, "cirkelbord_live_rooms") == 0
 
-    board = create_board(server.url)
-    ws, room, code = server.ws_url, board["room_id"], board["join_code"]
-    fac = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    screen = await RoomClient.screen(ws, room, code)
-    phones = [await RoomClient.join(ws, room, code, f"P{i}") for i in range(3)]
+    board = Board.create(server)
+    fac = await board.facilitator()
+    screen = await board.screen()
+    phones = [await board.join(f"P{i}") for i in range(3)]
     await fac.do("change_phase", **{"from": "topic", "to": "inner_writing"})
     last = 0
     for i, phone in enumerate(phones):

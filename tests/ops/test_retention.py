@@ -25,7 +25,7 @@ from app.room.state import Circle, Language, Phase, Role, participant
 from app.store import group_commit
 from tests.conftest import sqlite_url
 from tests.ops.rows import rows_of, set_last_activity
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board
 from tests.support.server import ServerProcess
 
 DAYS = 30
@@ -226,19 +226,18 @@ async def test_a_real_server_expires_a_board_and_disconnects_its_clients(
         },
     ).start()
     try:
-        old, kept = create_board(server.url), create_board(server.url)
-        ws, room = server.ws_url, old["room_id"]
-        screen = await RoomClient.screen(ws, room, old["join_code"])
-        phone = await RoomClient.join(ws, room, old["join_code"], "Ann")
+        old, kept = Board.create(server), Board.create(server)
+        room = old.room
+        screen = await old.screen()
+        phone = await old.join("Ann")
         set_last_activity(database, room, datetime.now(UTC) - timedelta(days=2))
         for client in (screen, phone):
             await client.wait_for(lambda c: c.closed is not None)
             assert client.closed == (CloseCode.UNKNOWN_ROOM, "board expired")
-        headers = {"Authorization": f"Bearer {old['facilitator_token']}"}
         async with httpx.AsyncClient() as http:
-            summary = await http.get(f"{server.url}/api/boards/{room}", headers=headers)
+            summary = await http.get(f"{server.url}/api/boards/{room}", headers=old.auth)
         assert summary.status_code == 404
         assert set(rows_of(database, room).values()) == {0}
-        assert rows_of(database, kept["room_id"])["boards"] == 1
+        assert rows_of(database, kept.room)["boards"] == 1
     finally:
         server.stop()

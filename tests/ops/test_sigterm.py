@@ -18,7 +18,7 @@ from pathlib import Path
 
 from app.room.limits import MAX_NOTES_PER_PARTICIPANT
 from tests.conftest import sqlite_url
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board
 from tests.support.server import ServerProcess
 from tests.support.writer import Writer, acknowledged, all_acked, unacknowledged
 
@@ -44,13 +44,12 @@ def stored_notes(database: Path) -> set[str]:
 async def test_sigterm_finishes_commits_and_every_client_resumes(tmp_path: Path) -> None:
     database = tmp_path / "cirkelbord.sqlite3"
     server = ServerProcess(sqlite_url(database), log_path=tmp_path / "server.log").start()
-    board = create_board(server.url)
-    ws, room, code = server.ws_url, board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    screen = await RoomClient.screen(ws, room, code)
+    board = Board.create(server)
+    facilitator = await board.facilitator()
+    screen = await board.screen()
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
     writers = [
-        Writer(await RoomClient.join(ws, room, code, f"W{i}"), i, limit=MAX_NOTES_PER_PARTICIPANT)
+        Writer(await board.join(f"W{i}"), i, limit=MAX_NOTES_PER_PARTICIPANT)
         for i in range(WRITERS)
     ]
     stop = asyncio.Event()

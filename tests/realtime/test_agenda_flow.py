@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board, RoomClient
 from tests.support.server import ServerProcess
 
 PHONES = 4
@@ -39,13 +39,10 @@ def agenda_of(client: RoomClient) -> dict[str, Any]:
 
 
 async def test_a_meeting_along_its_agenda(live_server: ServerProcess) -> None:
-    board = create_board(live_server.url, "Samenwerking in het team")
-    ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    screen = await RoomClient.screen(ws, room, code)
-    phones = await asyncio.gather(
-        *(RoomClient.join(ws, room, code, f"Lid {i}") for i in range(PHONES))
-    )
+    board = Board.create(live_server, "Samenwerking in het team")
+    facilitator = await board.facilitator()
+    screen = await board.screen()
+    phones = await board.phones(PHONES)
     everyone = [facilitator, screen, *phones]
     assert agenda_of(screen)["part"] is None
 
@@ -130,10 +127,8 @@ async def test_a_meeting_along_its_agenda(live_server: ServerProcess) -> None:
     assert screen.board["reflections"]["summary"]["yes"] == PHONES
     assert screen.board["agreements"] == "Over een maand weer"
 
-    async with httpx.AsyncClient(
-        headers={"Authorization": f"Bearer {board['facilitator_token']}"}
-    ) as http:
-        base = f"{live_server.url}/api/boards/{room}"
+    async with httpx.AsyncClient(headers=board.auth) as http:
+        base = f"{live_server.url}/api/boards/{board.room}"
         data = (await http.get(f"{base}/export.json")).json()
         markdown = (await http.get(f"{base}/export.md")).text
     first, second = data["rounds"]

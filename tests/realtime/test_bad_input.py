@@ -13,17 +13,16 @@ from websockets.typing import Origin
 
 from app.realtime.protocol import PROTOCOL_VERSION, CloseCode
 from app.room import limits
-from tests.support.client import RoomClient, create_board, messages_of
+from tests.support.client import Board, RoomClient, create_board, messages_of
 from tests.support.server import ServerProcess
 
 
 async def writing_room(server: ServerProcess) -> tuple[RoomClient, RoomClient, RoomClient]:
-    board = create_board(server.url)
-    ws, room, code = server.ws_url, board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
+    board = Board.create(server)
+    facilitator = await board.facilitator()
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
-    sender = await RoomClient.join(ws, room, code, "Ann")
-    bystander = await RoomClient.join(ws, room, code, "Bob")
+    sender = await board.join("Ann")
+    bystander = await board.join("Bob")
     await sender.do("add_note", id="kept", circle="inner", text="Dit blijft staan")
     return facilitator, sender, bystander
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board, RoomClient
 from tests.support.server import ServerProcess
 
 
@@ -49,13 +49,10 @@ async def interview(writer: RoomClient, interviewee: RoomClient, prefix: str) ->
 async def test_two_duos_fill_both_sheets_and_the_screen_sees_only_progress(
     live_server: ServerProcess,
 ) -> None:
-    board = create_board(live_server.url, "Teamdag", variant="duo")
-    ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    screen = await RoomClient.screen(ws, room, code)
-    ann, bram, cato, dirk = [
-        await RoomClient.join(ws, room, code, name) for name in ("Ann", "Bram", "Cato", "Dirk")
-    ]
+    board = Board.create(live_server, "Teamdag", variant="duo")
+    facilitator = await board.facilitator()
+    screen = await board.screen()
+    ann, bram, cato, dirk = [await board.join(name) for name in ("Ann", "Bram", "Cato", "Dirk")]
     assert screen.board is not None and screen.board["phase"] == "pairing"
 
     await facilitator.do("pair_up", first=ann.pid, second=bram.pid, code="AB1")
@@ -116,6 +113,6 @@ async def test_two_duos_fill_both_sheets_and_the_screen_sees_only_progress(
     assert sheet(screen, ann.pid) is None
 
     # A fresh screen connection agrees with the one that followed along.
-    late = await RoomClient.screen(ws, room, code)
+    late = await board.screen()
     assert late.board is not None and screen.board is not None
     assert late.board["duos"] == screen.board["duos"] and late.board["sheets"] == []

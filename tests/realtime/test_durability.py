@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board
 from tests.support.server import ServerProcess
 from tests.support.writer import Writer
 
@@ -14,11 +14,10 @@ WRITERS = 8
 
 async def test_sigkill_mid_write_loses_no_acknowledged_note(fresh_server: ServerProcess) -> None:
     fresh_server.start()
-    board = create_board(fresh_server.url)
-    ws, room, code = fresh_server.ws_url, board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
+    board = Board.create(fresh_server)
+    facilitator = await board.facilitator()
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
-    writers = [Writer(await RoomClient.join(ws, room, code, f"W{i}"), i) for i in range(WRITERS)]
+    writers = [Writer(await board.join(f"W{i}"), i) for i in range(WRITERS)]
     stop = asyncio.Event()
     tasks = [asyncio.create_task(w.write(stop)) for w in writers]
     await facilitator.wait_for(lambda c: c.board is not None and c.board["counts"]["inner"] >= 60)

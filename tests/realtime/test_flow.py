@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board, RoomClient
 from tests.support.server import ServerProcess
 
 PARTICIPANTS = 30
@@ -22,13 +22,10 @@ async def fresh_view(client: RoomClient) -> dict[str, Any]:
 
 
 async def test_thirty_participants_run_the_whole_team_flow(live_server: ServerProcess) -> None:
-    board = create_board(live_server.url, "Samenwerking in het team")
-    ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    screen = await RoomClient.screen(ws, room, code)
-    phones = await asyncio.gather(
-        *(RoomClient.join(ws, room, code, f"Lid {i}") for i in range(PARTICIPANTS))
-    )
+    board = Board.create(live_server, "Samenwerking in het team")
+    facilitator = await board.facilitator()
+    screen = await board.screen()
+    phones = await board.phones(PARTICIPANTS)
     everyone = [facilitator, screen, *phones]
 
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})

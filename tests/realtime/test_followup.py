@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.realtime.test_flow import fresh_view
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board, RoomClient
 from tests.support.server import ServerProcess
 
 
@@ -29,13 +29,11 @@ def plan(client: RoomClient, plan_id: str) -> dict[str, Any]:
 async def test_a_follow_up_meeting_moves_an_item_inward_and_the_history_shows_it(
     live_server: ServerProcess,
 ) -> None:
-    board = create_board(live_server.url, "Samenwerking in het team")
-    ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
-    token = board["facilitator_token"]
-    facilitator = await RoomClient.facilitator(ws, room, token)
-    screen = await RoomClient.screen(ws, room, code)
-    ann = await RoomClient.join(ws, room, code, "Ann")
-    bram = await RoomClient.join(ws, room, code, "Bram")
+    board = Board.create(live_server, "Samenwerking in het team")
+    facilitator = await board.facilitator()
+    screen = await board.screen()
+    ann = await board.join("Ann")
+    bram = await board.join("Bram")
     everyone = [facilitator, screen, ann, bram]
 
     # Meeting 1: both circles, a plan for the chosen outer item, then the closing.
@@ -94,8 +92,7 @@ async def test_a_follow_up_meeting_moves_an_item_inward_and_the_history_shows_it
 
     # The history: two meetings, the moved item with its date; for the facilitator and by code.
     async with httpx.AsyncClient(base_url=live_server.url) as http:
-        auth = {"Authorization": f"Bearer {token}"}
-        response = await http.get(f"/api/boards/{room}/history", headers=auth)
+        response = await http.get(f"/api/boards/{board.room}/history", headers=board.auth)
         assert response.status_code == 200
         history = response.json()
         assert [m["meeting"] for m in history["meetings"]] == [1, 2]
@@ -109,10 +106,12 @@ async def test_a_follow_up_meeting_moves_an_item_inward_and_the_history_shows_it
         assert first["plans"][0]["status"] == "done"
         assert "Korter en op tijd klaar" not in response.text  # hidden until its reveal
 
-        shared = await http.get(f"/api/join/{code}/history")
+        shared = await http.get(f"/api/join/{board.code}/history")
         assert shared.status_code == 200 and shared.json() == history
-        wrong = await http.get(f"/api/boards/{room}/history", headers={"Authorization": "Bearer x"})
+        wrong = await http.get(
+            f"/api/boards/{board.room}/history", headers={"Authorization": "Bearer x"}
+        )
         assert wrong.status_code == 404
         assert (await http.get("/api/join/NOPE/history")).status_code == 404
-        page = await http.get(f"/s/{code}/history")
+        page = await http.get(f"/s/{board.code}/history")
         assert page.status_code == 200 and "history.js" in page.text

@@ -12,7 +12,7 @@ from websockets.exceptions import ConnectionClosedError
 
 from app.realtime.protocol import PROTOCOL_VERSION, CloseCode
 from app.room import limits
-from tests.support.client import RoomClient, create_board, messages_of
+from tests.support.client import Board, RoomClient, messages_of
 from tests.support.server import ServerProcess
 
 WRITERS = 10
@@ -24,11 +24,10 @@ LONG = "x" * limits.MAX_NOTE_LENGTH
 async def test_a_client_that_stops_reading_is_disconnected_and_resumes(
     live_server: ServerProcess,
 ) -> None:
-    board = create_board(live_server.url)
-    ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    bystander = await RoomClient.screen(ws, room, code)
-    writers = [await RoomClient.join(ws, room, code) for _ in range(WRITERS)]
+    board = Board.create(live_server)
+    facilitator = await board.facilitator()
+    bystander = await board.screen()
+    writers = [await board.join() for _ in range(WRITERS)]
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
     await asyncio.gather(
         *(
@@ -49,10 +48,12 @@ async def test_a_client_that_stops_reading_is_disconnected_and_resumes(
     raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     raw.connect(("127.0.0.1", live_server.port))
     raw.setblocking(False)
-    stuck = await connect(f"{ws}/ws/{room}", sock=raw, max_queue=1, compression=None)
+    stuck = await connect(
+        f"{board.ws_url}/ws/{board.room}", sock=raw, max_queue=1, compression=None
+    )
     await stuck.send(
         orjson.dumps(
-            {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": code}
+            {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": board.code}
         ).decode()
     )
     first = messages_of(await stuck.recv())
@@ -92,7 +93,9 @@ async def test_a_client_that_stops_reading_is_disconnected_and_resumes(
     assert stuck.close_code == CloseCode.TRY_AGAIN_LATER
     assert seqs[-1] < final, "it was not behind"
     again = RoomClient(
-        ws, room, {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": code}
+        board.ws_url,
+        board.room,
+        {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen", "code": board.code},
     )
     again.board, again.seq, again.epoch = {"notes": []}, seqs[-1], snapshot["epoch"]
     await again.connect()

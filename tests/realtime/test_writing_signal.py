@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board
 from tests.support.server import ServerProcess
 
 WRITING = '{"type": "writing"}'
@@ -11,12 +11,11 @@ WRITING = '{"type": "writing"}'
 async def test_the_room_sees_how_many_are_typing_until_they_add_their_note(
     live_server: ServerProcess,
 ) -> None:
-    board = create_board(live_server.url)
-    ws, room, code = live_server.ws_url, board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(ws, room, board["facilitator_token"])
-    screen = await RoomClient.screen(ws, room, code)
-    ann = await RoomClient.join(ws, room, code, "Ann")
-    bram = await RoomClient.join(ws, room, code, "Bram")
+    board = Board.create(live_server)
+    facilitator = await board.facilitator()
+    screen = await board.screen()
+    ann = await board.join("Ann")
+    bram = await board.join("Bram")
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
     seq = facilitator.seq
 
@@ -31,8 +30,7 @@ async def test_the_room_sees_how_many_are_typing_until_they_add_their_note(
 
 
 async def test_a_writing_signal_with_more_in_it_is_refused(live_server: ServerProcess) -> None:
-    board = create_board(live_server.url)
-    ann = await RoomClient.join(live_server.ws_url, board["room_id"], board["join_code"], "Ann")
+    ann = await Board.create(live_server).join("Ann")
     await ann.send_raw('{"type": "writing", "circle": "inner"}')
     await ann.wait_for(lambda c: bool(c.errors))
     assert [e["code"] for e in ann.errors.values()] == ["bad_message"]

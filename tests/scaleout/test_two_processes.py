@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from tests.support.client import RoomClient, create_board
+from tests.support.client import Board
 from tests.support.server import ServerProcess
 from tests.support.writer import NOTES_EACH, Writer
 
@@ -18,12 +18,12 @@ async def test_notes_written_on_one_process_reach_the_other_in_order(
     two_servers: tuple[ServerProcess, ServerProcess],
 ) -> None:
     a, b = two_servers
-    board = create_board(a.url, "Twee processen")
-    room, code = board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(b.ws_url, room, board["facilitator_token"])
-    screen = await RoomClient.screen(b.ws_url, room, code)
-    phones_a = [await RoomClient.join(a.ws_url, room, code, f"A{i}") for i in range(3)]
-    phones_b = [await RoomClient.join(b.ws_url, room, code, f"B{i}") for i in range(3)]
+    on_a = Board.create(a, "Twee processen")
+    on_b = on_a.via(b)
+    facilitator = await on_b.facilitator()
+    screen = await on_b.screen()
+    phones_a = [await on_a.join(f"A{i}") for i in range(3)]
+    phones_b = [await on_b.join(f"B{i}") for i in range(3)]
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
     writes = [
         p.do("add_note", id=f"{p.pid}-{n}", circle="inner", text=f"{p.pid} {n}")
@@ -49,11 +49,10 @@ async def test_sigkill_one_process_and_resume_on_the_other(
     two_servers: tuple[ServerProcess, ServerProcess],
 ) -> None:
     a, b = two_servers
-    board = create_board(a.url)
-    room, code = board["room_id"], board["join_code"]
-    facilitator = await RoomClient.facilitator(b.ws_url, room, board["facilitator_token"])
+    on_a = Board.create(a)
+    facilitator = await on_a.via(b).facilitator()
     await facilitator.do("change_phase", **{"from": "topic", "to": "inner_writing"})
-    writers = [Writer(await RoomClient.join(a.ws_url, room, code, f"W{i}"), i) for i in range(6)]
+    writers = [Writer(await on_a.join(f"W{i}"), i) for i in range(6)]
     stop = asyncio.Event()
     tasks = [asyncio.create_task(w.write(stop)) for w in writers]
     await facilitator.wait_for(lambda c: c.board is not None and c.board["counts"]["inner"] >= 40)
@@ -80,12 +79,12 @@ async def test_a_screen_counts_the_phones_online_and_typing_on_both_processes(
     two_servers: tuple[ServerProcess, ServerProcess],
 ) -> None:
     a, b = two_servers
-    board = create_board(a.url, "Wie is er?")
-    room, code = board["room_id"], board["join_code"]
-    screen = await RoomClient.screen(b.ws_url, room, code)
-    phones = [await RoomClient.join(a.ws_url, room, code, f"A{i}") for i in range(2)]
-    phones.append(await RoomClient.join(b.ws_url, room, code, "B0"))
-    facilitator = await RoomClient.facilitator(a.ws_url, room, board["facilitator_token"])
+    on_a = Board.create(a, "Wie is er?")
+    on_b = on_a.via(b)
+    screen = await on_b.screen()
+    phones = [await on_a.join(f"A{i}") for i in range(2)]
+    phones.append(await on_b.join("B0"))
+    facilitator = await on_a.facilitator()
     for viewer in (screen, facilitator, *phones):
         await viewer.wait_for(lambda c: c.presence == 3)
     await phones[0].close()

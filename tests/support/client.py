@@ -10,7 +10,8 @@ import asyncio
 import copy
 import itertools
 from collections.abc import Callable
-from typing import Any, ClassVar
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Protocol
 
 import httpx
 import orjson
@@ -308,3 +309,62 @@ class RoomClient:
     def texts(self) -> set[str]:
         assert self.board is not None
         return {n["text"] for n in self.board["notes"]}
+
+
+class Server(Protocol):
+    """Where a board is made (its HTTP address) and entered (its WebSocket address)."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def ws_url(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Board:
+    """A board made through a live server's HTTP API, and the ways into its room as clients."""
+
+    created: dict[str, Any]  # the API's answer: room_id, join_code, facilitator_token, links
+    ws_url: str
+
+    @classmethod
+    def create(cls, server: Server, topic: str = "Onze overdracht", **extra: Any) -> Board:
+        return cls(create_board(server.url, topic, **extra), server.ws_url)
+
+    @property
+    def room(self) -> str:
+        room: str = self.created["room_id"]
+        return room
+
+    @property
+    def code(self) -> str:
+        code: str = self.created["join_code"]
+        return code
+
+    @property
+    def token(self) -> str:
+        token: str = self.created["facilitator_token"]
+        return token
+
+    @property
+    def auth(self) -> dict[str, str]:
+        """The facilitator's header for the board's HTTP API."""
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def via(self, server: Server) -> Board:
+        """The same board, entered through another server process."""
+        return replace(self, ws_url=server.ws_url)
+
+    async def facilitator(self) -> RoomClient:
+        return await RoomClient.facilitator(self.ws_url, self.room, self.token)
+
+    async def screen(self) -> RoomClient:
+        return await RoomClient.screen(self.ws_url, self.room, self.code)
+
+    async def join(self, name: str = "") -> RoomClient:
+        return await RoomClient.join(self.ws_url, self.room, self.code, name)
+
+    async def phones(self, count: int, name: str = "Lid {}") -> list[RoomClient]:
+        """`count` participants joining at once, named after their number."""
+        return list(await asyncio.gather(*(self.join(name.format(i)) for i in range(count))))
