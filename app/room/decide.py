@@ -101,8 +101,9 @@ def _current_plan(state: RoomState, plan_id: str) -> Plan:
 def _own_note(state: RoomState, actor: Actor, nid: str) -> Note:
     pid = _participant_only(actor)
     note = _live_note(state, nid)
-    mine = duo.may_change_note(state, note, pid) if note.sheet else note.author == pid
-    if not mine:
+    if note.sheet is not None:
+        duo.check_note_change(state, note, pid)
+    elif note.author != pid:
         raise Rejected(ErrorCode.NOT_YOUR_NOTE)
     return note
 

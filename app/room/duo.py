@@ -53,9 +53,13 @@ def readable_sheets(state: RoomState, viewer: str | None) -> list[str]:
     return sorted(o for o in candidates if o in state.sheets and may_see_sheet(state, o, viewer))
 
 
-def may_change_note(state: RoomState, note: Note, pid: str) -> bool:
-    """A sheet's notes may be changed by whoever may read the sheet (not the room)."""
-    return note.sheet is not None and pid in audience(state, note.sheet)
+def check_note_change(state: RoomState, note: Note, pid: str) -> None:
+    """A sheet's notes may be changed by whoever may read the sheet (not the room), and only
+    while the duos work: from the closing on, the sheets are read-only like their other parts."""
+    if note.sheet is None or pid not in audience(state, note.sheet):
+        raise Rejected(ErrorCode.NOT_YOUR_NOTE)
+    if state.phase is not Phase.DUOS:
+        raise Rejected(ErrorCode.WRONG_PHASE, "duos work on their sheets in the duos phase")
 
 
 def on_delete(state: RoomState, note: Note) -> Events:

@@ -205,6 +205,18 @@ def test_both_partners_and_nobody_else_may_change_a_sheet_s_notes() -> None:
     room.do(P1, cmd.DeleteNote("s1"))
 
 
+def test_a_sheet_s_notes_are_read_only_from_the_closing_on() -> None:
+    room = duo_room()
+    room.do(P2, cmd.AddSheetNote("p1", "s1", Circle.INNER, "Geschreven"))
+    room.do(FACILITATOR, cmd.ChangePhase(Phase.DUOS, Phase.CLOSING))
+    assert room.refused(P2, cmd.EditNote("s1", "later")) is ErrorCode.WRONG_PHASE
+    assert room.refused(P1, cmd.DeleteNote("s1")) is ErrorCode.WRONG_PHASE
+    assert room.refused(P3, cmd.EditNote("s1", "no")) is ErrorCode.NOT_YOUR_NOTE
+    assert room.state.notes["s1"].text == "Geschreven" and room.state.notes["s1"].live
+    room.do(FACILITATOR, cmd.ChangePhase(Phase.CLOSING, Phase.DUOS))  # back to work: open again
+    room.do(P2, cmd.EditNote("s1", "Herschreven"))
+
+
 def test_only_the_interviewee_shares_their_own_sheet() -> None:
     room = duo_room()
     room.do(P2, cmd.SetActivity("p1", "Presenteren"))
