@@ -51,6 +51,13 @@ def error(code: ErrorCode, detail: str = "", cid: str | None = None) -> bytes:
     return encode(message)
 
 
+def _size_of(raw: str | bytes) -> int:
+    """A message's size in bytes as it was sent: a text frame is UTF-8 on the wire."""
+    if isinstance(raw, bytes) or raw.isascii():  # isascii() is a flag, not a scan
+        return len(raw)
+    return len(raw.encode())
+
+
 def _cid_of(raw: str | bytes) -> str | None:
     try:
         value = orjson.loads(raw)
@@ -143,7 +150,7 @@ async def serve(websocket: WebSocket, room_id: str, hub: RoomHub, settings: Sett
             raw = await _receive(websocket)
             if raw is None:
                 break
-            if len(raw) > limits.MAX_MESSAGE_BYTES:
+            if _size_of(raw) > limits.MAX_MESSAGE_BYTES:
                 connection.deliver(
                     error(ErrorCode.MESSAGE_TOO_LARGE, f"at most {limits.MAX_MESSAGE_BYTES} bytes")
                 )

@@ -54,6 +54,8 @@ async def last_error(client: RoomClient, count_before: int) -> str:
         ("[1, 2, 3]", "bad_message"),
         (f'{{"type": "hello", "v": {PROTOCOL_VERSION}, "role": "participant"}}', "bad_message"),
         ("x" * (limits.MAX_MESSAGE_BYTES + 1), "message_too_large"),
+        # The limit is in bytes as sent (UTF-8), not in characters: "é" takes two.
+        ("é" * (limits.MAX_MESSAGE_BYTES // 2 + 1), "message_too_large"),
     ],
 )
 async def test_malformed_messages_get_a_typed_error_and_lose_nothing(
