@@ -6,6 +6,7 @@ together in duos."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -15,8 +16,18 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, FloatRect, Locator, Page, Route, ViewportSize, expect
+from playwright.sync_api import (
+    Browser,
+    FloatRect,
+    Locator,
+    Page,
+    Route,
+    ViewportSize,
+    WebSocketRoute,
+    expect,
+)
 
+from tests.support.client import messages_of
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
     Facilitator,
@@ -381,6 +392,41 @@ def test_undo_merge_puts_the_note_back_on_the_circles(
         expect(board_svg(page).get_by_role("listitem", name=re.compile(merged))).to_be_visible()
     expect(notes.get_by_role("heading", name="Samengevoegde notities")).to_be_hidden()
     expect(notes.get_by_role("button", name=re.compile("^Samenvoegen ongedaan"))).to_have_count(0)
+
+
+# -- dot voting ------------------------------------------------------------------------------
+
+
+def test_the_dots_per_person_start_at_the_server_s_default_and_keep_to_its_maximum(
+    live_server: ServerProcess, laptop: Page, facilitator: Facilitator, board: Message
+) -> None:
+    """The page takes both numbers from the limits the server sends with its welcome (here
+    rewritten on the way, to tell them from the page's own fallbacks)."""
+    fill_board(live_server, board, facilitator, ["De overdracht is kort"], ["Elke maandag"], 1)
+    facilitator.change_phase("outer_reading", "step_forward")
+
+    def relay(route: WebSocketRoute) -> None:
+        server = route.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            found = messages_of(message)
+            for each in found:
+                each.get("limits", {}).update(
+                    DEFAULT_DOTS_PER_PARTICIPANT=4, MAX_DOTS_PER_PARTICIPANT=6
+                )
+            route.send(json.dumps(found if len(found) > 1 else found[0]))
+
+        server.on_message(from_server)
+
+    laptop.route_web_socket(re.compile(r"/ws/"), relay)
+    laptop.goto(board["facilitator_url"])
+    voting = controls(laptop).get_by_role("region", name="Stippen en keuze")
+    dots = voting.get_by_role("spinbutton", name="Stippen per persoon")
+    expect(dots).to_have_value("4")
+    expect(dots).to_have_attribute("max", "6")
+    dots.fill("9")
+    voting.get_by_role("button", name="Stippen zetten openen").click()
+    assert facilitator.wait_for(lambda b: b["voting"]["status"] == "open")["voting"]["dots"] == 6
 
 
 # -- the timer's writing lock ----------------------------------------------------------------

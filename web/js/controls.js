@@ -34,8 +34,6 @@ import {chimeWanted, setChimeWanted} from './chime.js';
 const MINUTES_KEY = 'cirkelbord.timer-minutes';
 const EXTEND_SECONDS = 60;
 const TIME_UP_EXTEND_SECONDS = 120;
-const DEFAULT_DOTS = 3;
-const MAX_DOTS = 10;
 
 /**
  * @typedef {{type: 'send', command: Record<string, any>}
@@ -363,12 +361,21 @@ export function createControls(container, {act}) {
   // -- voting ------------------------------------------------------------------------------
   const voting = section('ctl-voting');
   const voteStatus = el('p', {class: 'vote-status'});
-  const dotsInput = el('input', {type: 'number', min: 1, max: MAX_DOTS, step: 1, value: DEFAULT_DOTS, inputmode: 'numeric', class: 'minutes'});
+  const dotsInput = el('input', {type: 'number', min: 1, step: 1, inputmode: 'numeric', class: 'minutes'});
   const dotsField = labelled('', dotsInput);
+  let dotsTouched = false; // the facilitator's own number wins over the server's default
+  dotsInput.addEventListener('input', () => { dotsTouched = true; });
   const openVote = button(() => {
-    const dots = Math.min(MAX_DOTS, Math.max(1, Math.round(Number(dotsInput.value) || DEFAULT_DOTS)));
+    const {fallback, max} = dotBounds();
+    const dots = Math.min(max, Math.max(1, Math.round(Number(dotsInput.value) || fallback)));
     send({type: 'open_voting', dots});
   }, {variant: 'primary'});
+
+  /** The server's default and most dots per person (its limits, sent with welcome). */
+  function dotBounds() {
+    const limits = state?.limits;
+    return {fallback: limits?.DEFAULT_DOTS_PER_PARTICIPANT ?? 3, max: limits?.MAX_DOTS_PER_PARTICIPANT ?? 10};
+  }
   const closeVote = button(() => send({type: 'close_voting'}), {variant: 'primary'});
   const rankTitle = el('h3', {class: 'ctl-subtitle'});
   const rankList = el('ol', {class: 'rank-list'});
@@ -892,7 +899,10 @@ export function createControls(container, {act}) {
 
   function renderVoting(board) {
     setText(voting.heading, t('screen.controls.voting'));
-    const v = board.voting || {status: 'not_started', dots: DEFAULT_DOTS, cast: 0, voters: 0};
+    const {fallback, max} = dotBounds();
+    const v = board.voting || {status: 'not_started', dots: fallback, cast: 0, voters: 0};
+    setAttr(dotsInput, 'max', String(max));
+    if (!dotsTouched && dotsInput.value !== String(fallback)) dotsInput.value = String(fallback);
     const open = v.status === 'open';
     let status;
     if (open) status = t('screen.voting.open', {dots: v.dots, voters: v.voters, cast: v.cast});
