@@ -1,4 +1,8 @@
-"""Every limit the server enforces, as a named constant. Each one has a test that crosses it."""
+"""Every limit of the room, as a named constant; the welcome tells each client the numbers.
+
+Each one has a test that crosses it. The transport's own (how long a new connection may take
+to say hello) live with the endpoint in app/realtime.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ everything acknowledged is still there."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import orjson
 import pytest
@@ -11,9 +12,11 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 from websockets.typing import Origin
 
+from app.realtime import endpoint
 from app.realtime.protocol import PROTOCOL_VERSION, CloseCode
 from app.room import limits
 from tests.support.client import Board, RoomClient, create_board, messages_of
+from tests.support.in_process import screen_socket, serving
 from tests.support.server import ServerProcess
 
 
@@ -225,3 +228,15 @@ async def test_foreign_origin_is_refused(live_server: ServerProcess) -> None:
             ).decode()
         )
         assert messages_of(await ws.recv())[0]["code"] == "bad_credentials"
+
+
+async def test_a_connection_that_never_says_hello_is_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(endpoint, "HELLO_TIMEOUT_SECONDS", 0.3)
+    async with serving(tmp_path) as (_server, app, origin, board):
+        async with screen_socket(origin, board) as silent:
+            async with asyncio.timeout(5):
+                await silent.wait_closed()
+            assert (silent.close_code, silent.close_reason) == (CloseCode.BAD_HELLO, "no hello")
+        assert not app.state.hub.rooms.get(board["room_id"]), "the silent socket was let in"

@@ -8,29 +8,21 @@ upgrade of uvicorn or a configuration change turns the fast path off.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import weakref
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
-import uvicorn
 import websockets
-from fastapi import FastAPI
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from websockets.typing import Origin
 
-from app.cli import server_config
-from app.config import Settings
-from app.main import create_app
 from app.realtime.connection import Connection
 from app.realtime.protocol import PROTOCOL_VERSION
 from app.realtime.wire import Inbox
-from tests.support.services import free_port
+from tests.support.in_process import screen_socket, serving
 
 
 async def _read_until(ws: websockets.ClientConnection, kind: str, seen: set[str]) -> None:
@@ -40,47 +32,6 @@ async def _read_until(ws: websockets.ClientConnection, kind: str, seen: set[str]
         seen |= {m["type"] for m in (frame if isinstance(frame, list) else [frame])}
 
 
-@contextlib.asynccontextmanager
-async def serving(
-    tmp_path: Path, *, compression: bool = False
-) -> AsyncIterator[tuple[uvicorn.Server, FastAPI, str, Any]]:
-    """The app under `server_config()` in this process (with per-message compression offered
-    if `compression`); yields server, app, origin and a board."""
-    port = free_port()
-    origin = f"http://127.0.0.1:{port}"
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'direct.sqlite3'}",
-        port=port,
-        public_url=origin,
-        allowed_origins=[origin],
-        log_level="warning",
-    )
-    app = create_app(settings)
-    config = server_config(app, settings)
-    config.ws_per_message_deflate = compression
-    server = uvicorn.Server(config)
-    serving = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(30):
-            while not server.started:  # noqa: ASYNC110 - uvicorn offers no event for it
-                await asyncio.sleep(0.05)
-        async with httpx.AsyncClient(base_url=origin, headers={"Origin": origin}) as http:
-            board = (await http.post("/api/boards", json={"topic": "Samen"})).json()
-        yield server, app, origin, board
-    finally:
-        server.should_exit = True
-        await serving
-
-
-def _screen(origin: str, board: Any, compression: str | None = None) -> Any:
-    port = origin.rsplit(":", 1)[1]
-    return websockets.connect(
-        f"ws://127.0.0.1:{port}/ws/{board['room_id']}",
-        origin=Origin(origin),
-        compression=compression,
-    )
-
-
 async def _hello(ws: websockets.ClientConnection, board: Any, kinds: set[str]) -> None:
     hello = {"type": "hello", "v": PROTOCOL_VERSION, "role": "screen"}
     await ws.send(orjson.dumps({**hello, "code": board["join_code"]}).decode())
@@ -88,7 +39,10 @@ async def _hello(ws: websockets.ClientConnection, board: Any, kinds: set[str]) -
 
 
 async def test_serve_configuration_writes_frames_straight_to_the_transport(tmp_path: Path) -> None:
-    async with serving(tmp_path) as (server, app, origin, board), _screen(origin, board) as ws:
+    async with (
+        serving(tmp_path) as (server, app, origin, board),
+        screen_socket(origin, board) as ws,
+    ):
         kinds: set[str] = set()
         await _hello(ws, board, kinds)
         viewers = app.state.hub.rooms[board["room_id"]].viewers
@@ -124,7 +78,7 @@ async def test_a_closed_connection_is_freed_without_the_garbage_collector(tmp_pa
         gc.collect()
         gc.disable()
         try:
-            async with _screen(origin, board) as ws:
+            async with screen_socket(origin, board) as ws:
                 await _hello(ws, board, set())
                 [viewer] = app.state.hub.rooms[board["room_id"]].viewers
                 [protocol] = [
@@ -183,7 +137,7 @@ async def test_with_compression_messages_take_the_asgi_road_and_arrive_the_same(
     connection that negotiated it sends through ASGI, in pieces or not."""
     async with (
         serving(tmp_path, compression=True) as (_server, app, origin, board),
-        _screen(origin, board, compression="deflate") as ws,
+        screen_socket(origin, board, compression="deflate") as ws,
     ):
         hello = {"type": "hello", "v": PROTOCOL_VERSION, "role": "participant", "name": "Ann"}
         await ws.send(orjson.dumps({**hello, "code": board["join_code"]}).decode())
