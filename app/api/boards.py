@@ -89,7 +89,7 @@ async def board_summary(
     settings: SettingsDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> dict[str, Any]:
-    """What the board holds now, as the shared screen sees it, and when it will be deleted.
+    """What the board holds now, as the facilitator sees it, and when it will be deleted.
 
     `deletes_at` (ISO 8601, UTC): the retention period after the board's last activity; any
     change on the board moves it on.

@@ -407,10 +407,10 @@ SERVER_TYPES: Final[tuple[str, ...]] = (
 class CloseCode:
     """WebSocket close codes the server uses; a client reconnects after the ones marked so."""
 
-    GOING_AWAY: Final = 1001  # server restarting: reconnect and resume
+    GOING_AWAY: Final = 1001  # ended without a more specific code: reconnect and resume
     MESSAGE_TOO_BIG: Final = 1009  # frame larger than MAX_FRAME_BYTES
     SERVICE_RESTART: Final = 1012  # sent by uvicorn when the server stops (SIGTERM): resume
-    TRY_AGAIN_LATER: Final = 1013  # fell behind (send queue full) or overloaded: resume
+    TRY_AGAIN_LATER: Final = 1013  # fell behind (send queue full): resume
     BAD_HELLO: Final = 4400  # first message was not a valid hello: fix the client
     BAD_CREDENTIALS: Final = 4401  # token or code wrong: ask the user again
     UNKNOWN_ROOM: Final = 4404  # the board does not exist (deleted or expired)

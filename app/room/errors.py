@@ -5,8 +5,9 @@ Hierarchy::
     Exception
     └── Rejected(code, detail)     raised by decide(); the state is untouched
 
-Transport-level problems (bad JSON, oversized frames, rate limits) use the same codes so that a
-client has one table to read; they are raised by the adapters, never by the core.
+Transport-level problems (bad JSON, messages over MAX_MESSAGE_BYTES, rate limits) use the same
+codes so that a client has one table to read; they are raised by the adapters, never by the core.
+A frame over MAX_FRAME_BYTES gets no code: the socket is closed with 1009.
 """
 
 from __future__ import annotations

@@ -1,13 +1,13 @@
 """`replace()`: `dataclasses.replace` for the room's records, in less than half the time.
 
 The room's state is frozen dataclasses, and applying an event makes new ones with a few fields
-changed: `RoomState` has 33 fields, and applying an event replaces it twice (and the note it
-changes once). `dataclasses.replace` walks the fields anew on every call, checks each one's kind
-and hands every value to `__init__` by keyword: about 10 µs for a `RoomState` on the reference
-machine. Here the values are read with one `operator.attrgetter`, made once per class, and
-handed to the same `__init__` by position: about 4 µs. A class with a field that `__init__` does
-not take is left to `dataclasses.replace`. The type checker sees `dataclasses.replace` itself,
-which it checks field by field.
+changed: `RoomState` has a few dozen fields, and applying an event replaces it twice (and the
+note it changes once). `dataclasses.replace` walks the fields anew on every call, checks each
+one's kind and hands every value to `__init__` by keyword: about 10 µs for a `RoomState` on the
+reference machine. Here the values are read with one `operator.attrgetter`, made once per class,
+and handed to the same `__init__` by position: about 4 µs. A class with a field that `__init__`
+does not take is left to `dataclasses.replace`. The type checker sees `dataclasses.replace`
+itself, which it checks field by field.
 """
 
 from __future__ import annotations

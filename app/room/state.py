@@ -1,7 +1,7 @@
 """The room's state: frozen values, replaced (never mutated) by apply().
 
-A room is one board in one meeting. Its state is the fold of its events, so everything here
-must be derivable from the event log alone.
+A room is one board, with every meeting held on it (the first and its follow-ups). Its state is
+the fold of its events, so everything here must be derivable from the event log alone.
 """
 
 from __future__ import annotations

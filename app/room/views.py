@@ -2,21 +2,26 @@
 
 Theory of operation
 -------------------
-There are two kinds of viewer: the board (facilitator and shared screen, `pid=None`) and a
-participant (`pid`). Before its circle is revealed, a note's text, length and timestamps exist
-only in its author's messages; everyone else learns just how many notes each circle holds.
-After the reveal a note looks the same to everyone, so it is encoded once for the whole room.
-Votes are anonymous on every board: the room sees a tally after voting closes, each participant
-sees only their own dots. On an anonymous board no author name is ever rendered.
+There are three audiences: the facilitator (`pid=None`), who also gets the names on an
+anonymous board and the reflections' texts; a read-only screen (`ROOM_VIEWER`, `""`), which
+sees what any participant sees of the room; and a participant (`pid`), who sees that plus their
+own hidden notes, dots and answers (`me`). Before its circle is revealed, a note's text, length
+and timestamps exist only in its author's messages; everyone else learns just how many notes
+each circle holds. After the reveal a note looks the same to everyone, so it is encoded once for
+the whole room. Votes are anonymous on every board: the room sees a tally after voting closes,
+each participant sees only their own dots. On an anonymous board no author name is ever
+rendered.
 
 On a duo board every interviewee's sheet (activity, notes, chosen item, small step) goes only
 to the readers duo.may_see_sheet() allows: the owner and their duo partner, or everyone once the
 owner shares it; sheet notes never appear in `notes` or `counts`. Everyone, the facilitator and
 the screens included, gets the duos' progress (duo_views.py), which carries no words and no names.
 
-`render(state, event)` gives a Delivery: the operations everyone gets, and per-participant
-overrides where a participant must see more (their own hidden notes, their own dots). Events
-that reshape the room (phase changes, reopened voting) ask each viewer to take a fresh snapshot.
+`render(state, event)` gives a Delivery: the operations everyone gets, per-participant
+overrides where a participant must see more (their own hidden notes, their own dots), and the
+facilitator's own where the facilitator sees more (names on an anonymous board, a reflection's
+texts). Events that reshape the room (phase changes, reopened voting) ask each viewer to take a
+fresh snapshot.
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ class Delivery:
 
     everyone: list[Op]
     personal: Mapping[str, list[Op]] = field(default_factory=dict)
-    board: list[Op] | None = None  # for the facilitator and the screen, when they see more
+    board: list[Op] | None = None  # for the facilitator, when the facilitator sees more
 
     @property
     def needs_snapshot(self) -> bool:
@@ -345,7 +350,9 @@ def _order(view: View) -> int:
 
 
 def board_snapshot(state: RoomState, notes: list[View] | None = None) -> View:
-    """What the facilitator and the shared screen see: the room as everyone may see it.
+    """What the facilitator sees: the room as everyone may see it, with the names on an
+    anonymous board and the reflections' texts. A screen's and a participant's snapshots are
+    made from it (`extend_for`).
 
     `notes`: the "notes" of an earlier snapshot of this room, when nothing they show changed
     since (the caller knows; a participant joining changes no note).

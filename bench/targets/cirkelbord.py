@@ -1,4 +1,4 @@
-"""Adapter for the Cirkelbord server, written from docs/protocol.md (version 1).
+"""Adapter for the Cirkelbord server, written from docs/protocol.md (version 3).
 
 What is measured as "a note fanned out to the room": a participant edits its own
 note after the inner circle was revealed (``edit_note``), which the server
