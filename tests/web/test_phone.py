@@ -238,6 +238,61 @@ def test_notes_written_offline_are_saved_exactly_once(
     assert facilitator.board["counts"]["inner"] == 3
 
 
+def test_a_note_sent_offline_that_arrives_after_its_circle_closed_is_shown_not_lost(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    """Ann added a note in a tunnel; the facilitator moved on before her phone was back, so the
+    server refused it. It stays on her phone, said so, until the circle opens again."""
+    facilitator.change_phase("topic", "inner_writing")
+    context = phone_context()
+    page = context.new_page()
+    join(page, live_server, board)
+    context.set_offline(True)
+    expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
+    write_note(page, "inner", "Geschreven in de tunnel")
+    expect_note(page, "Geschreven in de tunnel", SENDING)
+    facilitator.change_phase("inner_writing", "inner_reading")
+    context.set_offline(False)
+
+    unsent = page.get_by_role("region", name="Niet geplakt")
+    expect(unsent).to_contain_text("Geschreven in de tunnel")
+    expect(unsent).to_contain_text("Deze notitie kwam pas aan toen de binnencirkel al dicht was.")
+    assert facilitator.settle()["counts"]["inner"] == 0
+
+    # The circle opens again: the note is under my notes, to send again.
+    facilitator.change_phase("inner_reading", "inner_writing")
+    expect(unsent).to_be_hidden()
+    page.get_by_role("button", name="Opnieuw proberen").click()
+    expect_note(page, "Geschreven in de tunnel", SAVED)
+    assert facilitator.wait_for(lambda b: b["counts"]["inner"] == 1)
+
+
+def test_a_refused_note_can_be_thrown_away_while_its_circle_is_closed(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+) -> None:
+    facilitator.change_phase("topic", "inner_writing")
+    context = phone_context()
+    page = context.new_page()
+    join(page, live_server, board)
+    context.set_offline(True)
+    expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
+    write_note(page, "inner", "Toch maar niet")
+    facilitator.change_phase("inner_writing", "inner_reading")
+    context.set_offline(False)
+    unsent = page.get_by_role("region", name="Niet geplakt")
+    expect(unsent).to_contain_text("Toch maar niet")
+    unsent.get_by_role("button", name="Weggooien").click()
+    expect(unsent).to_be_hidden()
+    facilitator.change_phase("inner_reading", "inner_writing")
+    expect(page.get_by_text("Toch maar niet")).to_have_count(0)
+
+
 def phone_with_a_saved_note(
     server: ServerProcess, phone_context: PhoneFactory, text: str
 ) -> tuple[Message, Page]:

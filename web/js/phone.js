@@ -216,7 +216,7 @@ function startRoom(roomId, code, name) {
   let draftMeeting = null; // the meeting whose drafts the form and the unsent card read
   const draftKey = (circle) => KEY.draft(roomId, draftMeeting ?? 1, circle);
   const compose = createCompose({onSubmit: actions.addNote, draftKey, onTyping: () => socket.signal({type: 'writing'})});
-  const unsent = createUnsent({draftKey});
+  const unsent = createUnsent({draftKey, onDiscardRefused: actions.discardFailed});
   const mine = {inner: createMineSection('inner'), outer: createMineSection('outer')};
   const revealed = {inner: createCircleSection('inner'), outer: createCircleSection('outer')};
   const voting = createVoting({actions});
@@ -367,7 +367,7 @@ function startRoom(roomId, code, name) {
     }
     else compose.close();
     if (duoBoard) unsent.root.hidden = true;
-    else unsent.update(circle);
+    else unsent.update(circle, myNotes(state).filter((n) => n.pendingAdd && n.failedType === 'add_note'));
     if (show.mineInner) mine.inner.update(state);
     if (show.mineOuter) mine.outer.update(state);
     if (show.revealedInner) revealed.inner.update(state, {expanded: phaseChanged ? phase === 'inner_reading' : undefined});
