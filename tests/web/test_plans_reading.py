@@ -32,7 +32,6 @@ def test_the_facilitator_reads_the_plans_aloud_with_the_keyboard(
     wall.goto(board["facilitator_url"])
     reader = wall.locator(".reader-card")
     expect(wall.get_by_text("Notulen in de chat").first).to_be_visible()
-    wall.evaluate("document.activeElement.blur()")
     wall.keyboard.press("ArrowRight")
     expect(reader.get_by_text("1 / 2", exact=True)).to_be_visible()
     expect(reader).to_contain_text("Notulen in de chat")

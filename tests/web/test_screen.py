@@ -225,7 +225,6 @@ def test_a_whole_meeting_on_the_shared_screen(
     expect(phones["Ann"].get_by_text(INNER["Bram"][0])).to_be_visible()
     expect(phones["Cem"].get_by_text(INNER["Ann"][0])).to_be_visible()
 
-    screen.evaluate("document.activeElement.blur()")
     screen.keyboard.press("ArrowRight")
     reader = screen.locator(".reader-card")
     expect(reader.get_by_text("1 / 4", exact=True)).to_be_visible()
@@ -303,6 +302,33 @@ def test_a_whole_meeting_on_the_shared_screen(
             assert all(word in markdown for word in re.findall(r"\w+", text)), text
     assert "weekstart" in markdown
     assert_fits_the_window(screen)
+
+
+def test_space_after_clicking_the_next_step_reads_the_first_note_not_the_step_after(
+    live_server: ServerProcess, board: Message, facilitator: Facilitator, wall: Page
+) -> None:
+    """The facilitator clicks "Volgende stap" with the mouse, then reads aloud with Space: the
+    clicked button keeps the focus, and Space must not press it again."""
+    outer = ["Elke maandag plannen we de week", "We geven vaker een compliment"]
+    fill_board(live_server, board, facilitator, ["De overdracht is kort"], outer, 2)
+    facilitator.change_phase("outer_reading", "outer_writing")
+    wall.goto(board["facilitator_url"])
+    next_step(wall, "Buitencirkel voorlezen")
+    reader = wall.locator(".reader-card")
+    for shown in ("1 / 2", "2 / 2"):
+        wall.keyboard.press("Space")
+        expect(reader.get_by_text(shown, exact=True)).to_be_visible()
+    expect(wall.get_by_role("heading", level=1, name="Buitencirkel voorlezen")).to_be_visible()
+    assert facilitator.settle()["phase"] == "outer_reading"
+
+    # Reached with the keyboard, the button is the button: Space takes the next step.
+    step = controls(wall).get_by_role("button", name="Volgende stap: Stap voorwaarts →")
+    step.focus()
+    wall.keyboard.press("Tab")
+    wall.keyboard.press("Shift+Tab")
+    expect(step).to_be_focused()
+    wall.keyboard.press("Space")
+    expect(wall.get_by_role("heading", level=1, name="Stap voorwaarts")).to_be_visible()
 
 
 # -- 2. 150 notes on one screen --------------------------------------------------------------

@@ -10,12 +10,17 @@ import {noteById, readingPosition, stepReading} from './screen-model.js';
 const NEXT_KEYS = new Set(['ArrowRight', 'PageDown', ' ', 'Spacebar']);
 const PREVIOUS_KEYS = new Set(['ArrowLeft', 'PageUp']);
 
-/** Keys typed into a field belong to the field; Space and Enter on a button press the button. */
-function ownsKey(target, key) {
+/**
+ * Keys typed into a field belong to the field; Space and Enter on a button press the button,
+ * when the keyboard brought the focus there. A button clicked with the mouse keeps the focus
+ * too ("Volgende stap" right before reading aloud): Space is then the reader's next note, not
+ * that button again.
+ */
+function ownsKey(target, key, focusedByPointer) {
   if (!(target instanceof Element)) return false;
   if (target.closest('input, textarea, select, [contenteditable="true"]')) return true;
   if ((key === ' ' || key === 'Spacebar' || key === 'Enter') && target.closest('button, a, summary, [role="button"]')) {
-    return true;
+    return !focusedByPointer || key === 'Enter';
   }
   return false;
 }
@@ -27,9 +32,12 @@ function ownsKey(target, key) {
  * @param {(target: string|null) => void} show
  */
 export function bindReaderKeys(getBoard, show) {
+  let focusedByPointer = false;
+  const onPointer = () => { focusedByPointer = true; };
+  const onFocusKey = (event) => { if (event.key === 'Tab') focusedByPointer = false; };
   function onKey(event) {
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (ownsKey(event.target, event.key)) return;
+    if (ownsKey(event.target, event.key, focusedByPointer)) return;
     const board = getBoard();
     if (!board) return;
     let direction = 0;
@@ -45,8 +53,14 @@ export function bindReaderKeys(getBoard, show) {
     event.preventDefault();
     if (target !== undefined) show(target);
   }
+  document.addEventListener('pointerdown', onPointer, true);
+  document.addEventListener('keydown', onFocusKey, true);
   document.addEventListener('keydown', onKey);
-  return () => document.removeEventListener('keydown', onKey);
+  return () => {
+    document.removeEventListener('pointerdown', onPointer, true);
+    document.removeEventListener('keydown', onFocusKey, true);
+    document.removeEventListener('keydown', onKey);
+  };
 }
 
 /**
