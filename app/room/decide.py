@@ -105,6 +105,9 @@ def _own_note(state: RoomState, actor: Actor, nid: str) -> Note:
         duo.check_note_change(state, note, pid)
     elif note.author != pid:
         raise Rejected(ErrorCode.NOT_YOUR_NOTE)
+    elif note.meeting != state.meeting:
+        # The history of a board: what an earlier meeting wrote stays as it was written.
+        raise Rejected(ErrorCode.WRONG_PHASE, "a note of an earlier meeting stays as it was")
     return note
 
 
@@ -285,8 +288,10 @@ def _(c: cmd.AddNote, s: RoomState, a: Actor, now: int) -> Events:
     if nid in s.notes or nid in s.plans:
         # Plans share the id space of notes: the "now reading" marker points at either.
         raise Rejected(ErrorCode.NOTE_EXISTS)
-    if s.live_notes_of(pid) >= limits.MAX_NOTES_PER_PARTICIPANT:
-        raise Rejected(ErrorCode.TOO_MANY_NOTES, f"at most {limits.MAX_NOTES_PER_PARTICIPANT}")
+    if s.live_notes_in_meeting(pid) >= limits.MAX_NOTES_PER_PARTICIPANT:
+        raise Rejected(
+            ErrorCode.TOO_MANY_NOTES, f"at most {limits.MAX_NOTES_PER_PARTICIPANT} a meeting"
+        )
     return [ev.NoteAdded(nid, pid, c.circle, text)]
 
 

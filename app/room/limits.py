@@ -15,7 +15,7 @@ MAX_PAIR_CODE: Final = 12
 
 # Notes and texts (counted in characters after trimming surrounding white space)
 MAX_NOTE_LENGTH: Final = 280
-MAX_NOTES_PER_PARTICIPANT: Final = 50
+MAX_NOTES_PER_PARTICIPANT: Final = 50  # in one meeting (its rounds together)
 MAX_TOPIC_LENGTH: Final = 200
 MAX_NAME_LENGTH: Final = 40
 MAX_PLAN_FIELD_LENGTH: Final = 280

@@ -310,8 +310,9 @@ class RoomState:
         """The notes `pid` wrote, in writing order (every round, deleted ones too)."""
         return [self.notes[nid] for nid in self.written.get(pid, ())]
 
-    def live_notes_of(self, pid: str) -> int:
-        return sum(1 for n in self.notes_of(pid) if n.live)
+    def live_notes_in_meeting(self, pid: str) -> int:
+        """How many notes `pid` has in the current meeting (both rounds; deleted ones not)."""
+        return sum(1 for n in self.notes_of(pid) if n.live and n.meeting == self.meeting)
 
     def counts(self) -> dict[Circle, int]:
         """How many notes each circle holds in the current round (deleted ones and a duo

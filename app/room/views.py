@@ -277,7 +277,10 @@ def me_view(state: RoomState, pid: str) -> View | None:
         "notes": [
             n.nid
             for n in state.notes_of(pid)
-            if n.live and n.sheet is None and state.in_current_round(n)
+            if n.live
+            and n.sheet is None
+            and state.in_current_round(n)
+            and n.meeting == state.meeting
         ],
         "plans": [
             p.plan_id

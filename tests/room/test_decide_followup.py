@@ -7,7 +7,7 @@ import pytest
 from app.room import commands as cmd
 from app.room import events as ev
 from app.room.errors import ErrorCode
-from app.room.limits import MAX_MEETINGS_PER_BOARD
+from app.room.limits import MAX_MEETINGS_PER_BOARD, MAX_NOTES_PER_PARTICIPANT
 from app.room.state import Circle, Phase, PlanMode, PlanStatus, Variant, VotingStatus
 from app.room.views import snapshot_for
 from tests.room.helpers import FACILITATOR, P1, P2, P3, SCREEN, Room
@@ -70,6 +70,31 @@ def test_a_follow_up_keeps_everything_and_starts_voting_afresh(follow_up: Room) 
         None,
     )
     assert state.timer is None and state.reading is None
+
+
+def test_an_earlier_meeting_s_notes_stay_as_they_were_written(follow_up: Room) -> None:
+    """The history of the board: in a follow-up, the first meeting's notes are read-only for
+    their authors, and no longer count as their notes of this meeting."""
+    assert follow_up.refused(P1, cmd.EditNote("o1", "rewritten later")) is ErrorCode.WRONG_PHASE
+    assert follow_up.refused(P1, cmd.DeleteNote("o1")) is ErrorCode.WRONG_PHASE
+    assert follow_up.refused(P2, cmd.DeleteNote("o1")) is ErrorCode.NOT_YOUR_NOTE
+    assert (
+        follow_up.state.notes["o1"].text != "rewritten later" and follow_up.state.notes["o1"].live
+    )
+    assert snapshot_for(follow_up.state, "p1")["me"]["notes"] == []
+    follow_up.go(Phase.INNER_WRITING)
+    follow_up.note(P1, "new")
+    follow_up.do(P1, cmd.EditNote("new", "this meeting's own note"))
+    assert snapshot_for(follow_up.state, "p1")["me"]["notes"] == ["new"]
+
+
+def test_the_most_notes_a_person_writes_counts_per_meeting(follow_up: Room) -> None:
+    follow_up.go(Phase.INNER_WRITING)
+    for i in range(MAX_NOTES_PER_PARTICIPANT):
+        follow_up.note(P1, f"m2-{i}")
+    assert follow_up.refused(P1, cmd.AddNote("one-more", Circle.INNER, "x")) is (
+        ErrorCode.TOO_MANY_NOTES
+    )
 
 
 def test_a_follow_up_comes_after_the_step_forward() -> None:

@@ -118,7 +118,7 @@ def test_a_deleted_note_frees_its_place_under_the_maximum(room: Room) -> None:
     room.do(P1, cmd.DeleteNote("n0"))
 
     room.do(P1, cmd.AddNote("one-more", Circle.INNER, "x"))
-    assert room.state.live_notes_of("p1") == MAX_NOTES_PER_PARTICIPANT
+    assert room.state.live_notes_in_meeting("p1") == MAX_NOTES_PER_PARTICIPANT
 
 
 def test_a_note_id_is_used_once(room: Room) -> None:
@@ -170,7 +170,7 @@ def test_delete_leaves_a_tombstone_and_a_later_edit_is_refused(room: Room) -> No
     tombstone = room.state.notes["n1"]
     assert tombstone.deleted
     assert tombstone.text == ""
-    assert room.state.live_notes_of("p1") == 0
+    assert room.state.live_notes_in_meeting("p1") == 0
     assert room.refused(P1, cmd.EditNote("n1", "it is back")) is ErrorCode.UNKNOWN_NOTE
     assert room.refused(P1, cmd.DeleteNote("n1")) is ErrorCode.UNKNOWN_NOTE
 
