@@ -146,10 +146,16 @@ def scale_lines(scale: ScaleResult, language: str, t: Labels) -> list[Line]:
 def circle_blocks(summary: Summary, circle: Circle, t: Labels) -> list[Block]:
     blocks: list[Block] = [Heading(2, t(f"export.{circle.value}"))]
     groups = summary.by_round(circle)
-    several = len(summary.rounds) > 1
+    # Rounds get a heading of their own when there were several, or when the notes come from a
+    # round whose topic was not the title's (a round II that started, then was left unread).
+    titled = summary.topics_differ
+    several = len(summary.rounds) > 1 or titled
     dots = circle is Circle.OUTER
     for group in groups:
-        if several:
+        topic = summary.topic_of(group.round)
+        if several and titled and topic:
+            blocks.append(Heading(3, fill(t("summary.round_topic"), n=group.round, topic=topic)))
+        elif several:
             blocks.append(Heading(3, fill(t("summary.round"), n=group.round)))
         blocks.append(Bullets(tuple(note_line(n, t, dots=dots) for n in group.notes)))
     if not groups:

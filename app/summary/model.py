@@ -107,6 +107,16 @@ class Summary:
     meeting: int = 1
     moved_inward: tuple[SummaryNote, ...] = ()
     """Outer items that moved into the inner circle during this meeting."""
+    round_topics: tuple[tuple[int, str], ...] = ()
+    """The topic of each round in `rounds` (`topic` is the round on the circles now)."""
+
+    def topic_of(self, round_number: int) -> str:
+        return dict(self.round_topics).get(round_number, self.topic)
+
+    @property
+    def topics_differ(self) -> bool:
+        """Whether a round of the notes had another topic than the title's."""
+        return any(self.topic_of(r) != self.topic for r in self.rounds)
 
     @property
     def rounds(self) -> tuple[int, ...]:
@@ -173,6 +183,9 @@ def build_summary(state: RoomState, day: date | None = None) -> Summary:
         scale=scale,
         meeting=state.meeting,
         moved_inward=tuple(n for n in inner if state.notes[n.nid].inward_meeting == state.meeting),
+        round_topics=tuple(
+            (r, _topic_of_round(state, r)) for r in sorted({n.round for n in (*inner, *outer)})
+        ),
     )
 
 
@@ -185,3 +198,11 @@ def _chosen(state: RoomState, on_board: dict[str, SummaryNote]) -> SummaryNote |
         merged = state.notes.get(nid)
         nid = merged.merged_into if merged is not None and not merged.deleted else None
     return on_board.get(nid) if nid is not None else None
+
+
+def _topic_of_round(state: RoomState, round_number: int) -> str:
+    """The round's topic: the current one's, or the last an earlier round of that number had."""
+    if round_number == state.round:
+        return state.topic
+    past = (r.topic for r in reversed(state.past_rounds) if r.round == round_number)
+    return next(past, state.topic)

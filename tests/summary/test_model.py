@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from app.room.state import Circle, Language, PlanStatus, RoomState, ScaleStatus
+from app.room.state import Circle, Language, PlanStatus, RoomState, RoundRecord, ScaleStatus
 from app.summary import build_summary, to_markdown
 from app.summary.document import step_details
 from app.summary.model import NextStep
@@ -26,6 +26,7 @@ from tests.summary.boards import (
 )
 
 GONE = (HIDDEN, DELETED, MERGED, UNREVEALED)
+FIRST_TOPIC = "Samenwerking in het team"
 
 
 def texts(state: RoomState) -> list[str]:
@@ -86,6 +87,28 @@ def test_notes_are_grouped_by_round_when_there_was_more_than_one() -> None:
         build_summary(meeting(extra=later, language=Language.EN), DAY), labels("en")
     )
     assert "### Round 2" in english
+
+
+def test_a_round_with_another_topic_than_the_title_is_named_with_its_topic() -> None:
+    """Round II started on a new topic and went to the closing unread: the summary's title is
+    round II's topic, and the circles it lists are round I's, so they say which topic."""
+    first = RoundRecord(meeting=1, round=1, topic=FIRST_TOPIC, chosen="o1", tally={})
+    unread = [note("i3", Circle.INNER, "Nog niet gelezen", 0, round=2, revealed=False)]
+    state = meeting(extra=unread, round=2, topic="Rust in de planning", past_rounds=(first,))
+    summary = build_summary(state, DAY)
+    assert summary.topic == "Rust in de planning" and summary.rounds == (1,)
+    markdown = to_markdown(summary, labels())
+    assert markdown.startswith("# Rust in de planning")
+    inner_part = markdown.split("## Binnencirkel")[1].split("## Buitencirkel")[0]
+    assert re.search(rf"### Ronde 1: {FIRST_TOPIC}\n\n- We beginnen op tijd", inner_part)
+
+    # Both rounds read: each under its own topic.
+    read = [note("i3", Circle.INNER, "Tweede ronde binnen", 0, round=2)]
+    state = meeting(extra=read, round=2, topic="Rust in de planning", past_rounds=(first,))
+    markdown = to_markdown(build_summary(state, DAY), labels("en"))
+    assert (
+        f"### Round 1: {FIRST_TOPIC}" in markdown and "### Round 2: Rust in de planning" in markdown
+    )
 
 
 def test_the_chosen_item_follows_a_merge_and_vanishes_with_its_note() -> None:
