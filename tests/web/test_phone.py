@@ -238,6 +238,30 @@ def test_notes_written_offline_are_saved_exactly_once(
     assert facilitator.board["counts"]["inner"] == 3
 
 
+def sent_after_the_circle_closed(
+    server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+    text: str,
+) -> tuple[Page, Locator]:
+    """Ann adds `text` to the inner circle without a network; the facilitator closes the circle
+    before she is back. Returns her page and its card of notes not added, showing the note."""
+    facilitator.change_phase("topic", "inner_writing")
+    context = phone_context()
+    page = context.new_page()
+    join(page, server, board)
+    context.set_offline(True)
+    expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
+    write_note(page, "inner", text)
+    expect_note(page, text, SENDING)
+    facilitator.change_phase("inner_writing", "inner_reading")
+    context.set_offline(False)
+    unsent = page.get_by_role("region", name="Niet geplakt")
+    expect(unsent).to_contain_text(text)
+    return page, unsent
+
+
 def test_a_note_sent_offline_that_arrives_after_its_circle_closed_is_shown_not_lost(
     live_server: ServerProcess,
     board: Message,
@@ -246,19 +270,9 @@ def test_a_note_sent_offline_that_arrives_after_its_circle_closed_is_shown_not_l
 ) -> None:
     """Ann added a note in a tunnel; the facilitator moved on before her phone was back, so the
     server refused it. It stays on her phone, said so, until the circle opens again."""
-    facilitator.change_phase("topic", "inner_writing")
-    context = phone_context()
-    page = context.new_page()
-    join(page, live_server, board)
-    context.set_offline(True)
-    expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
-    write_note(page, "inner", "Geschreven in de tunnel")
-    expect_note(page, "Geschreven in de tunnel", SENDING)
-    facilitator.change_phase("inner_writing", "inner_reading")
-    context.set_offline(False)
-
-    unsent = page.get_by_role("region", name="Niet geplakt")
-    expect(unsent).to_contain_text("Geschreven in de tunnel")
+    page, unsent = sent_after_the_circle_closed(
+        live_server, board, facilitator, phone_context, "Geschreven in de tunnel"
+    )
     expect(unsent).to_contain_text("Deze notitie kwam pas aan toen de binnencirkel al dicht was.")
     assert facilitator.settle()["counts"]["inner"] == 0
 
@@ -276,17 +290,9 @@ def test_a_refused_note_can_be_thrown_away_while_its_circle_is_closed(
     facilitator: Facilitator,
     phone_context: PhoneFactory,
 ) -> None:
-    facilitator.change_phase("topic", "inner_writing")
-    context = phone_context()
-    page = context.new_page()
-    join(page, live_server, board)
-    context.set_offline(True)
-    expect(page.get_by_text("Verbinding verbroken")).to_be_visible()
-    write_note(page, "inner", "Toch maar niet")
-    facilitator.change_phase("inner_writing", "inner_reading")
-    context.set_offline(False)
-    unsent = page.get_by_role("region", name="Niet geplakt")
-    expect(unsent).to_contain_text("Toch maar niet")
+    page, unsent = sent_after_the_circle_closed(
+        live_server, board, facilitator, phone_context, "Toch maar niet"
+    )
     unsent.get_by_role("button", name="Weggooien").click()
     expect(unsent).to_be_hidden()
     facilitator.change_phase("inner_reading", "inner_writing")
