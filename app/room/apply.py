@@ -69,7 +69,7 @@ def _put_notes(state: RoomState, notes: Iterable[Note], **changes: Any) -> RoomS
     """
     all_notes = dict(state.notes)
     written = state.written
-    counted = dict(state.counted)  # an entry per round and circle: a copy is cheap
+    counted = dict(state.counted)  # an entry per meeting, round and circle: a copy is cheap
     writers = dict(state.writers)
     for note in notes:
         old = all_notes.get(note.nid)
@@ -91,8 +91,8 @@ def _put_notes(state: RoomState, notes: Iterable[Note], **changes: Any) -> RoomS
 
 
 def _tally(
-    writers: dict[tuple[int, Circle], Mapping[str, int]],
-    where: tuple[int, Circle],
+    writers: dict[tuple[int, int, Circle], Mapping[str, int]],
+    where: tuple[int, int, Circle],
     author: str | None,
     step: int,
 ) -> None:

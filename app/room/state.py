@@ -152,10 +152,10 @@ class Note:
         return self.revealed and not self.deleted and not self.hidden and self.merged_into is None
 
     @property
-    def counted_as(self) -> tuple[int, Circle] | None:
-        """Where this note counts in the number of notes per circle: its round and circle;
-        None when deleted or written on a duo sheet."""
-        return (self.round, self.circle) if self.live and self.sheet is None else None
+    def counted_as(self) -> tuple[int, int, Circle] | None:
+        """Where this note counts in the number of notes written per circle: the meeting it was
+        written in, its round and circle; None when deleted or written on a duo sheet."""
+        return (self.meeting, self.round, self.circle) if self.live and self.sheet is None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,10 +301,12 @@ class RoomState:
     # over the whole board. A state built by hand, not by applying events, has them empty.
     written: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Who wrote which notes: ids in writing order, of every round, deleted ones too."""
-    counted: Mapping[tuple[int, Circle], int] = field(default_factory=dict)
-    """How many notes count per round and circle (see `Note.counted_as`); never a zero."""
-    writers: Mapping[tuple[int, Circle], Mapping[str, int]] = field(default_factory=dict)
-    """Per round and circle, who has notes there that count, and how many; never a zero."""
+    counted: Mapping[tuple[int, int, Circle], int] = field(default_factory=dict)
+    """How many notes count per meeting, round and circle (see `Note.counted_as`); never a
+    zero."""
+    writers: Mapping[tuple[int, int, Circle], Mapping[str, int]] = field(default_factory=dict)
+    """Per meeting, round and circle, who has notes there that count, and how many; never a
+    zero."""
 
     def notes_of(self, pid: str) -> list[Note]:
         """The notes `pid` wrote, in writing order (every round, deleted ones too)."""
@@ -315,14 +317,17 @@ class RoomState:
         return sum(1 for n in self.notes_of(pid) if n.live and n.meeting == self.meeting)
 
     def counts(self) -> dict[Circle, int]:
-        """How many notes each circle holds in the current round (deleted ones and a duo
-        sheet's not counted)."""
-        return {circle: self.counted.get((self.round, circle), 0) for circle in Circle}
+        """How many notes were written in each circle in the current meeting's round (deleted
+        ones and a duo sheet's not counted; an earlier meeting's notes on the circles neither)."""
+        return {circle: self.counted.get(self._here(circle), 0) for circle in Circle}
 
     def writer_counts(self) -> dict[Circle, int]:
-        """How many people have a note in each circle of the current round (the same notes as
-        `counts`): the facilitator sees how many have written, not who."""
-        return {circle: len(self.writers.get((self.round, circle), {})) for circle in Circle}
+        """How many people have a note in each circle of the current meeting's round (the same
+        notes as `counts`): the facilitator sees how many have written, not who."""
+        return {circle: len(self.writers.get(self._here(circle), {})) for circle in Circle}
+
+    def _here(self, circle: Circle) -> tuple[int, int, Circle]:
+        return (self.meeting, self.round, circle)
 
     def reading_order(self, circle: Circle) -> list[Note]:
         """The notes read aloud for a circle, in the order they were written."""

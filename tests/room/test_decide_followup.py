@@ -97,6 +97,19 @@ def test_the_most_notes_a_person_writes_counts_per_meeting(follow_up: Room) -> N
     )
 
 
+def test_what_was_written_counts_this_meeting_s_notes_only(follow_up: Room) -> None:
+    """The circles still hold the first meeting's notes; "written" counts the new ones."""
+    follow_up.go(Phase.INNER_WRITING)
+    board = snapshot_for(follow_up.state, None)
+    assert board["counts"] == {"inner": 0, "outer": 0}
+    assert board["writers"] == {"inner": 0, "outer": 0}
+    follow_up.note(P2, "new")
+    board = snapshot_for(follow_up.state, None)
+    assert board["counts"] == {"inner": 1, "outer": 0}
+    assert board["writers"] == {"inner": 1, "outer": 0}
+    assert {n["id"] for n in snapshot_for(follow_up.state, FACILITATOR)["notes"]} >= {"i1", "o1"}
+
+
 def test_a_follow_up_comes_after_the_step_forward() -> None:
     for phase in (Phase.TOPIC, Phase.INNER_WRITING, Phase.OUTER_WRITING, Phase.OUTER_READING):
         room = Room()

@@ -218,12 +218,12 @@ class Meeting(RuleBasedStateMachine):
     def the_indexes_agree_with_the_notes(self) -> None:
         state = self.state
         written: dict[str, list[str]] = {}
-        counted: dict[tuple[int, Circle], int] = {}
-        writers: dict[tuple[int, Circle], dict[str, int]] = {}
+        counted: dict[tuple[int, int, Circle], int] = {}
+        writers: dict[tuple[int, int, Circle], dict[str, int]] = {}
         for note in state.notes.values():
             written.setdefault(note.author, []).append(note.nid)
             if not note.deleted and note.sheet is None:
-                key = (note.round, note.circle)
+                key = (note.meeting, note.round, note.circle)
                 counted[key] = counted.get(key, 0) + 1
                 if note.author is not None:
                     tally = writers.setdefault(key, {})

@@ -110,3 +110,27 @@ def test_the_facilitator_moves_an_outer_item_inward_and_the_history_shows_it(
     expect(wall.locator('.history-meeting[data-meeting="2"] .history-moved')).to_contain_text(
         "Kortere vergaderingen"
     )
+
+
+def test_a_follow_up_counts_and_reads_its_own_new_notes(
+    live_server: ServerProcess, wall: Page, facilitator: Facilitator, board: Message
+) -> None:
+    """The first meeting's notes stay on the circles; what was written, and what is waiting to
+    be read aloud, are the new meeting's notes."""
+    first_meeting(live_server, facilitator, board)
+    facilitator.command(type="open_follow_up", meeting=2)
+    facilitator.change_phase("topic", "inner_writing")
+    wall.goto(board["screen_url"])
+    written = wall.get_by_role("region", name="Geschreven")
+    inner = written.locator('.count-row[data-circle="inner"] .count-number')
+    expect(inner).to_have_text("0")
+    with Participant(live_server, board, "Bram") as bram:
+        bram.command(type="add_note", id="m2-i1", circle="inner", text="We ronden af op tijd")
+        expect(inner).to_have_text("1")
+        facilitator.change_phase("inner_writing", "inner_reading")
+        ready = wall.locator(".ready-card .ready-title")
+        expect(ready).to_have_text("1 nieuwe notitie in de binnencirkel")
+        expect(wall.locator('[data-note-id="i1"]')).to_be_visible()  # meeting 1's, still there
+        for source, target in itertools.pairwise(PHASES[2:5]):
+            facilitator.change_phase(source, target)
+        expect(ready).to_have_text("Geen nieuwe notities in de buitencirkel")

@@ -58,12 +58,16 @@ export function mergedCounts(board) {
   return counts;
 }
 
-/** Notes written but not yet revealed to this viewer, per circle (face down on the board). */
+/**
+ * Notes written but not yet revealed to this viewer, per circle (face down on the board). The
+ * counts are this meeting's notes, so only this meeting's notes are subtracted from them.
+ */
 export function faceDown(board) {
   const result = {inner: 0, outer: 0};
   if (!board) return result;
+  const meeting = board.meeting ?? 1;
   for (const circle of ['inner', 'outer']) {
-    const seen = (board.notes || []).filter((n) => n.circle === circle).length;
+    const seen = (board.notes || []).filter((n) => n.circle === circle && (n.meeting ?? 1) === meeting).length;
     result[circle] = Math.max(0, (board.counts?.[circle] || 0) - seen);
   }
   return result;

@@ -237,7 +237,7 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}
   function renderReady(board) {
     const position = readingPosition(board);
     const circle = READING_CIRCLE[board.phase];
-    setText(readyTitle, plural(`screen.ready.${circle}`, position.total));
+    setText(readyTitle, readyText(board, circle, position.total));
     setText(readyHint, `${t('method.reading.hint')}${isFacilitator ? ` ${t('screen.ready.keys')}` : ''}`);
   }
 
@@ -416,4 +416,12 @@ function scaleShown(board) {
   const status = board.scale ? board.scale.status : 'not_started';
   if (status === 'open') return true;
   return status === 'closed' && (board.phase === 'topic' || board.phase === 'closing');
+}
+
+/** What the reading card says is waiting: at a follow-up, the new notes (the earlier meetings'
+ * stay on the circles but are not read again). */
+function readyText(board, circle, total) {
+  if ((board.meeting ?? 1) === 1) return plural(`screen.ready.${circle}`, total);
+  if (total === 0) return t(`screen.ready.new.${circle}.none`);
+  return plural(`screen.ready.new.${circle}`, total);
 }
