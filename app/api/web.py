@@ -64,6 +64,7 @@ PAGES: Final = {
     "/s/{code}": "screen.html",
     "/f/{room_id}/history": "history.html",
     "/s/{code}/history": "history.html",
+    "/j/{code}/history": "history.html",
 }
 PRIVACY_PAGE: Final = "privacy.html"
 RETENTION_MARK: Final = "{{retention_days}}"

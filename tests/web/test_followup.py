@@ -69,7 +69,7 @@ def test_the_facilitator_moves_an_outer_item_inward_and_the_history_shows_it(
     expect(audience(wall)).to_contain_text("Gedaan")
     expect(steps).to_contain_text("Gedaan")  # live on the phone too
     progress = phone.get_by_role("link", name="Bekijk de voortgang over de bijeenkomsten")
-    assert progress.get_attribute("href") == f"/s/{board['join_code']}/history"
+    assert progress.get_attribute("href") == f"/j/{board['join_code']}/history"
     screenshot(phone, "phone-review")
 
     review.get_by_role(
@@ -110,6 +110,19 @@ def test_the_facilitator_moves_an_outer_item_inward_and_the_history_shows_it(
     expect(wall.locator('.history-meeting[data-meeting="2"] .history-moved')).to_contain_text(
         "Kortere vergaderingen"
     )
+    back = wall.get_by_role("link", name="Terug naar het bord")
+    assert back.get_attribute("href") == f"/s/{board['join_code']}"
+    # From a phone, the way back is the phone's page, not the shared screen.
+    phone.goto(f"{live_server.url}/j/{board['join_code']}/history")
+    expect(phone.locator(".history-chart .history-bar")).to_have_count(2)
+    # The chart is drawn at the phone's width: its texts keep a readable size.
+    heights = phone.locator(".history-chart text").evaluate_all(
+        "texts => texts.map((t) => t.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 11, heights
+    phone.get_by_role("link", name="Terug naar het bord").click()
+    expect(phone).to_have_url(f"{live_server.url}/j/{board['join_code']}")
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Terugblik")
 
 
 def test_a_follow_up_counts_and_reads_its_own_new_notes(

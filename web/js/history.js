@@ -1,7 +1,8 @@
 // A board's history: per meeting, what stood in each circle and what moved inward, with a
-// chart of the progress over the meetings. Two ways in, as for the screen:
+// chart of the progress over the meetings. Three ways in:
 //   /f/{room_id}/history#t=<token>  the facilitator
-//   /s/{code}/history               read-only, for whoever has the join code
+//   /s/{code}/history               read-only, for whoever has the join code (from the screen)
+//   /j/{code}/history               the same, from a phone: its way back is the phone's page
 // Data from GET /api/boards/{room_id}/history or GET /api/join/{code}/history (see
 // app/room/history.py for how it is derived). User text only ever as text nodes.
 
@@ -32,9 +33,9 @@ function parseRoute() {
       back: `/f/${encodeURIComponent(roomId)}${token ? `#t=${encodeURIComponent(token)}` : ''}`,
     };
   }
-  if (parts[0] === 's' && parts[1]) {
-    const code = decodeURIComponent(parts[1]);
-    return {url: `/api/join/${encodeURIComponent(code)}/history`, headers: {}, back: `/s/${encodeURIComponent(code)}`};
+  if ((parts[0] === 's' || parts[0] === 'j') && parts[1]) {
+    const code = encodeURIComponent(decodeURIComponent(parts[1]));
+    return {url: `/api/join/${code}/history`, headers: {}, back: `/${parts[0]}/${code}`};
   }
   return null;
 }
@@ -44,14 +45,23 @@ function formatDate(ms) {
 }
 
 const CHART = {width: 640, height: 320, top: 48, bottom: 56, left: 40, right: 16};
+/** The narrowest and widest the chart is drawn: drawn at its box's width, one unit is one CSS
+ * pixel, so its texts keep their size on a phone instead of shrinking with the picture. */
+const CHART_WIDTH = {min: 280, max: 640};
+const LEGEND_ROW = 22;
+const LEGEND_COLUMN = 200;
 
 /**
  * The progress chart: per meeting one stacked bar, the inner circle at the bottom (the part
  * that moved inward at that meeting stands out, striped) and the outer circle on top, with
  * the numbers printed, so nothing rests on colour alone.
  */
-export function progressChart(meetings) {
-  const {width, height, top, bottom, left, right} = CHART;
+export function progressChart(meetings, width = CHART.width) {
+  const {bottom, left, right} = CHART;
+  // The legend's three entries side by side where they fit, else one under the other.
+  const legendRows = width - left >= 3 * LEGEND_COLUMN ? 1 : 3;
+  const top = CHART.top + (legendRows - 1) * LEGEND_ROW;
+  const height = CHART.height + (legendRows - 1) * LEGEND_ROW;
   const max = Math.max(1, ...meetings.map((m) => m.counts.inner + m.counts.outer));
   const plot = height - top - bottom;
   const slot = (width - left - right) / Math.max(1, meetings.length);
@@ -102,8 +112,9 @@ export function progressChart(meetings) {
     ['bar-outer', t('history.legend.outer')],
   ];
   legend.forEach(([kind, label], k) => {
-    const lx = left + k * 200;
-    chart.append(svg('rect', {class: kind, x: lx, y: 4, width: 14, height: 14}), svg('text', {class: 'chart-legend', x: lx + 20, y: 16}, label));
+    const lx = legendRows === 1 ? left + k * LEGEND_COLUMN : left;
+    const ly = legendRows === 1 ? 4 : 4 + k * LEGEND_ROW;
+    chart.append(svg('rect', {class: kind, x: lx, y: ly, width: 14, height: 14}), svg('text', {class: 'chart-legend', x: lx + 20, y: ly + 12}, label));
   });
   return chart;
 }
@@ -154,16 +165,32 @@ function meetingSection(m) {
 
 function render(main, data) {
   clear(main);
+  const hint = el('p', {class: 'muted'}, t('history.chart.hint'));
+  const card = el('section', {class: 'card history-chart-card', 'aria-labelledby': 'chart-title'},
+    el('h2', {id: 'chart-title'}, t('history.chart.title')), hint);
   main.append(
     el('header', {class: 'history-head'},
       el('h1', {}, data.topic || t('history.title')),
       el('p', {class: 'muted'}, plural('history.subtitle', data.meetings.length))),
-    el('section', {class: 'card history-chart-card', 'aria-labelledby': 'chart-title'},
-      el('h2', {id: 'chart-title'}, t('history.chart.title')),
-      progressChart(data.meetings),
-      el('p', {class: 'muted'}, t('history.chart.hint'))),
+    card,
     ...[...data.meetings].reverse().map(meetingSection),
   );
+  let drawnAt = 0;
+  const draw = () => {
+    const width = chartWidth(hint);
+    if (width === drawnAt) return;
+    drawnAt = width;
+    card.querySelector('.history-chart')?.remove();
+    hint.before(progressChart(data.meetings, width));
+  };
+  draw();
+  new ResizeObserver(draw).observe(card);
+}
+
+/** The chart's width in CSS pixels: its box's (the hint's, a block of the same width). */
+function chartWidth(box) {
+  const width = Math.round(box.getBoundingClientRect().width);
+  return Math.min(CHART_WIDTH.max, Math.max(CHART_WIDTH.min, width));
 }
 
 async function main() {

@@ -221,7 +221,7 @@ function startRoom(roomId, code, name) {
   const revealed = {inner: createCircleSection('inner'), outer: createCircleSection('outer')};
   const voting = createVoting({actions});
   const pair = createPair({actions});
-  const plans = createPlans({actions, historyUrl: code ? `/s/${encodeURIComponent(code)}/history` : null});
+  const plans = createPlans({actions, historyUrl: code ? `/j/${encodeURIComponent(code)}/history` : null});
   const reflection = createReflection({actions});
   const agreements = createAgreements();
   const agenda = createPhoneAgenda();
