@@ -530,9 +530,12 @@ def test_screenshots_of_the_shared_screen(
     picture = download.value.path()
     assert picture is not None
     assert Path(picture).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    exported = controls(facilitator_page).get_by_role("status").filter(has_text="Export")
+    expect(exported).to_have_text("Export gedownload.")
 
     facilitator_page.get_by_role("button", name="English (EN)").click()
     expect(facilitator_page.get_by_role("heading", level=1, name="Step forward")).to_be_visible()
+    expect(exported).to_have_text("Export downloaded.")  # said again in the new language
     expect(board_svg(facilitator_page)).to_contain_text("Inner circle")
     expect(
         controls(facilitator_page).get_by_role("button", name="Next step: Closing →")

@@ -672,9 +672,11 @@ export function createControls(container, {act}) {
   const exportHint = el('p', {class: 'hint'});
   const exportResult = el('p', {class: 'export-result', role: 'status'});
   let exportShownIn = exportResult; // the result goes next to the button that asked for it
+  let exportOutcome = null; // 'busy', 'done', 'failed': said again in a newly chosen language
   function exportTo(format, result) {
     if (exportShownIn !== result) setText(exportShownIn, '');
     exportShownIn = result;
+    exportOutcome = null;
     act({type: 'export', format});
   }
   // The follow-up summary first: it is what goes in the mail after the meeting.
@@ -1002,6 +1004,7 @@ export function createControls(container, {act}) {
     setText(exporting.heading, t('screen.controls.export'));
     for (const node of exportButtons) setText(node, t(`screen.export.${node.dataset.format}`));
     setText(exportHint, t('screen.export.hint'));
+    if (exportOutcome) setText(exportShownIn, t(`screen.export.${exportOutcome}`));
   }
 
   function renderBoardPart() {
@@ -1092,6 +1095,7 @@ export function createControls(container, {act}) {
 
   /** Say how an export went: 'busy', 'done' or 'failed'. */
   function exportStatus(outcome) {
+    exportOutcome = outcome;
     setText(exportShownIn, t(`screen.export.${outcome}`));
     exportShownIn.classList.toggle('form-error', outcome === 'failed');
   }
