@@ -100,6 +100,30 @@ def test_the_waiting_phone_counts_the_people_in_words(
     expect(first.get_by_text("2 deelnemers · 2 online", exact=True)).to_be_visible()
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_on_a_small_phone_the_writing_field_is_in_view_on_arrival(
+    live_server: ServerProcess,
+    board: Message,
+    facilitator: Facilitator,
+    phone_context: PhoneFactory,
+    language: str,
+) -> None:
+    """At 360x640 the step's questions run on as one paragraph, so the field to write in is
+    on the first screen with room for a line or two, without scrolling."""
+    facilitator.command(type="set_topic", topic="Onze overdracht aan de avonddienst")
+    facilitator.change_phase("topic", "inner_writing")
+    page = phone_context().new_page()
+    page.set_viewport_size({"width": 360, "height": 640})
+    join(page, live_server, board)
+    if language == "en":
+        page.get_by_role("button", name="English (EN)").click()
+    field = page.locator("#note-text")
+    expect(field).to_be_visible()
+    expect(page.get_by_role("list").filter(has_text="?").first).to_be_visible()
+    box = field.bounding_box()
+    assert box is not None and box["y"] + 60 <= 640, box
+
+
 def typing_when_the_circle_closes(
     page: Page, server: ServerProcess, board: Message, facilitator: Facilitator
 ) -> tuple[Locator, Locator]:
