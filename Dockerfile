@@ -7,9 +7,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# The PDF summary is set in DejaVu Sans (app/summary/pdf.py reads it from the system).
+# The PDF summary is set in DejaVu Sans, its emoji in Symbola (app/summary/pdf.py reads them
+# from the system).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core fonts-symbola \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /srv/cirkelbord

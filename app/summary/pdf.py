@@ -5,13 +5,14 @@ The picture is vector drawing: two concentric circles, each note's text in a box
 circle (placed by `app.summary.picture`), the chosen item with a thicker accent border. Notes
 that do not fit are listed under the picture. Text is set in DejaVu Sans, embedded (subset) so
 every language's letters print; without the font files the PDF cannot be made and `FontsMissing`
-says which package brings them.
+says which package brings them. Emoji and symbols DejaVu lacks come from Symbola when it is
+installed (Debian: `fonts-symbola`), in black and white; without it they print as U+FFFD.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -44,6 +45,9 @@ FONT_FILES: Final = {
     "I": "DejaVuSans-Oblique.ttf",
 }
 FAMILY: Final = "DejaVu"
+SYMBOL_FONT: Final = Path("/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf")
+"""Emoji and symbols DejaVu lacks (Debian: fonts-symbola); optional."""
+SYMBOL_FAMILY: Final = "Symbola"
 
 PAGE_WIDTH: Final = 210.0
 MARGIN: Final = 15.0
@@ -70,6 +74,8 @@ LINE_FACTOR: Final = 1.18
 PT: Final = 25.4 / 72  # millimetres per point
 ELLIPSIS: Final = "…"
 REPLACEMENT: Final = "\ufffd"
+SKIN_TONES: Final = frozenset(chr(c) for c in range(0x1F3FB, 0x1F400))
+"""Emoji skin tone modifiers: left out, as the emoji print in black and white."""
 FOOTER_TOPIC: Final = 60
 """A longer topic is cut short in the footer, which has one line."""
 
@@ -84,18 +90,36 @@ def missing_fonts(folder: Path = FONT_DIR) -> list[Path]:
 
 
 class _Document(FPDF):
-    def __init__(self, footer_text: str) -> None:
+    def __init__(self, footer_text: str, symbols: Path | None) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self._footer_text = footer_text
+        self._symbols = symbols
 
     def normalize_text(self, text: str) -> str:
-        """Letters the font lacks (emoji, CJK) print as U+FFFD instead of an empty box, and fpdf2
-        does not log them: a log line must never quote what someone wrote."""
+        """Letters neither the font nor the symbol font has (CJK, the newest emoji) print as
+        U+FFFD instead of an empty box, and fpdf2 does not log them: a log line must never quote
+        what someone wrote."""
         font = self.current_font
         cmap = getattr(font, "cmap", None)
         if cmap:
-            text = "".join(c if c in "\n\r" or ord(c) in cmap else REPLACEMENT for c in text)
+            text = "".join(c for c in text if c not in SKIN_TONES)
+            if any(ord(c) not in cmap for c in text if c not in "\n\r"):
+                symbols = self._symbol_cmap()
+                text = "".join(
+                    c if c in "\n\r" or ord(c) in cmap or ord(c) in symbols else REPLACEMENT
+                    for c in text
+                )
         return super().normalize_text(text)
+
+    def _symbol_cmap(self) -> Container[int]:
+        """The symbol font's letters, the font added (and made the fallback) when first needed:
+        reading its 3 MB costs more than most summaries take to draw."""
+        if self._symbols is not None and SYMBOL_FAMILY.lower() not in self.fonts:
+            self.add_font(SYMBOL_FAMILY, "", str(self._symbols))
+            # Bold and italic text take its one style.
+            self.set_fallback_fonts([SYMBOL_FAMILY], exact_match=False)
+        font = self.fonts.get(SYMBOL_FAMILY.lower())
+        return getattr(font, "cmap", None) or ()
 
     def footer(self) -> None:
         self.set_y(-11)
@@ -104,8 +128,11 @@ class _Document(FPDF):
         self.cell(0, 4, fill(self._footer_text, page=self.page_no(), pages="{nb}"), align="C")
 
 
-def to_pdf(summary: Summary, t: Labels, fonts: Path = FONT_DIR) -> bytes:
-    """The summary as PDF bytes; raises FontsMissing without the DejaVu fonts."""
+def to_pdf(
+    summary: Summary, t: Labels, fonts: Path = FONT_DIR, symbols: Path | None = SYMBOL_FONT
+) -> bytes:
+    """The summary as PDF bytes; raises FontsMissing without the DejaVu fonts. Emoji come from
+    the font file `symbols` when it exists."""
     missing = missing_fonts(fonts)
     if missing:
         names = ", ".join(str(p) for p in missing)
@@ -115,7 +142,10 @@ def to_pdf(summary: Summary, t: Labels, fonts: Path = FONT_DIR) -> bytes:
     topic = (
         summary.topic if len(summary.topic) <= FOOTER_TOPIC else summary.topic[:FOOTER_TOPIC] + "…"
     )
-    pdf = _Document(f"{topic} · {t('summary.page')}" if topic else t("summary.page"))
+    pdf = _Document(
+        f"{topic} · {t('summary.page')}" if topic else t("summary.page"),
+        symbols if symbols is not None and symbols.is_file() else None,
+    )
     for style, name in FONT_FILES.items():
         pdf.add_font(FAMILY, style, str(fonts / name))
     pdf.set_title(summary.topic or t("summary.kind"))

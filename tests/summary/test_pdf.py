@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from app.room.state import RoomState
+from app.room.state import Circle, RoomState
 from app.summary import FontsMissing, build_summary, to_pdf
-from app.summary.pdf import FONT_DIR, PICTURE_CENTRE, missing_fonts
+from app.summary.pdf import FONT_DIR, PICTURE_CENTRE, SYMBOL_FONT, missing_fonts
 from app.summary.picture import OUTER_RADIUS, layout
 from tests.summary.boards import (
     CHOSEN,
@@ -29,6 +29,7 @@ from tests.summary.boards import (
     labels,
     many_notes,
     meeting,
+    note,
 )
 from tests.support.services import missing, require_binary
 
@@ -146,10 +147,50 @@ def test_more_notes_than_the_picture_holds_are_listed_under_it(render: Render) -
     assert "Buiten nummer 49" in text
 
 
-def test_letters_the_font_lacks_do_not_break_the_pdf(render: Render) -> None:
-    extra = meeting(topic="Samen 🎉 verder — Ærø, Łódź, Ελλάδα")
-    text = text_of(render(extra))
+def test_letters_the_font_lacks_do_not_break_the_pdf(fonts: Path, tmp_path: Path) -> None:
+    state = meeting(topic="Samen 🎉 verder — Ærø, Łódź, Ελλάδα, 中文")
+    pdf = tmp_path / "summary.pdf"
+    pdf.write_bytes(to_pdf(build_summary(state, DAY), labels(), fonts, symbols=None))
+    text = text_of(pdf)
     assert "Ærø, Łódź, Ελλάδα" in text
+    assert "Samen \ufffd verder" in text  # no symbol font: a visible stand-in, not a blank
+
+
+@pytest.fixture(scope="module")
+def symbol_font() -> Path:
+    if not SYMBOL_FONT.is_file():
+        missing(f"the Symbola font is missing ({SYMBOL_FONT}): apt-get install fonts-symbola")
+    return SYMBOL_FONT
+
+
+EMOJI_NOTE = "Taart 🎉 bij elk succes 👍🏽🍕 ✅"
+
+
+def test_emoji_print_from_the_symbol_font(render: Render, symbol_font: Path) -> None:
+    """In the title, in a note's box on the circles, and in bold headings alike."""
+    state = meeting(
+        topic="Samen 🎉 verder",
+        extra=[note("e1", Circle.INNER, EMOJI_NOTE, 9)],
+    )
+    pdf = render(state)
+    text = text_of(pdf)
+    assert "\ufffd" not in text
+    assert "Samen 🎉 verder" in text
+    assert "Taart 🎉 bij elk succes 👍🍕 ✅" in text  # in black and white: no skin tone
+    assert "Symbola" in fonts_of(pdf)
+
+
+def test_the_symbol_font_is_read_only_when_a_text_needs_it(
+    render: Render, symbol_font: Path
+) -> None:
+    assert "Symbola" not in fonts_of(render(meeting()))
+
+
+def fonts_of(pdf: Path) -> str:
+    tool = require_binary("pdffonts", POPPLER_HINT)
+    return subprocess.run(
+        [tool, str(pdf)], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
 
 
 def test_without_the_fonts_the_error_names_the_package(tmp_path: Path) -> None:
