@@ -360,6 +360,27 @@ def test_150_notes_fit_on_one_screen(
     assert_fits_the_window(wall)
 
 
+def test_a_sticky_note_draws_a_long_word_smaller_rather_than_breaking_it(
+    live_server: ServerProcess, wall: Page, facilitator: Facilitator, board: Message
+) -> None:
+    """Dutch compounds are long: "vergaderingen" was split as "vergaderinge / n". A word too
+    long for the note even at its smallest type is broken with a hyphen."""
+    texts = ["Kortere vergaderingen", "Vaker feedback", "Teamvergaderingsvoorbereidingen delen"]
+    fill_board(live_server, board, facilitator, ["We helpen elkaar"], texts, people=2)
+    wall.goto(board["facilitator_url"])
+    expect(board_svg(wall).get_by_role("listitem")).to_have_count(4)
+
+    def lines_of(i: int) -> list[str]:
+        tspans = wall.locator(f'[data-note-id="out-{i}"] .sticky-text tspan')
+        return tspans.all_text_contents()
+
+    for i, text in enumerate(texts[:2]):
+        assert " ".join(lines_of(i)) == text, lines_of(i)  # every line ends at a word's end
+    lines = lines_of(2)
+    joined = "".join(line[:-1] if line.endswith("-") else f"{line} " for line in lines)
+    assert joined.strip() == texts[2], lines
+
+
 # The room's column shows all it holds without scrolling; how much smaller it is drawn for that.
 COLUMN_FITS = (
     "() => { const p = document.getElementById('panel');"

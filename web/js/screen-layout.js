@@ -186,10 +186,11 @@ export function wrapText(text, size, width, weight = 400) {
       }
       if (line) lines.push(line);
       line = word;
+      // A word wider than the box is broken, the break marked with a hyphen.
       while (measure(line) > width && line.length > 1) {
         let cut = line.length - 1;
-        while (cut > 1 && measure(line.slice(0, cut)) > width) cut -= 1;
-        lines.push(line.slice(0, cut));
+        while (cut > 1 && measure(`${line.slice(0, cut)}-`) > width) cut -= 1;
+        lines.push(`${line.slice(0, cut)}-`);
         line = line.slice(cut);
       }
     }
@@ -198,16 +199,26 @@ export function wrapText(text, size, width, weight = 400) {
   return lines;
 }
 
+/** The width of the widest word of `text` at this size. */
+function widestWord(text, size, weight) {
+  const ctx = measurer();
+  ctx.font = `${weight} ${size}px ${FONT_FAMILY}`;
+  return Math.max(0, ...String(text).split(/\s+/).filter(Boolean).map((w) => ctx.measureText(w).width));
+}
+
 /**
- * Fit `text` in a box: the largest font size between `max` and `min` at which every line fits;
- * at `min` the text is cut with an ellipsis. Returns {size, lines}.
+ * Fit `text` in a box: the largest font size between `max` and `min` at which every line fits
+ * and no word is broken (a long Dutch compound is drawn smaller rather than split); at `min`
+ * a word wider than the box is broken and the text is cut with an ellipsis. Returns
+ * {size, lines}.
  */
 export function fitText(text, boxWidth, boxHeight, {max, min, lineHeight = 1.18, weight = 400}) {
   let size = max;
   for (;;) {
     const lines = wrapText(text, size, boxWidth, weight);
     const room = Math.max(1, Math.floor(boxHeight / (size * lineHeight)));
-    if (lines.length <= room) return {size, lines};
+    const whole = size <= min || widestWord(text, size, weight) <= boxWidth;
+    if (lines.length <= room && whole) return {size, lines};
     if (size <= min) return {size, lines: ellipsize(lines.slice(0, room), boxWidth, size, weight)};
     size = Math.max(min, size * 0.9);
   }
