@@ -51,3 +51,9 @@ def test_every_duo_step_question_and_label_is_translated(language: str) -> None:
     used |= {f"export.{k}" for k in ("sheet", "activity", "small_step")}
     missing = sorted(k for k in used if not strings.get(k))
     assert not missing, missing
+
+
+def test_dutch_writes_every_apostrophe_the_same_typographic_way() -> None:
+    """One spelling throughout: "duo’s", never "duo's" beside it."""
+    straight = sorted(key for key, text in catalogue("nl").items() if "'" in text)
+    assert not straight, straight

@@ -63,7 +63,7 @@ STEPS: Final[dict[Phase, Step]] = {
 TOTAL_DEFAULT_SECONDS: Final = sum(step.default_seconds for step in STEPS.values())
 
 
-# -- duo boards: "De Progressiegerichte Cirkeltechniek (in duo's)" ----------------------------
+# -- duo boards: "De Progressiegerichte Cirkeltechniek (in duo’s)" ----------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ def test_the_screen_shows_the_agenda_the_current_part_and_the_pause_countdown(
     step = wall.get_by_role("complementary").get_by_role("region", name="Stap")
     found = step.bounding_box()
     assert found is not None and found["y"] + found["height"] <= 768, found  # a laptop's height
-    expect(wall.get_by_role("heading", name="Startoefening in duo's")).to_be_visible()
+    expect(wall.get_by_role("heading", name="Startoefening in duo’s")).to_be_visible()
     expect(wall.get_by_text("Een moment dat je energie gaf")).to_be_visible()
     expect(wall.locator(".status-timer")).to_contain_text(re.compile(r"^(10:00|9:\d\d)"))
     wall.screenshot(path=str(screenshot_folder(tmp_path) / "screen-agenda-warm-up.png"))
@@ -106,7 +106,7 @@ def test_a_phone_shows_the_warm_up_prompt_and_the_pause_countdown(
     join_with_name(page, "Ann")
 
     move(facilitator, None, "warm_up")
-    expect(page.get_by_role("heading", name="Startoefening in duo's")).to_be_visible()
+    expect(page.get_by_role("heading", name="Startoefening in duo’s")).to_be_visible()
     expect(page.get_by_text("Wat ging er goed de laatste tijd?")).to_be_visible()
     screenshot(page, "phone-warm-up")
     expect(
@@ -115,7 +115,7 @@ def test_a_phone_shows_the_warm_up_prompt_and_the_pause_countdown(
 
     move(facilitator, "warm_up", "round_1")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Stap")
-    expect(page.get_by_role("heading", name="Startoefening in duo's")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Startoefening in duo’s")).to_be_hidden()
 
     move(facilitator, "round_1", "pause")
     expect(page.get_by_role("heading", name="Pauze")).to_be_visible()

@@ -521,8 +521,8 @@ def test_the_facilitator_puts_two_participants_in_a_duo(
         walk_to(facilitator, "step_forward")
         facilitator.command(type="set_plan_mode", mode="groups")
         laptop.goto(board["facilitator_url"])
-        duos = controls(laptop).get_by_role("region", name="Duo's")
-        expect(duos.get_by_text("Nog geen duo's.")).to_be_visible()
+        duos = controls(laptop).get_by_role("region", name="Duo’s")
+        expect(duos.get_by_text("Nog geen duo’s.")).to_be_visible()
         expect(duos.get_by_text("Nog zonder duo (3)")).to_be_visible()
 
         duos.get_by_label("Eerste persoon").select_option(label="Ann")
