@@ -539,7 +539,9 @@ def _(c: cmd.JoinPair, s: RoomState, a: Actor, now: int) -> Events:
     pid = _participant_only(a)
     code = _pair_code(c.code)
     members = [m for m in s.pair_members(code) if m != pid]
-    if len(members) != 1:
+    if len(members) > 1:
+        raise Rejected(ErrorCode.PAIR_FULL, "that duo is complete")
+    if not members:
         raise Rejected(ErrorCode.UNKNOWN_PAIR, "no duo waits under that code")
     return [_pair_changed(s, pid, code)]
 

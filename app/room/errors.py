@@ -53,6 +53,7 @@ class ErrorCode(StrEnum):
     BAD_VALUE = "bad_value"
     NO_TIMER = "no_timer"
     UNKNOWN_PAIR = "unknown_pair"
+    PAIR_FULL = "pair_full"
     NOT_IN_DUO = "not_in_duo"
     # Server side
     INTERNAL = "internal"

@@ -317,7 +317,15 @@ def test_start_and_join_a_duo(room: Room) -> None:
     assert room.refused(P2, cmd.JoinPair("OTHER")) is ErrorCode.UNKNOWN_PAIR
     room.do(P2, cmd.JoinPair("duo1"))
     assert room.state.pair_members("DUO1") == ["p1", "p2"]
-    assert room.refused(P3, cmd.JoinPair("DUO1")) is ErrorCode.UNKNOWN_PAIR
+
+
+def test_a_third_person_is_told_the_duo_is_complete(room: Room) -> None:
+    room.do(P1, cmd.StartPair("DUO1"))
+    room.do(P2, cmd.JoinPair("DUO1"))
+
+    assert room.refused(P3, cmd.JoinPair("duo1")) is ErrorCode.PAIR_FULL
+    assert room.state.pair_members("DUO1") == ["p1", "p2"]
+    assert room.state.participants["p3"].pair is None
 
 
 @pytest.mark.parametrize("code", ["ab", "x" * 13, "duo 1", "duo-1", ""])

@@ -205,3 +205,25 @@ def test_a_facilitator_runs_a_duo_board_from_the_start_page(
         expect(phones["Bram"].get_by_role("heading", name="Jij interviewt Ann")).to_be_visible()
         expect(phones["Dirk"].get_by_role("heading", name="Jij interviewt Cato")).to_be_visible()
         expect(cards.filter(has_text="Ann & Bram")).to_contain_text("Ann wordt geïnterviewd")
+
+
+def test_a_third_person_hears_that_the_duo_is_complete(
+    live_server: ServerProcess, phone_context: PhoneFactory
+) -> None:
+    board = create_board(live_server, "Teamdag", variant="duo")
+    phones = {name: phone_context().new_page() for name in ("Ann", "Bram", "Cato")}
+    for name, page in phones.items():
+        join_duo_board(page, live_server, board, name)
+    phones["Ann"].get_by_label("Duocode").fill("AB1")
+    phones["Ann"].get_by_role("button", name="Start een duo").click()
+    phones["Bram"].get_by_label("Duocode").fill("ab1")
+    phones["Bram"].get_by_role("button", name="Sluit aan bij duo").click()
+    expect(phones["Bram"].get_by_text("Je zit in duo AB1 samen met Ann.")).to_be_visible()
+
+    cato = phones["Cato"]
+    cato.get_by_label("Duocode").fill("AB1")
+    cato.get_by_role("button", name="Sluit aan bij duo").click()
+    alert = cato.get_by_role("alert").filter(has_text="Dit duo is al compleet")
+    expect(alert).to_contain_text("Start een nieuw duo met een andere code")
+    expect(cato.get_by_text("Er wacht niemand")).to_have_count(0)
+    expect(cato.get_by_role("button", name="Start een duo")).to_be_visible()
