@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 ACTIVITY = "Presenteren voor een groep"
 INNER_NOTE = "Ik bereid me altijd goed voor"
 OUTER_NOTE = "Rustig en duidelijk praten"
+SHARE_MINE = "Laat mijn eigen cirkels op het gedeelde scherm zien"
 
 
 def join_duo_board(page: Page, server: ServerProcess, board: Message, name: str) -> None:
@@ -105,6 +106,11 @@ def test_the_interviewer_asks_the_step_s_questions_and_writes_the_partner_s_circ
         expect(ann.get_by_role("heading", name="Mijn cirkels")).to_be_visible()
         expect(ann.get_by_role("heading", name="Cirkels van Bram")).to_be_visible()
         expect(ann.get_by_text(INNER_NOTE)).to_be_visible()
+        mine = ann.get_by_role("region", name="Mijn cirkels")
+        expect(mine.get_by_label(SHARE_MINE)).to_be_visible()  # with her own, not Bram's
+        expect(
+            ann.get_by_role("region", name="Cirkels van Bram").get_by_role("checkbox")
+        ).to_have_count(0)
         expect(ann.get_by_role("button", name="Verwijder")).to_have_count(0)
         expect(ann.get_by_role("heading", name="Jij interviewt Bram")).to_be_hidden()
     finally:
@@ -137,7 +143,7 @@ def test_the_screen_shows_each_duo_s_progress_and_only_shared_circles(
             expect(screen.locator("body")).not_to_contain_text(INNER_NOTE)
             expect(screen.locator("body")).not_to_contain_text(ACTIVITY)
 
-            ann.get_by_label("Laat mijn cirkels op het gedeelde scherm zien").check()
+            ann.get_by_label(SHARE_MINE).check()
             shared = screen.locator(".duo-shared-sheet")
             expect(shared.get_by_role("listitem", name=INNER_NOTE)).to_be_visible()
             expect(shared.get_by_role("group", name=f"Cirkelbord over: {ACTIVITY}")).to_be_visible()
@@ -145,7 +151,7 @@ def test_the_screen_shows_each_duo_s_progress_and_only_shared_circles(
             expect(card).to_contain_text("gedeeld")
             screenshot(screen, "screen-duos-shared")
 
-            ann.get_by_label("Laat mijn cirkels op het gedeelde scherm zien").uncheck()
+            ann.get_by_label(SHARE_MINE).uncheck()
             expect(shared).to_have_count(0)
             expect(screen.locator("body")).not_to_contain_text(INNER_NOTE)
     finally:
@@ -205,6 +211,47 @@ def test_a_facilitator_runs_a_duo_board_from_the_start_page(
         expect(phones["Bram"].get_by_role("heading", name="Jij interviewt Ann")).to_be_visible()
         expect(phones["Dirk"].get_by_role("heading", name="Jij interviewt Cato")).to_be_visible()
         expect(cards.filter(has_text="Ann & Bram")).to_contain_text("Ann wordt geïnterviewd")
+
+
+def test_the_share_control_sits_with_one_s_own_circles_and_an_empty_share_says_so(
+    live_server: ServerProcess, phone_context: PhoneFactory, browser: Browser
+) -> None:
+    board, facilitator, ann, bram = start_duos(live_server, phone_context)
+    try:
+        # Bram interviews Ann: under Ann's sheet there is nothing to share; his own (still
+        # empty) circles have their own card with the control.
+        partner_sheet = bram.get_by_role("region", name="Cirkels van Ann")
+        expect(partner_sheet).to_be_visible()
+        expect(partner_sheet.get_by_role("checkbox")).to_have_count(0)
+        own = bram.get_by_role("region", name="Mijn cirkels")
+        expect(own).to_contain_text("Nog leeg: jouw cirkels komen aan de beurt")
+        expect(own.get_by_role("checkbox", name=SHARE_MINE)).to_be_visible()
+        # Ann, interviewed, finds it on the sheet that fills on her phone: her own.
+        expect(
+            ann.get_by_role("region", name="Mijn cirkels").get_by_label(SHARE_MINE)
+        ).to_be_visible()
+
+        with watched_page(browser, viewport={"width": 1920, "height": 1080}) as screen:
+            screen.goto(board["screen_url"])
+            expect(screen.locator(".duo-card")).to_contain_text("Ann & Bram")
+            own.get_by_label(SHARE_MINE).check()
+            shared = screen.locator(".duo-shared-sheet")
+            expect(shared).to_contain_text("CIRKELS VAN BRAM")
+            expect(shared).to_contain_text("Deze cirkels zijn nog leeg")
+            expect(shared).not_to_contain_text("Het onderwerp wordt zo gekozen")
+
+            # Circles with notes but no activity yet say that instead.
+            bram.get_by_role("button", name="Volgende stap").click()
+            bram.get_by_role("textbox", name="Binnencirkel: al bereikte progressie").fill(
+                INNER_NOTE
+            )
+            bram.get_by_role("button", name="Toevoegen").click()
+            ann.get_by_label(SHARE_MINE).check()
+            anns = shared.filter(has_text="CIRKELS VAN ANN")
+            expect(anns.get_by_role("listitem", name=INNER_NOTE)).to_be_visible()
+            expect(anns).to_contain_text("Nog geen activiteit gekozen")
+    finally:
+        facilitator.__exit__(None, None, None)
 
 
 def test_a_third_person_hears_that_the_duo_is_complete(

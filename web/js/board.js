@@ -31,7 +31,10 @@ const MAX_DOTS_DRAWN = 8;
  *   tally: Record<string, number>|null,
  *   merged: Record<string, number>,
  *   highlightCircle: 'inner'|'outer'|null,
+ *   emptyTopic?: string,
  * }} BoardModel
+ * `emptyTopic` is what stands in the topic's place while it is empty (default: the topic is
+ * about to be chosen).
  */
 
 /**
@@ -114,12 +117,12 @@ export function createBoard(container, {onNoteClick, caption = () => t('screen.t
     root.classList.add('is-clickable');
   }
 
-  function renderTopic(topic) {
-    const sig = `${topic}|${caption()}`;
+  function renderTopic(topic, emptyText) {
+    const sig = `${topic}|${emptyText}|${caption()}`;
     if (sig === lastTopicSig) return;
     lastTopicSig = sig;
     topicCaption.textContent = caption().toUpperCase();
-    const text = topic || t('screen.topic.empty');
+    const text = topic || emptyText;
     topicText.classList.toggle('is-empty', !topic);
     const {size, lines} = fitText(text, VIEW_WIDTH - 60, TOPIC_BAND - 44, {max: 46, min: 22, lineHeight: 1.12, weight: 700});
     clear(topicText);
@@ -152,8 +155,9 @@ export function createBoard(container, {onNoteClick, caption = () => t('screen.t
    * @param {BoardModel} model
    */
   function render(model) {
-    renderTopic(model.topic);
-    root.setAttribute('aria-label', t('screen.board.label', {topic: model.topic || t('screen.topic.empty')}));
+    const emptyText = model.emptyTopic || t('screen.topic.empty');
+    renderTopic(model.topic, emptyText);
+    root.setAttribute('aria-label', t('screen.board.label', {topic: model.topic || emptyText}));
 
     const inner = model.notes.filter((n) => n.circle === 'inner');
     const outer = model.notes.filter((n) => n.circle === 'outer');

@@ -1,6 +1,7 @@
 // The phone on a duo board: whose turn it is, the method's questions for the sheet's step with
 // the fields to write them down (for the interviewer), the sheet as it fills (for both), swap
-// roles, and sharing one's own circles with the shared screen.
+// roles, and sharing one's own circles with the shared screen. The share control always sits in
+// the card of one's own circles, never under the partner's sheet the interviewer is filling in.
 import {clear, el} from './dom.js';
 import {language, t} from './i18n.js';
 import {DUO_STEPS, duoGuide} from './method.js';
@@ -31,6 +32,12 @@ export function duoContext(board) {
 function field(id, labelText, control) {
   const label = el('label', {for: id}, labelText);
   return {wrap: el('div', {class: 'field'}, label, control), label};
+}
+
+/** "The activity …: X" of a sheet, or that it has none yet. */
+function activityLine(sheet) {
+  return el('p', {class: 'duo-activity'}, el('span', {class: 'muted'}, `${t('duo.activity.label')} `),
+    sheet.activity ? el('strong', {}, sheet.activity) : el('span', {class: 'muted'}, t('duo.activity.empty')));
 }
 
 /** @param {{actions: Record<string, Function>}} options */
@@ -79,10 +86,14 @@ export function createDuo({actions}) {
   const shareLabel = el('span', {});
   const shareHint = el('p', {class: 'hint', id: 'duo-share-hint'});
   shareBox.setAttribute('aria-describedby', shareHint.id);
-  const shareCard = el('section', {class: 'card duo-share'}, el('label', {class: 'choice', for: 'duo-share'}, shareBox, shareLabel), shareHint);
+  const share = el('div', {class: 'duo-share'}, el('label', {class: 'choice', for: 'duo-share'}, shareBox, shareLabel), shareHint);
+  // My own circles in short, with the share control, while my full sheet is not on the phone.
+  const ownTitle = el('h3', {id: 'duo-own-title'});
+  const ownSummary = el('div', {class: 'duo-own-summary'});
+  const ownCard = el('section', {class: 'card duo-own-card', 'aria-labelledby': ownTitle.id}, ownTitle, ownSummary);
   const waiting = el('p', {class: 'card muted duo-waiting'});
 
-  const root = el('div', {class: 'stack duo'}, waiting, roleCard, stepCard, sheetsBox, shareCard);
+  const root = el('div', {class: 'stack duo'}, waiting, roleCard, stepCard, sheetsBox, ownCard);
 
   let context = null;
   let dirty = {activity: false, step: false};
@@ -149,13 +160,54 @@ export function createDuo({actions}) {
         items.length ? el('ul', {class: 'note-list'}, items) : el('p', {class: 'muted'}, t('duo.notes.empty')));
     };
     const chosen = sheet.notes.find((n) => n.id === sheet.chosen);
-    return el('section', {class: 'card duo-sheet-card', 'data-sheet': sheet.owner},
-      el('h3', {}, title),
-      el('p', {class: 'duo-activity'}, el('span', {class: 'muted'}, `${t('duo.activity.label')} `),
-        sheet.activity ? el('strong', {}, sheet.activity) : el('span', {class: 'muted'}, t('duo.activity.empty'))),
+    const titleId = `duo-sheet-title-${sheet.owner}`;
+    return el('section', {class: 'card duo-sheet-card', 'data-sheet': sheet.owner, 'aria-labelledby': titleId},
+      el('h3', {id: titleId}, title),
+      activityLine(sheet),
       list('inner'), list('outer'),
       chosen ? el('p', {class: 'duo-chosen'}, el('span', {class: 'muted'}, `${t('duo.choose.label')}: `), chosen.text) : null,
       sheet.small_step ? el('p', {class: 'duo-small-step'}, el('span', {class: 'muted'}, `${t('duo.small_step.label')}: `), sheet.small_step) : null);
+  }
+
+  /** The sheets on the phone (rebuilt only when what they show changes), the closing's note first. */
+  function showSheets(shown, closing) {
+    // Sharing changes nothing a card shows: toggling it must not rebuild the card it sits in.
+    const sig = JSON.stringify([shown.map(([s, title, editable]) => [{...s, shared: null}, title, editable]), closing, language()]);
+    if (sig === sheetSig) return;
+    sheetSig = sig;
+    clear(sheetsBox);
+    if (closing) sheetsBox.append(el('p', {class: 'card muted'}, t('duo.closing')));
+    for (const [s, title, editable] of shown) sheetsBox.append(sheetCard(s, {title, editable}));
+  }
+
+  /**
+   * My circles in short, for when my own sheet is not on the phone (I interview my partner);
+   * emptied while the card is hidden, so no stale copy of the sheet's words stays behind.
+   */
+  function renderOwnCard(sheet) {
+    ownTitle.textContent = t('duo.sheet.mine');
+    const counts = {inner: 0, outer: 0};
+    for (const note of sheet.notes) counts[note.circle] += 1;
+    const sig = ownCard.hidden ? '' : JSON.stringify([sheet.activity, counts, language()]);
+    if (ownSummary.dataset.sig === sig) return;
+    ownSummary.dataset.sig = sig;
+    clear(ownSummary);
+    if (ownCard.hidden) return;
+    if (!sheet.activity && !sheet.notes.length) ownSummary.append(el('p', {class: 'muted'}, t('duo.sheet.mine_empty')));
+    else ownSummary.append(activityLine(sheet), el('p', {class: 'duo-own-counts'}, t('duo.sheet.counts', counts)));
+  }
+
+  /**
+   * The share control goes into the card of my own sheet when that is on the phone, else into
+   * the short card of my circles when `ownWanted`, else nowhere.
+   */
+  function placeShare(owner, ownWanted, refocus) {
+    const card = [...sheetsBox.querySelectorAll('[data-sheet]')].find((c) => c.getAttribute('data-sheet') === owner);
+    ownCard.hidden = Boolean(card) || !ownWanted;
+    const home = card || (ownCard.hidden ? null : ownCard);
+    if (!home) share.remove();
+    else if (home.lastElementChild !== share) home.append(share);
+    if (refocus && home) shareBox.focus();
   }
 
   function renderChoices(sheet) {
@@ -183,16 +235,18 @@ export function createDuo({actions}) {
       waiting.textContent = complete ? t('duo.wait_start') : t('duo.need_partner');
       roleCard.hidden = !complete || !working;
       stepCard.hidden = !complete || !working;
-      shareCard.hidden = !complete && !(board.sheets || []).some((s) => s.owner === me.id);
       shareLabel.textContent = t('duo.share.label');
       shareHint.textContent = t('duo.share.hint');
       // While a change is on its way, the box shows what was asked, not the old state.
-      if (!pending(state, 'share_sheet')) shareBox.checked = context.sheetOf(me.id).shared;
+      const mine = context.sheetOf(me.id);
+      if (!pending(state, 'share_sheet')) shareBox.checked = mine.shared;
+      // A rebuilt card takes the share control out of the page for a moment: keep its focus.
+      const shareFocused = document.activeElement === shareBox;
       if (!complete) {
-        clear(sheetsBox);
-        sheetSig = '';
-        const mine = (board.sheets || []).find((s) => s.owner === me.id);
-        if (mine) sheetsBox.append(sheetCard(mine, {title: t('duo.sheet.mine'), editable: false}));
+        const kept = (board.sheets || []).find((s) => s.owner === me.id);
+        showSheets(kept ? [[kept, t('duo.sheet.mine'), false]] : [], false);
+        placeShare(me.id, false, shareFocused);
+        renderOwnCard(mine);
         return;
       }
       const sheet = context.sheetOf(turn);
@@ -246,13 +300,12 @@ export function createDuo({actions}) {
       let shown = [];
       if (working) shown = [[sheet, interviewing ? partnerLabel : t('duo.sheet.mine'), interviewing]];
       else if (closing) shown = [[context.sheetOf(me.id), t('duo.sheet.mine'), false], [context.sheetOf(context.partnerId), partnerLabel, false]];
-      const sig = JSON.stringify([shown, language()]);
-      if (sig !== sheetSig) {
-        sheetSig = sig;
-        clear(sheetsBox);
-        if (closing) sheetsBox.append(el('p', {class: 'card muted'}, t('duo.closing')));
-        for (const [s, title, editable] of shown) sheetsBox.append(sheetCard(s, {title, editable}));
-      }
+      showSheets(shown, closing);
+      // The interviewer's phone shows the partner's sheet: my own circles get a card of their
+      // own for the share control (outside the duo work only once there is something on them).
+      const written = Boolean(mine.activity || mine.notes.length);
+      placeShare(me.id, (working && interviewing) || written || mine.shared, shareFocused);
+      renderOwnCard(mine);
     },
   };
 }

@@ -60,6 +60,8 @@ function duoCard(board, duo) {
 function sheetModel(sheet) {
   return {
     topic: sheet.activity,
+    // A sheet shared before its interview has begun is empty: no topic is about to be chosen.
+    emptyTopic: sheet.notes.length ? t('screen.duos.no_activity') : t('screen.duos.sheet_empty'),
     notes: sheet.notes.map((n) => ({...n, author: null})),
     faceDown: {inner: 0, outer: 0},
     reading: null,
