@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
@@ -19,7 +19,7 @@ from tests.web.conftest import (
     screenshot,
     watched_page,
 )
-from tests.web.test_screen import WALL, screenshot_folder
+from tests.web.test_screen import WALL, Participant, fill_board, screenshot_folder
 from tests.web.test_screen import wall as wall  # the 1920x1080 page, as a fixture
 
 pytestmark = pytest.mark.browser
@@ -28,9 +28,34 @@ NEAR_FIVE_MINUTES = re.compile(r"^[45]:\d\d$")
 NEAR_SEVEN_MINUTES = re.compile(r"^[67]:\d\d$")
 
 
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
+
+
 def move(facilitator: Facilitator, start: str | None, to: str) -> None:
     facilitator.command(type="move_part", **{"from": start, "to": to})
     facilitator.wait_for(lambda board: board.get("agenda", {}).get("part") == to)
+
+
+def walk_to(facilitator: Facilitator, to: str) -> None:
+    """Move the agenda part by part from the start up to `to`."""
+    parts = ("warm_up", "round_1", "pause", "round_2", "closing")
+    start: str | None = None
+    for part in parts[: parts.index(to) + 1]:
+        move(facilitator, start, part)
+        start = part
+
+
+def agenda_controls(page: Page) -> Locator:
+    return page.get_by_role("region", name="Agenda")
+
+
+def assert_inside(page: Page, dialog: Locator) -> None:
+    """The dialog is whole in the window, without scrolling."""
+    box = dialog.bounding_box()
+    size = page.viewport_size
+    assert box is not None and size is not None
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], (box, size)
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], (box, size)
 
 
 def test_the_screen_shows_the_agenda_the_current_part_and_the_pause_countdown(
@@ -129,3 +154,116 @@ def test_a_phone_shows_the_warm_up_prompt_and_the_pause_countdown(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert widths[0] <= widths[1], f"horizontal scrolling: {widths}"
+
+
+# -- moving on: asked first only when something would be skipped, hidden or cleared -----------
+
+
+def test_going_to_the_closing_while_notes_are_face_down_asks_first(
+    live_server: ServerProcess,
+    wall: Page,
+    board: Message,
+    facilitator: Facilitator,
+    tmp_path: Path,
+) -> None:
+    walk_to(facilitator, "round_2")
+    facilitator.command(type="set_topic", topic="Onze tweede ronde")
+    facilitator.change_phase("topic", "inner_writing")
+    with Participant(live_server, board, "Ann") as ann:
+        ann.command(type="add_note", id="i1", circle="inner", text="We overleggen kort")
+        ann.command(type="add_note", id="i2", circle="inner", text="We lachen veel")
+    wall.goto(board["facilitator_url"])
+    onward = agenda_controls(wall).get_by_role("button", name="Verder: Afronding")
+
+    onward.click()
+    dialog = wall.get_by_role("dialog", name="Nu naar de afronding?")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(
+        "2 notities in de binnencirkel zijn nog niet voorgelezen en blijven verborgen."
+    )
+    expect(dialog).to_contain_text(
+        "Deze stappen worden overgeslagen: Binnencirkel voorlezen, Buitencirkel schrijven, "
+        "Buitencirkel voorlezen, Stap voorwaarts."
+    )
+    keep = dialog.get_by_role("button", name="Nog niet")
+    expect(keep).to_be_focused()
+    assert_inside(wall, dialog)
+    wall.screenshot(path=str(screenshot_folder(tmp_path) / "screen-move-on.png"))
+
+    # Cancel and Esc keep everything where it was, and give the focus back to the button.
+    keep.click()
+    expect(dialog).to_be_hidden()
+    expect(onward).to_be_focused()
+    wall.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    wall.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(onward).to_be_focused()
+    state = facilitator.settle()
+    assert (state["agenda"]["part"], state["phase"]) == ("round_2", "inner_writing")
+    expect(wall.get_by_role("heading", level=1, name="Binnencirkel schrijven")).to_be_visible()
+
+    # With the keyboard only: open it again, go to the confirm button, press it.
+    wall.keyboard.press("Enter")
+    confirm = dialog.get_by_role("button", name="Naar de afronding")
+    wall.keyboard.press("Tab")
+    expect(confirm).to_be_focused()
+    wall.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    strip = wall.get_by_role("navigation", name="Agenda")
+    expect(strip.locator("[aria-current=step]")).to_contain_text("Afronding")
+    facilitator.wait_for(lambda b: b["agenda"]["part"] == "closing" and b["phase"] == "closing")
+
+
+def test_starting_round_two_asks_first_and_cancel_keeps_the_circles(
+    live_server: ServerProcess, browser: Browser, board: Message, facilitator: Facilitator
+) -> None:
+    walk_to(facilitator, "round_1")
+    fill_board(live_server, board, facilitator, ["We helpen elkaar"], ["Kortere overdracht"], 1)
+    facilitator.change_phase("outer_reading", "step_forward")
+    move(facilitator, "round_1", "pause")
+    with watched_page(browser, viewport=LAPTOP, locale="nl-NL") as laptop:
+        laptop.goto(board["facilitator_url"])
+        onward = agenda_controls(laptop).get_by_role("button", name="Verder: Ronde II")
+        onward.click()
+        dialog = laptop.get_by_role("dialog", name="Ronde II beginnen?")
+        expect(dialog).to_contain_text(
+            "De cirkels worden leeggemaakt voor ronde II; de notities van ronde I blijven in de "
+            "export."
+        )
+        expect(dialog.get_by_role("listitem")).to_have_count(1)  # round I was finished
+        assert_inside(laptop, dialog)
+
+        dialog.get_by_role("button", name="Nog niet").click()
+        expect(dialog).to_be_hidden()
+        expect(onward).to_be_focused()
+        expect(laptop.locator('[data-note-id="in-0"]')).to_be_visible()
+        assert facilitator.settle()["round"] == 1
+
+        onward.click()
+        dialog.get_by_role("button", name="Ronde II beginnen").click()
+        expect(dialog).to_be_hidden()
+        facilitator.wait_for(lambda b: b["round"] == 2 and b["agenda"]["part"] == "round_2")
+        expect(laptop.locator('[data-note-id="in-0"]')).to_have_count(0)
+        expect(laptop.get_by_role("heading", level=1, name="Onderwerp")).to_be_visible()
+
+
+def test_moving_on_when_nothing_is_left_behind_takes_one_click(
+    live_server: ServerProcess, wall: Page, board: Message, facilitator: Facilitator
+) -> None:
+    walk_to(facilitator, "round_1")
+    fill_board(live_server, board, facilitator, ["We helpen elkaar"], ["Kortere overdracht"], 1)
+    facilitator.change_phase("outer_reading", "step_forward")
+    facilitator.command(type="set_round_two", included=False)
+    wall.goto(board["facilitator_url"])
+    controls = agenda_controls(wall)
+    current = wall.get_by_role("navigation", name="Agenda").locator("[aria-current=step]")
+
+    # The pause only steps away from the circles: the round is still there after it.
+    controls.get_by_role("button", name="Verder: Pauze").click()
+    expect(current).to_contain_text("Pauze")
+    # The round reached its step forward: nothing is skipped on the way to the closing.
+    controls.get_by_role("button", name="Verder: Afronding").click()
+    expect(current).to_contain_text("Afronding")
+    expect(wall.get_by_role("dialog")).to_have_count(0)
+    facilitator.wait_for(lambda b: b["phase"] == "closing")

@@ -26,10 +26,13 @@ PHASES = [
 ]
 
 
-def first_meeting(live_server: ServerProcess, facilitator: Facilitator, board: Message) -> None:
-    """Meeting 1 up to its closing: one inner note, two outer items, a step for one of them."""
+def first_meeting(
+    live_server: ServerProcess, facilitator: Facilitator, board: Message, until: str = "closing"
+) -> None:
+    """Meeting 1 up to its closing (or `until`): one inner note, two outer items, a step for
+    one of them."""
     with Participant(live_server, board, "Ann") as ann:
-        for source, target in itertools.pairwise(PHASES):
+        for source, target in itertools.pairwise(PHASES[: PHASES.index(until) + 1]):
             facilitator.change_phase(source, target)
             if target == "inner_writing":
                 ann.command(type="add_note", id="i1", circle="inner", text="We helpen elkaar")
@@ -52,9 +55,11 @@ def test_the_facilitator_moves_an_outer_item_inward_and_the_history_shows_it(
     wall.goto(board["facilitator_url"])
     panel = controls(wall)
 
+    # After the closing nothing is skipped: one click opens the next meeting.
     panel.get_by_role("button", name="Vervolgbijeenkomst 2 openen").click()
     review = panel.get_by_role("region", name="Terugblik (bijeenkomst 2)")
     expect(review).to_be_visible()
+    expect(wall.get_by_role("dialog")).to_have_count(0)
     expect(audience(wall).get_by_role("heading", name="Terugblik (bijeenkomst 2)")).to_be_visible()
     phone = phone_context().new_page()
     join_phone(phone, live_server, board["join_code"], "Bram")
@@ -147,3 +152,33 @@ def test_a_follow_up_counts_and_reads_its_own_new_notes(
         for source, target in itertools.pairwise(PHASES[2:5]):
             facilitator.change_phase(source, target)
         expect(ready).to_have_text("Geen nieuwe notities in de buitencirkel")
+
+
+def test_opening_a_follow_up_before_the_closing_asks_first(
+    live_server: ServerProcess, wall: Page, facilitator: Facilitator, board: Message
+) -> None:
+    first_meeting(live_server, facilitator, board, until="step_forward")
+    facilitator.command(type="open_voting", dots=2)
+    wall.goto(board["facilitator_url"])
+    panel = controls(wall)
+    open_next = panel.get_by_role("button", name="Vervolgbijeenkomst 2 openen")
+
+    open_next.click()
+    dialog = wall.get_by_role("dialog", name="Vervolgbijeenkomst 2 nu openen?")
+    expect(dialog.get_by_role("listitem")).to_have_text(
+        [
+            "De afronding van deze bijeenkomst wordt overgeslagen.",
+            "Het stippen zetten dat nu openstaat, stopt.",
+        ]
+    )
+    expect(dialog.get_by_role("button", name="Nog niet")).to_be_focused()
+    wall.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(open_next).to_be_focused()
+    assert facilitator.settle()["meeting"] == 1
+    expect(panel.get_by_text("Bijeenkomst 1 op dit bord.")).to_be_visible()
+
+    open_next.click()
+    dialog.get_by_role("button", name="Vervolgbijeenkomst 2 openen").click()
+    expect(panel.get_by_role("region", name="Terugblik (bijeenkomst 2)")).to_be_visible()
+    facilitator.wait_for(lambda b: b["meeting"] == 2)

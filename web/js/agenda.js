@@ -246,7 +246,11 @@ export function createAgendaControls(container, {act}) {
     if (!board) return;
     const agenda = agendaOf(board);
     const to = direction > 0 ? nextPart(agenda) : previousPart(agenda, board.round || 1);
-    if (to) send({type: 'move_part', from: agenda.part, to});
+    if (!to) return;
+    const command = {type: 'move_part', from: agenda.part, to};
+    // Forward may leave a round unfinished or clear the circles: asked first when it would.
+    if (direction > 0) act({type: 'move-on', command, opener: next});
+    else send(command);
   }
 
   function render(s) {

@@ -93,6 +93,29 @@ function labelled(labelText, input, hint) {
 }
 
 /**
+ * A modal confirmation: Esc or Cancel closes it, the focus starts on Cancel. Red for what cannot
+ * be undone (deleting the board); `calm` for moving on in a meeting, in front of the team.
+ * @param {string} id
+ * @param {{text: HTMLElement, extra?: HTMLElement[], calm?: boolean, onConfirm: () => void}} options
+ */
+function confirmDialog(id, {text, extra = [], calm = false, onConfirm}) {
+  const title = el('h2', {id: `${id}-title`, class: 'dialog-title'});
+  text.id = `${id}-text`;
+  const cancel = button(() => dialog.close(), {autofocus: true});
+  const confirm = button(onConfirm, {variant: calm ? 'primary' : 'danger'});
+  confirm.classList.add('confirm');
+  const dialog = el(
+    'dialog',
+    {class: ['confirm-dialog', calm && 'confirm-dialog--calm'], 'aria-labelledby': title.id, 'aria-describedby': text.id},
+    title,
+    text,
+    ...extra,
+    el('div', {class: 'row dialog-actions'}, cancel, confirm),
+  );
+  return {dialog, title, cancel, confirm};
+}
+
+/**
  * @param {Element} container
  * @param {{act: (intent: Intent) => void}} options
  */
@@ -697,27 +720,22 @@ export function createControls(container, {act}) {
   const deleteWarning = el('p', {class: 'hint'});
   boardPart.body.append(retention, retentionHint, deleteWarning, el('div', {class: 'row board-actions'}, exportFirst, deleteOpen), boardExportResult);
 
-  // The confirmation: a modal dialog (Esc or Cancel closes it; focus starts on Cancel).
-  const dialogTitle = el('h2', {id: 'delete-dialog-title', class: 'dialog-title'});
-  const dialogText = el('p', {id: 'delete-dialog-text'});
+  // The confirmation, with a way to keep a copy first.
+  const dialogText = el('p');
   const dialogExportResult = el('p', {class: 'export-result', role: 'status'});
   const dialogExport = button(() => exportTo('md', dialogExportResult));
   const dialogExportHint = el('p', {class: 'hint'});
   const dialogStatus = el('p', {class: 'dialog-status', role: 'alert'});
-  const dialogCancel = button(() => deleteDialog.close(), {autofocus: true});
-  const dialogConfirm = button(() => act({type: 'delete-board'}), {variant: 'danger'});
-  dialogConfirm.classList.add('confirm');
-  const deleteDialog = el(
-    'dialog',
-    {class: 'confirm-dialog', 'aria-labelledby': dialogTitle.id, 'aria-describedby': dialogText.id},
-    dialogTitle,
-    dialogText,
-    el('div', {class: 'row'}, dialogExport),
-    dialogExportHint,
-    dialogExportResult,
-    dialogStatus,
-    el('div', {class: 'row dialog-actions'}, dialogCancel, dialogConfirm),
-  );
+  const {
+    dialog: deleteDialog,
+    title: dialogTitle,
+    cancel: dialogCancel,
+    confirm: dialogConfirm,
+  } = confirmDialog('delete-dialog', {
+    text: dialogText,
+    extra: [el('div', {class: 'row'}, dialogExport), dialogExportHint, dialogExportResult, dialogStatus],
+    onConfirm: () => act({type: 'delete-board'}),
+  });
   deleteDialog.addEventListener('close', () => {
     if (!deleted) deleteOpen.focus();
   });
@@ -731,7 +749,64 @@ export function createControls(container, {act}) {
     deleteDialog.showModal();
   }
 
-  root.append(messages, timeUp, phase.root, topic.root, timer.root, reading.root, notes.root, voting.root, plans.root, closing.root, exporting.root, boardPart.root, deleteDialog);
+  // -- asking before moving on (the agenda's next part, a follow-up meeting) -------------------
+  // Only asked when the move would skip, hide or clear something; the dialog says what.
+  const moveLines = el('ul', {class: 'dialog-list'});
+  let pendingMove = null; // {question, opener, onConfirm} while the dialog is open
+  const {
+    dialog: moveDialog,
+    title: moveTitle,
+    cancel: moveCancel,
+    confirm: moveConfirm,
+  } = confirmDialog('move-dialog', {
+    calm: true,
+    text: moveLines,
+    onConfirm: () => {
+      const move = pendingMove;
+      moveDialog.close();
+      move?.onConfirm();
+    },
+  });
+  moveDialog.addEventListener('close', () => {
+    const opener = pendingMove?.opener;
+    pendingMove = null;
+    if (opener?.isConnected && !opener.hidden) opener.focus();
+  });
+
+  /**
+   * Ask before moving on. `question()` says what the move would leave behind ({title, lines,
+   * confirm}), or null once there is nothing to ask any more (the room moved on elsewhere);
+   * `onConfirm` makes the move. The focus goes back to `opener` when the dialog closes.
+   * @param {() => {title: string, lines: string[], confirm: string} | null} question
+   * @param {HTMLElement | null} opener
+   * @param {() => void} onConfirm
+   */
+  function confirmMove(question, opener, onConfirm) {
+    if (moveDialog.open) return;
+    pendingMove = {question, opener, onConfirm};
+    if (renderMove()) moveDialog.showModal();
+    else pendingMove = null;
+  }
+
+  /** The open question's texts, kept current while the room changes; false when it is moot. */
+  function renderMove() {
+    const question = pendingMove?.question();
+    if (!question) {
+      if (moveDialog.open) moveDialog.close();
+      return false;
+    }
+    setText(moveTitle, question.title);
+    const sig = JSON.stringify(question.lines);
+    if (moveLines.dataset.sig !== sig) {
+      moveLines.dataset.sig = sig;
+      moveLines.replaceChildren(...question.lines.map((line) => el('li', {}, line)));
+    }
+    setText(moveCancel, t('moving_on.cancel'));
+    setText(moveConfirm, question.confirm);
+    return true;
+  }
+
+  root.append(messages, timeUp, phase.root, topic.root, timer.root, reading.root, notes.root, voting.root, plans.root, closing.root, exporting.root, boardPart.root, deleteDialog, moveDialog);
 
   // -- rendering ---------------------------------------------------------------------------
 
@@ -1065,6 +1140,7 @@ export function createControls(container, {act}) {
     if (!closing.root.hidden) renderClosing(board);
     renderExport();
     renderBoardPart();
+    if (pendingMove) renderMove();
     // Order the sections so the current step's work comes first.
     const late = p === 'step_forward' || p === 'closing';
     const order = [
@@ -1084,6 +1160,7 @@ export function createControls(container, {act}) {
       exporting.root,
       boardPart.root,
       deleteDialog,
+      moveDialog,
     ].filter(Boolean);
     let prev = null;
     for (const node of order) {
@@ -1116,5 +1193,5 @@ export function createControls(container, {act}) {
     if (outcome === 'failed') dialogConfirm.focus();
   }
 
-  return {render, tick, exportStatus, setDeletesAt, deleteStatus};
+  return {render, tick, exportStatus, setDeletesAt, deleteStatus, confirmMove};
 }

@@ -60,9 +60,10 @@ export function createFollowUp(container, {act, roomId, token, root}) {
   const part = section('ctl-followup');
   const info = el('p', {class: 'followup-info'});
   const hint = el('p', {class: 'hint'});
+  // Opening the next meeting ends this one: asked first when that skips or hides something.
   const open = button(() => {
     const board = state?.board;
-    if (board) send({type: 'open_follow_up', meeting: meetingOf(board) + 1});
+    if (board) act({type: 'move-on', command: {type: 'open_follow_up', meeting: meetingOf(board) + 1}, opener: open});
   }, {variant: 'primary'});
   const historyLink = el('a', {class: 'btn btn-small', href: `/f/${encodeURIComponent(roomId)}/history#t=${encodeURIComponent(token)}`, target: '_blank', rel: 'noopener'});
   part.body.append(info, hint, el('div', {class: 'row'}, open, historyLink));

@@ -18,6 +18,7 @@ import {createPanel} from './screen-panel.js';
 import {createAgendaControls, createAgendaStage, createAgendaStrip} from './agenda.js';
 import {downloadExport, downloadPng} from './screen-export.js';
 import {READING_CIRCLE, circleNotes, faceDown, mergedCounts, readingPosition} from './screen-model.js';
+import {moveQuestion} from './moving-on.js';
 import {errorText} from './screen-ui.js';
 import {keepForOffline} from './offline.js';
 import {createFitter} from './fit.js';
@@ -277,6 +278,9 @@ async function main() {
       case 'send':
         room.send(intent.command);
         break;
+      case 'move-on':
+        moveOn(intent.command, intent.opener);
+        break;
       case 'retry':
         room.retry(intent.cid);
         break;
@@ -309,6 +313,13 @@ async function main() {
       default:
         throw new Error(`unknown intent: ${intent.type}`);
     }
+  }
+
+  /** Send a move on, asking first when it would skip, hide or clear something. */
+  function moveOn(command, opener) {
+    const question = () => moveQuestion(store.getState().board, command);
+    if (controls && question()) controls.confirmMove(question, opener, () => room.send(command));
+    else room.send(command);
   }
 
   async function exportBoard(format) {
