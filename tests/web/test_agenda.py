@@ -267,3 +267,28 @@ def test_moving_on_when_nothing_is_left_behind_takes_one_click(
     expect(current).to_contain_text("Afronding")
     expect(wall.get_by_role("dialog")).to_have_count(0)
     facilitator.wait_for(lambda b: b["phase"] == "closing")
+
+
+def test_keys_in_the_confirmation_belong_to_it_not_to_the_reader(
+    live_server: ServerProcess, wall: Page, board: Message, facilitator: Facilitator
+) -> None:
+    walk_to(facilitator, "pause")
+    facilitator.command(type="set_round_two", included=False)
+    outer = ["Kortere overdracht", "Vaker feedback"]
+    fill_board(live_server, board, facilitator, ["We helpen elkaar"], outer, 1)
+    facilitator.command(type="show_item", target="out-0")
+    wall.goto(board["facilitator_url"])
+    expect(wall.locator("#reader")).to_contain_text("Kortere overdracht")
+
+    # Clicked with the mouse: Space and Esc would otherwise move or stop the reader.
+    onward = agenda_controls(wall).get_by_role("button", name="Verder: Afronding")
+    onward.click()
+    dialog = wall.get_by_role("dialog", name="Nu naar de afronding?")
+    expect(dialog).to_contain_text("Deze stappen worden overgeslagen: Stap voorwaarts.")
+    wall.keyboard.press("Space")
+    expect(dialog).to_be_hidden()
+    onward.click()
+    wall.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert facilitator.settle()["reading"] == "out-0"
+    expect(wall.locator("#reader")).to_contain_text("Kortere overdracht")

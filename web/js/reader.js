@@ -11,14 +11,15 @@ const NEXT_KEYS = new Set(['ArrowRight', 'PageDown', ' ', 'Spacebar']);
 const PREVIOUS_KEYS = new Set(['ArrowLeft', 'PageUp']);
 
 /**
- * Keys typed into a field belong to the field; Space on a button presses the button, when the
- * keyboard brought the focus there. A button clicked with the mouse keeps the focus too
- * ("Volgende stap" right before reading aloud): Space is then the reader's next note, not that
- * button again.
+ * Keys typed into a field belong to the field, and keys in a dialog to the dialog (Esc closes
+ * it, Space presses its button); Space on a button presses the button, when the keyboard
+ * brought the focus there. A button clicked with the mouse keeps the focus too ("Volgende
+ * stap" right before reading aloud): Space is then the reader's next note, not that button
+ * again.
  */
 function ownsKey(target, key, focusedByPointer) {
   if (!(target instanceof Element)) return false;
-  if (target.closest('input, textarea, select, [contenteditable="true"]')) return true;
+  if (target.closest('input, textarea, select, [contenteditable="true"], dialog')) return true;
   if ((key === ' ' || key === 'Spacebar') && target.closest('button, a, summary, [role="button"]')) {
     return !focusedByPointer;
   }
