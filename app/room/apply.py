@@ -387,7 +387,13 @@ def _(e: ev.TimerCleared, s: RoomState) -> RoomState:
 @_apply.register
 def _(e: ev.ScaleOpened, s: RoomState) -> RoomState:
     previous = s.scale_distribution() if s.scale is ScaleStatus.CLOSED else s.scale_previous
-    return replace(s, scale=ScaleStatus.OPEN, scale_answers={}, scale_previous=previous)
+    return replace(
+        s,
+        scale=ScaleStatus.OPEN,
+        scale_answers={},
+        scale_previous=previous,
+        scale_meeting=s.meeting,
+    )
 
 
 @_apply.register

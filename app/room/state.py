@@ -270,6 +270,9 @@ class RoomState:
     scale: ScaleStatus = ScaleStatus.NOT_STARTED
     scale_answers: Mapping[str, int] = field(default_factory=dict)
     scale_previous: tuple[int, ...] | None = None
+    scale_meeting: int = 1
+    """The meeting the scale question was last asked in (a follow-up shows the answers of an
+    earlier one until it is asked again)."""
     round: int = 1
     meeting: int = 1
     follow_ups: tuple[int, ...] = ()

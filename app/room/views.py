@@ -204,6 +204,7 @@ def scale_view(state: RoomState) -> View:
         "answered": len(state.scale_answers),
         "distribution": list(state.scale_distribution()) if closed else None,
         "previous": list(previous) if previous is not None else None,
+        "meeting": state.scale_meeting,
     }
 
 

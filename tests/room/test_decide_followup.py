@@ -110,6 +110,16 @@ def test_what_was_written_counts_this_meeting_s_notes_only(follow_up: Room) -> N
     assert {n["id"] for n in snapshot_for(follow_up.state, None)["notes"]} >= {"i1", "o1"}
 
 
+def test_the_scale_says_which_meeting_answered_it(room: Room) -> None:
+    room.do(FACILITATOR, cmd.OpenScale())
+    room.do(P1, cmd.AnswerScale(6))
+    room.do(FACILITATOR, cmd.CloseScale())
+    room.do(FACILITATOR, cmd.OpenFollowUp(2), now=LATER)
+    assert snapshot_for(room.state, None)["scale"]["meeting"] == 1  # shown at the review
+    room.do(FACILITATOR, cmd.OpenScale())
+    assert snapshot_for(room.state, None)["scale"]["meeting"] == 2
+
+
 def test_a_follow_up_comes_after_the_step_forward() -> None:
     for phase in (Phase.TOPIC, Phase.INNER_WRITING, Phase.OUTER_WRITING, Phase.OUTER_READING):
         room = Room()

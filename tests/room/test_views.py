@@ -249,7 +249,13 @@ def test_reflections_and_scale_answers_are_anonymous() -> None:
     assert delivered[0].for_viewer("p2") == [
         {
             "op": "scale",
-            "scale": {"status": "open", "answered": 1, "distribution": None, "previous": None},
+            "scale": {
+                "status": "open",
+                "answered": 1,
+                "distribution": None,
+                "previous": None,
+                "meeting": 1,
+            },
         }
     ]
     scale = snapshot_for(room.state, None)["scale"]

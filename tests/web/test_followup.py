@@ -136,9 +136,13 @@ def test_a_follow_up_counts_and_reads_its_own_new_notes(
     """The first meeting's notes stay on the circles; what was written, and what is waiting to
     be read aloud, are the new meeting's notes."""
     first_meeting(live_server, facilitator, board)
+    facilitator.command(type="open_scale")
+    facilitator.command(type="close_scale")
     facilitator.command(type="open_follow_up", meeting=2)
-    facilitator.change_phase("topic", "inner_writing")
     wall.goto(board["screen_url"])
+    # The review shows the scale question's answers, and says they are the first meeting's.
+    expect(wall.get_by_text("Schaalvraag (bijeenkomst 1)", exact=True)).to_be_visible()
+    facilitator.change_phase("topic", "inner_writing")
     written = wall.get_by_role("region", name="Geschreven")
     inner = written.locator('.count-row[data-circle="inner"] .count-number')
     expect(inner).to_have_text("0")

@@ -335,7 +335,9 @@ export function createPanel(parts, {joinCode, qrSource, isFacilitator, onTimeUp}
 
   function renderScale(board) {
     const sc = board.scale || {status: 'not_started', answered: 0, distribution: null};
-    setText(scaleTitle, t('scale.title'));
+    // At a follow-up, until the question is asked again, the answers are an earlier meeting's.
+    const earlier = sc.status === 'closed' && (sc.meeting ?? 1) < (board.meeting ?? 1);
+    setText(scaleTitle, earlier ? t('screen.scale.title_earlier', {n: sc.meeting}) : t('scale.title'));
     setText(scaleText, sc.status === 'open' ? `${t('scale.question')} ${plural('screen.scale.answered', sc.answered)}` : t('scale.question'));
     const csig = JSON.stringify([sc.distribution, sc.previous, language()]);
     if (scaleBox.dataset.sig !== csig) {
