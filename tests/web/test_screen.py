@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 from websockets.sync.client import ClientConnection, connect
 
 from app.realtime.protocol import PROTOCOL_VERSION
+from app.room.limits import MAX_NOTE_LENGTH
 from tests.support.client import messages_of
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
@@ -31,6 +32,7 @@ from tests.web.conftest import (
 pytestmark = pytest.mark.browser
 
 WALL: ViewportSize = {"width": 1920, "height": 1080}
+LAPTOP: ViewportSize = {"width": 1366, "height": 768}
 
 
 def screenshot_folder(tmp_path: Path) -> Path:
@@ -460,7 +462,83 @@ def test_the_screen_shows_how_many_are_still_typing_never_who(
     expect(typing).to_be_hidden()  # a new step ends the typing
 
 
-# -- 3. pictures for the documentation -------------------------------------------------------
+# -- 3. long notes read aloud ---------------------------------------------------------------
+
+SENTENCE = "Als we elke maandagochtend samen de week doornemen, helpen we elkaar op tijd. "
+LONGEST_NOTE = (SENTENCE * 4)[:MAX_NOTE_LENGTH].strip()
+
+# Where the text being read is, in pixels, and the box around it that shows it.
+READER_TEXT = """() => {
+    const body = document.querySelector('.reader-body');
+    const text = body.querySelector('.reader-text');
+    const box = body.getBoundingClientRect();
+    const words = text.getBoundingClientRect();
+    const column = document.getElementById('audience').getBoundingClientRect();
+    return {
+        scrollHeight: body.scrollHeight, clientHeight: body.clientHeight,
+        top: words.top, bottom: words.bottom, left: words.left, right: words.right,
+        boxTop: box.top, boxBottom: box.bottom, boxLeft: box.left, boxRight: box.right,
+        columnRight: column.right, height: innerHeight,
+        fontSize: parseFloat(getComputedStyle(text).fontSize)};
+}"""
+READABLE_PX = 18  # from the back of a room, on a 1366x768 projector
+LARGE_PX = 60
+READER_FITTED = (
+    "() => { const b = document.querySelector('.reader-body');"
+    " return b.clientHeight > 0 && b.scrollHeight <= b.clientHeight + 1; }"
+)
+
+
+def whole_note_font_size(page: Page, text: str) -> float:
+    """The read-aloud card shows all of `text`, inside the window and the room's column;
+    returns its font size."""
+    reader = page.locator(".reader-card")
+    expect(reader.locator(".reader-text")).to_have_text(text)
+    page.wait_for_function(READER_FITTED)
+    box = page.evaluate(READER_TEXT)
+    assert box["scrollHeight"] <= box["clientHeight"] + 1, box
+    assert box["boxTop"] - 1 <= box["top"] and box["bottom"] <= box["boxBottom"] + 1, box
+    assert box["boxLeft"] - 1 <= box["left"] and box["right"] <= box["boxRight"] + 1, box
+    assert box["top"] >= 0 and box["bottom"] <= box["height"], box
+    assert box["right"] <= box["columnRight"], box  # not under the controls
+    size: float = box["fontSize"]
+    return size
+
+
+def test_a_note_of_the_longest_length_is_read_whole_beside_the_controls(
+    live_server: ServerProcess, browser: Browser, facilitator: Facilitator, board: Message
+) -> None:
+    """At 1366x768 beside the controls the card showed about a third of a note of 280
+    characters, cut off mid-line. The note is drawn as large as fits, readable from the back of
+    the room, in projector mode and in English too; a short note keeps its large type."""
+    assert len(LONGEST_NOTE) >= MAX_NOTE_LENGTH - 1
+    with Participant(live_server, board, "Ann") as author:
+        facilitator.change_phase("topic", "inner_writing")
+        author.command(type="add_note", id="long", circle="inner", text=LONGEST_NOTE)
+        author.command(type="add_note", id="short", circle="inner", text="We helpen elkaar")
+    facilitator.change_phase("inner_writing", "inner_reading")
+    facilitator.command(type="show_item", target="long")
+    with watched_page(browser, viewport=LAPTOP, locale="nl-NL") as page:
+        page.goto(board["facilitator_url"])
+        expect(controls(page)).to_be_visible()
+        assert whole_note_font_size(page, LONGEST_NOTE) >= READABLE_PX
+
+        projector = audience(page).get_by_role("button", name="Projectormodus")
+        projector.click()
+        expect(projector).to_have_attribute("aria-pressed", "true")
+        assert whole_note_font_size(page, LONGEST_NOTE) >= READABLE_PX
+
+        page.get_by_role("button", name="English (EN)").click()
+        expect(
+            page.get_by_role("heading", level=1, name="Reading the inner circle")
+        ).to_be_visible()
+        assert whole_note_font_size(page, LONGEST_NOTE) >= READABLE_PX
+
+        facilitator.command(type="show_item", target="short")
+        assert whole_note_font_size(page, "We helpen elkaar") >= LARGE_PX
+
+
+# -- 4. pictures for the documentation -------------------------------------------------------
 
 
 def test_screenshots_of_the_shared_screen(

@@ -4,11 +4,16 @@
 // the board's `reading` field, so every screen in the room follows.
 
 import {el, clear} from './dom.js';
+import {createFitter} from './fit.js';
 import {t} from './i18n.js';
 import {noteById, readingPosition, stepReading} from './screen-model.js';
 
 const NEXT_KEYS = new Set(['ArrowRight', 'PageDown', ' ', 'Spacebar']);
 const PREVIOUS_KEYS = new Set(['ArrowLeft', 'PageUp']);
+// The text is drawn at 4.2rem (screen.css) and smaller as far as this for a long note in a
+// narrow column: about 18px, still readable from the back of a room on a 1366x768 projector.
+// A note longer still scrolls in its card instead of being cut off.
+const SMALLEST_ZOOM = 0.27;
 
 /**
  * Keys typed into a field belong to the field, and keys in a dialog to the dialog (Esc closes
@@ -74,14 +79,16 @@ export function createReader(container) {
   const text = el('p', {class: 'reader-text'});
   const details = el('dl', {class: 'reader-details'});
   const byline = el('p', {class: 'reader-byline'});
+  const body = el('div', {class: 'reader-body'}, text, details);
   const card = el(
     'article',
     {class: 'reader-card', 'aria-live': 'polite', 'aria-atomic': 'true'},
     el('header', {class: 'reader-head'}, kind, counter),
-    el('div', {class: 'reader-body'}, text, details),
+    body,
     byline,
   );
   container.append(card);
+  const fitter = createFitter(body, {minZoom: SMALLEST_ZOOM});
   let lastSig = '';
 
   /** @param {Record<string, any>|null} board */
@@ -117,20 +124,9 @@ export function createReader(container) {
       byline.textContent = item.author ? t('screen.note.by', {name: item.author}) : '';
     }
     byline.hidden = !byline.textContent;
-    fitCard();
+    body.scrollTop = 0;
+    fitter.fit();
   }
 
-  /** Shrink the text until the card fits its box (long notes, small windows). */
-  function fitCard() {
-    const body = card.querySelector('.reader-body');
-    let size = 4.2; // rem
-    text.style.fontSize = `${size}rem`;
-    // Measure after layout; a few steps are enough for 280 characters.
-    for (let i = 0; i < 14 && body.scrollHeight > body.clientHeight + 1 && size > 1.4; i += 1) {
-      size *= 0.88;
-      text.style.fontSize = `${size.toFixed(2)}rem`;
-    }
-  }
-
-  return {element: card, render, refit: fitCard};
+  return {element: card, render, refit: fitter.fit};
 }
