@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
+from playwright.sync_api import Browser, FloatRect, Locator, Page, ViewportSize, expect
 from websockets.sync.client import ClientConnection, connect
 
 from app.realtime.protocol import PROTOCOL_VERSION
-from app.room.limits import MAX_NOTE_LENGTH
+from app.room.limits import MAX_NAME_LENGTH, MAX_NOTE_LENGTH
 from tests.support.client import messages_of
 from tests.support.server import ServerProcess
 from tests.web.conftest import (
@@ -462,10 +462,11 @@ def test_the_screen_shows_how_many_are_still_typing_never_who(
     expect(typing).to_be_hidden()  # a new step ends the typing
 
 
-# -- 3. long notes read aloud ---------------------------------------------------------------
+# -- 3. long notes and long names ------------------------------------------------------------
 
 SENTENCE = "Als we elke maandagochtend samen de week doornemen, helpen we elkaar op tijd. "
 LONGEST_NOTE = (SENTENCE * 4)[:MAX_NOTE_LENGTH].strip()
+LONGEST_NAME = ("Wilhelmina" + "Wouterszoon" + "Westerwoldt" + "Wijngaarden")[:MAX_NAME_LENGTH]
 
 # Where the text being read is, in pixels, and the box around it that shows it.
 READER_TEXT = """() => {
@@ -510,9 +511,10 @@ def test_a_note_of_the_longest_length_is_read_whole_beside_the_controls(
 ) -> None:
     """At 1366x768 beside the controls the card showed about a third of a note of 280
     characters, cut off mid-line. The note is drawn as large as fits, readable from the back of
-    the room, in projector mode and in English too; a short note keeps its large type."""
+    the room, in projector mode and in English too, beside the longest name; a short note
+    keeps its large type."""
     assert len(LONGEST_NOTE) >= MAX_NOTE_LENGTH - 1
-    with Participant(live_server, board, "Ann") as author:
+    with Participant(live_server, board, LONGEST_NAME) as author:
         facilitator.change_phase("topic", "inner_writing")
         author.command(type="add_note", id="long", circle="inner", text=LONGEST_NOTE)
         author.command(type="add_note", id="short", circle="inner", text="We helpen elkaar")
@@ -536,6 +538,65 @@ def test_a_note_of_the_longest_length_is_read_whole_beside_the_controls(
 
         facilitator.command(type="show_item", target="short")
         assert whole_note_font_size(page, "We helpen elkaar") >= LARGE_PX
+
+
+# Each author's name under its note on the circles, and the note's paper around it.
+AUTHOR_BOXES = """() => [...document.querySelectorAll('.board-svg [data-note-id]')].map((note) => {
+    const paper = note.querySelector('.sticky-paper').getBoundingClientRect();
+    const name = note.querySelector('.sticky-author')?.getBoundingClientRect();
+    return name && {
+        left: name.left, right: name.right, top: name.top, bottom: name.bottom,
+        paperLeft: paper.left, paperRight: paper.right, paperTop: paper.top,
+        paperBottom: paper.bottom};
+})"""
+
+
+@pytest.mark.parametrize("viewport", [WALL, LAPTOP], ids=["1920x1080", "1366x768"])
+def test_a_long_name_without_spaces_stays_inside_its_note(
+    live_server: ServerProcess,
+    browser: Browser,
+    facilitator: Facilitator,
+    board: Message,
+    viewport: ViewportSize,
+) -> None:
+    """A name of 40 characters without a space ran out of its note over the notes beside it.
+    It is drawn smaller and cut short inside the note; the whole name stays in the note's
+    name for assistive technology. The read-aloud card keeps it on one line, inside the card
+    and the room's column, with the whole name as its title."""
+    notes = ["We helpen elkaar", "De overdracht is kort", "Nieuwe collega's zijn welkom"]
+    with Participant(live_server, board, LONGEST_NAME) as person:
+        facilitator.change_phase("topic", "inner_writing")
+        for i, text in enumerate(notes):
+            person.command(type="add_note", id=f"in-{i}", circle="inner", text=text)
+        facilitator.change_phase("inner_writing", "inner_reading")
+        facilitator.change_phase("inner_reading", "outer_writing")
+        person.command(type="add_note", id="out-0", circle="outer", text="Elke week een plan")
+        facilitator.change_phase("outer_writing", "outer_reading")
+    with watched_page(browser, viewport=viewport, locale="nl-NL") as page:
+        page.goto(board["facilitator_url"])
+        for text in (*notes, "Elke week een plan"):
+            note = board_svg(page).get_by_role("listitem", name=re.compile(re.escape(text)))
+            expect(note).to_have_accessible_name(re.compile(f"van {LONGEST_NAME}"))
+        boxes = page.evaluate(AUTHOR_BOXES)
+        assert len(boxes) == 4 and all(boxes), boxes
+        for box in boxes:
+            assert box["paperLeft"] <= box["left"] and box["right"] <= box["paperRight"], box
+            assert box["paperTop"] <= box["top"] and box["bottom"] <= box["paperBottom"], box
+
+        facilitator.command(type="show_item", target="out-0")
+        byline = page.locator(".reader-card").get_by_text(f"van {LONGEST_NAME}")
+        expect(byline).to_be_visible()
+        expect(byline).to_have_attribute("title", f"van {LONGEST_NAME}")
+        column = audience(page).bounding_box()
+        card = page.locator(".reader-card").bounding_box()
+        line = byline.bounding_box()
+        assert column is not None and card is not None and line is not None
+        assert column["x"] <= card["x"] and right(card) <= right(column), (column, card)
+        assert card["x"] <= line["x"] and right(line) <= right(card), (card, line)
+
+
+def right(box: FloatRect) -> float:
+    return box["x"] + box["width"]
 
 
 # -- 4. pictures for the documentation -------------------------------------------------------

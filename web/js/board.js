@@ -15,6 +15,7 @@ import {
   TOPIC_BAND,
   VIEW_HEIGHT,
   VIEW_WIDTH,
+  fitLine,
   fitText,
   layoutBoard,
 } from './screen-layout.js';
@@ -364,11 +365,7 @@ function updateNote(node, note, spot, size, flags) {
   const text = svg('text', {class: 'sticky-text', 'font-size': round(fontSize), 'text-anchor': 'middle', fill: '#1b1f24'});
   lines.forEach((line, i) => text.append(svg('tspan', {x: 0, y: round(startY + i * lineStep)}, line)));
   node.append(text);
-  if (footer) {
-    node.append(
-      svg('text', {class: 'sticky-author', x: 0, y: round(h / 2 - pad * 0.8), 'font-size': round(Math.min(18, footer * 0.85)), 'text-anchor': 'middle', fill: '#3d4450'}, note.author),
-    );
-  }
+  if (footer) node.append(authorLine(note.author, boxW, footer, round(h / 2 - pad * 0.8)));
 
   if (flags.merged) {
     const r = Math.max(6, w * 0.075);
@@ -451,6 +448,16 @@ function updateNote(node, note, spot, size, flags) {
       }),
     );
   }
+}
+
+/** The author's name under a note: smaller when long, and cut short rather than running out
+ * of the note over its neighbours; the whole name is then its title (and in the note's label). */
+function authorLine(name, width, height, y) {
+  const max = Math.min(18, height * 0.85);
+  const {size, line, cut} = fitLine(name, width, {max, min: max * 0.75});
+  const text = svg('text', {class: 'sticky-author', x: 0, y, 'font-size': round(size), 'text-anchor': 'middle', fill: '#3d4450'}, line);
+  if (cut) text.prepend(svg('title', {}, name));
+  return text;
 }
 
 function updateFaceDown(node, circle, spot, {w, h}) {

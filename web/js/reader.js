@@ -124,6 +124,7 @@ export function createReader(container) {
       byline.textContent = item.author ? t('screen.note.by', {name: item.author}) : '';
     }
     byline.hidden = !byline.textContent;
+    byline.title = byline.textContent; // the whole name when the line cuts it short
     body.scrollTop = 0;
     fitter.fit();
   }

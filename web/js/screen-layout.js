@@ -224,6 +224,21 @@ export function fitText(text, boxWidth, boxHeight, {max, min, lineHeight = 1.18,
   }
 }
 
+/**
+ * Fit `text` on one line: the largest font size between `max` and `min` at which it fits; at
+ * `min` it is cut with an ellipsis. Returns {size, line, cut}.
+ */
+export function fitLine(text, width, {max, min, weight = 400}) {
+  const ctx = measurer();
+  let size = max;
+  for (;;) {
+    ctx.font = `${weight} ${size}px ${FONT_FAMILY}`;
+    if (ctx.measureText(text).width <= width) return {size, line: text, cut: false};
+    if (size <= min) return {size, line: ellipsize([text], width, size, weight)[0], cut: true};
+    size = Math.max(min, size * 0.9);
+  }
+}
+
 function ellipsize(lines, width, size, weight) {
   const ctx = measurer();
   ctx.font = `${weight} ${size}px ${FONT_FAMILY}`;
