@@ -11,9 +11,10 @@ import {noteById, readingPosition, stepReading} from './screen-model.js';
 const NEXT_KEYS = new Set(['ArrowRight', 'PageDown', ' ', 'Spacebar']);
 const PREVIOUS_KEYS = new Set(['ArrowLeft', 'PageUp']);
 // The text is drawn at 4.2rem (screen.css) and smaller as far as this for a long note in a
-// narrow column: about 18px, still readable from the back of a room on a 1366x768 projector.
-// A note longer still scrolls in its card instead of being cut off.
-const SMALLEST_ZOOM = 0.27;
+// narrow column: about 17px, still readable from the back of a room, and enough for a note of
+// 280 characters beside the controls at 1280x720. Anything longer scrolls in its card instead
+// of being cut off.
+const SMALLEST_ZOOM = 0.25;
 
 /**
  * Keys typed into a field belong to the field, and keys in a dialog to the dialog (Esc closes
